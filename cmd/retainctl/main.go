@@ -1,0 +1,85 @@
+// Command retainctl keeps Genesys Cloud recording retention policies in Git:
+// it validates, plans, applies and enforces them from CI.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes (design §4).
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitChanges = 2
+	exitUsage   = 3
+)
+
+// exitError carries an exit code up to main; its message, if any, is printed.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErr marks err as a usage or input error (exit 3).
+func usageErr(err error) error { return &exitError{code: exitUsage, err: err} }
+
+// failErr marks err as a failure (exit 1).
+func failErr(err error) error { return &exitError{code: exitFailure, err: err} }
+
+// silentExit ends the command with code and no further message.
+func silentExit(code int) error { return &exitError{code: code} }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:]))
+}
+
+// run executes one command line and returns its exit code.
+func run(ctx context.Context, args []string) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(os.Stderr, "retainctl:", ee.err)
+		}
+		return ee.code
+	}
+	// Anything cobra itself rejects (unknown flag or command) is a usage error.
+	fmt.Fprintln(os.Stderr, "retainctl:", err)
+	return exitUsage
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "retainctl",
+		Short:         "Keep Genesys Cloud recording retention policies in Git",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(
+		newVersionCmd(),
+	)
+	return root
+}

@@ -1,0 +1,143 @@
+// Package policy is retainctl's desired state: the retention policies and the
+// settings that an organisation keeps as YAML in Git (design §3).
+package policy
+
+import "fmt"
+
+// Object types a policy may cover. "sms" is accepted in YAML as an alias of
+// message and normalised by the loader.
+const (
+	Call        = "call"
+	Chat        = "chat"
+	Email       = "email"
+	Message     = "message"
+	Interaction = "interaction" // all media: Genesys' top-level conditions and actions
+)
+
+// Source says where a policy was written, for messages that point at it.
+type Source struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
+// Policy is one desired media retention policy, as written in YAML.
+type Policy struct {
+	Name            string    `yaml:"name" json:"name"`
+	Description     string    `yaml:"description,omitempty" json:"description,omitempty"`
+	Enabled         *bool     `yaml:"enabled,omitempty" json:"enabled,omitempty"`
+	ObjectType      string    `yaml:"objectType" json:"objectType"`
+	RetentionPeriod int       `yaml:"retentionPeriod" json:"retentionPeriod"`
+	ArchiveAfter    int       `yaml:"archiveAfter,omitempty" json:"archiveAfter,omitempty"`
+	Order           *int      `yaml:"order,omitempty" json:"order,omitempty"`
+	Schedule        *Schedule `yaml:"schedule,omitempty" json:"schedule,omitempty"`
+	Filters         []Filter  `yaml:"filters,omitempty" json:"filters,omitempty"`
+	Tags            []string  `yaml:"tags,omitempty" json:"tags,omitempty"`
+	DailyVolumeGB   *float64  `yaml:"dailyVolumeGB,omitempty" json:"dailyVolumeGB,omitempty"`
+	RenamedFrom     string    `yaml:"renamedFrom,omitempty" json:"renamedFrom,omitempty"`
+
+	// Source is filled by the loader; it is not part of the YAML.
+	Source Source `yaml:"-" json:"-"`
+}
+
+// IsEnabled reports the effective enabled flag (default true).
+func (p Policy) IsEnabled() bool { return p.Enabled == nil || *p.Enabled }
+
+// Schedule says when `retainctl enforce` applies the policy's retention to
+// recordings that already exist (Genesys policies are not retroactive).
+type Schedule struct {
+	Frequency  string `yaml:"frequency" json:"frequency"`                       // DAILY | WEEKLY | MONTHLY
+	DayOfWeek  string `yaml:"dayOfWeek,omitempty" json:"dayOfWeek,omitempty"`   // WEEKLY: MONDAY..SUNDAY
+	DayOfMonth int    `yaml:"dayOfMonth,omitempty" json:"dayOfMonth,omitempty"` // MONTHLY: 1..31
+	Timezone   string `yaml:"timezone,omitempty" json:"timezone,omitempty"`     // IANA name; default UTC
+}
+
+// Filter narrows the conversations a policy covers. Value is a scalar or a
+// list as written in YAML; Values gives it as a list of strings.
+type Filter struct {
+	Attribute string `yaml:"attribute" json:"attribute"`
+	Operator  string `yaml:"operator" json:"operator"`
+	Value     any    `yaml:"value" json:"value"`
+}
+
+// Settings is the optional retainctl.yaml in the policies directory.
+type Settings struct {
+	LicenseTier string    `yaml:"licenseTier,omitempty" json:"licenseTier"`
+	Prune       bool      `yaml:"prune,omitempty" json:"prune"`
+	Conflicts   Conflicts `yaml:"conflicts,omitempty" json:"conflicts"`
+	Estimates   Estimates `yaml:"estimates,omitempty" json:"estimates"`
+	Audit       Audit     `yaml:"audit,omitempty" json:"audit"`
+
+	// Source is the settings file, when there is one.
+	Source Source `yaml:"-" json:"-"`
+}
+
+// Conflicts says how overlapping policies are reported.
+type Conflicts struct {
+	Strategy   string `yaml:"strategy,omitempty" json:"strategy"` // merge-max | fail | warn
+	WindowDays int    `yaml:"windowDays,omitempty" json:"windowDays"`
+}
+
+// Estimates feeds the storage projections of a plan.
+type Estimates struct {
+	DailyVolumeGB map[string]float64 `yaml:"dailyVolumeGB,omitempty" json:"dailyVolumeGB"`
+	Multipliers   map[string]float64 `yaml:"multipliers,omitempty" json:"multipliers"`
+	RiskTB        RiskTB             `yaml:"riskTB,omitempty" json:"riskTB"`
+}
+
+// RiskTB holds the projected-storage thresholds, in TB, for MEDIUM and HIGH.
+type RiskTB struct {
+	Medium float64 `yaml:"medium,omitempty" json:"medium"`
+	High   float64 `yaml:"high,omitempty" json:"high"`
+}
+
+// Audit says where the durable audit log lives.
+type Audit struct {
+	Log string `yaml:"log,omitempty" json:"log"`
+}
+
+// DefaultSettings returns the documented defaults (design §3).
+func DefaultSettings() Settings {
+	return Settings{
+		LicenseTier: "ENTERPRISE",
+		Conflicts:   Conflicts{Strategy: "merge-max", WindowDays: 15},
+		Estimates: Estimates{
+			DailyVolumeGB: map[string]float64{Call: 2.5, Chat: 0.4, Email: 0.8, Message: 0.1, Interaction: 3.0},
+			Multipliers:   map[string]float64{Call: 1.2, Chat: 0.8, Email: 1.5, Message: 0.3, Interaction: 1.0},
+			RiskTB:        RiskTB{Medium: 20, High: 50},
+		},
+		Audit: Audit{Log: "audit/retainctl-audit.jsonl"},
+	}
+}
+
+// Repo is everything the loader read from a policies directory.
+type Repo struct {
+	Dir      string
+	Policies []Policy
+	Settings Settings
+}
+
+// Values returns the filter's value as a list of strings, whether it was
+// written as a scalar or a list.
+func (f Filter) Values() []string {
+	switch v := f.Value.(type) {
+	case nil:
+		return nil
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, x := range v {
+			out = append(out, scalarString(x))
+		}
+		return out
+	case []string:
+		return v
+	default:
+		return []string{scalarString(v)}
+	}
+}
+
+func scalarString(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return fmt.Sprint(v)
+}
