@@ -1,0 +1,115 @@
+package mapping
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/policy"
+)
+
+// Live is a live policy read back into the YAML vocabulary.
+type Live struct {
+	Policy  policy.Policy // ObjectType is "call+chat"-style when several media are set
+	Managed bool
+	// Media lists the object types the live policy holds retention for, in
+	// canonical order; more than one cannot be written as one YAML policy.
+	Media []string
+	// Immediate is set when the live policy deletes recordings at once
+	// (deleteRecording or alwaysDelete) rather than after a retention.
+	Immediate bool
+}
+
+// Representable reports whether the live policy is exactly one YAML policy.
+func (l Live) Representable() bool { return len(l.Media) == 1 && !l.Immediate }
+
+// FromAPI reads a live policy into the YAML vocabulary. Server-filled
+// defaults (empty lists, retain flags, zero archive days) vanish here, which
+// is what keeps a converged organisation at zero changes.
+func FromAPI(g genesys.Policy) Live {
+	l := Live{Managed: IsManaged(g)}
+	p := policy.Policy{
+		Name:        g.Name,
+		Description: stripMarker(g.Description),
+		Enabled:     ptr(g.Enabled == nil || *g.Enabled),
+		Order:       g.Order,
+	}
+	parts := liveParts(g)
+	for _, media := range mediaOrder {
+		if part, ok := parts[media]; ok && part != nil {
+			l.Media = append(l.Media, media)
+		}
+	}
+	if len(l.Media) > 0 {
+		part := parts[l.Media[0]]
+		p.Filters = CanonicalFilters(filters(part.Conditions))
+		p.RetentionPeriod, p.ArchiveAfter, l.Immediate = retention(part.Actions)
+	}
+	p.ObjectType = strings.Join(l.Media, "+")
+	l.Policy = p
+	return l
+}
+
+var mediaOrder = []string{policy.Call, policy.Chat, policy.Email, policy.Message, policy.Interaction}
+
+// liveParts returns the media parts of g that carry conditions or actions.
+func liveParts(g genesys.Policy) map[string]*genesys.MediaPolicy {
+	out := map[string]*genesys.MediaPolicy{}
+	if m := g.MediaPolicies; m != nil {
+		for _, media := range mediaOrder[:4] {
+			if part := *mediaSlot(m, media); part != nil && (part.Actions != nil || part.Conditions != nil) {
+				out[media] = part
+			}
+		}
+	}
+	if g.Actions != nil {
+		out[policy.Interaction] = &genesys.MediaPolicy{Conditions: g.Conditions, Actions: g.Actions}
+	}
+	return out
+}
+
+// retention reads the delete and archive days from actions.
+func retention(a *genesys.Actions) (deleteDays, archiveDays int, immediate bool) {
+	if a == nil {
+		return 0, 0, false
+	}
+	immediate = isTrue(a.AlwaysDelete) || (isTrue(a.DeleteRecording) && !isTrue(a.RetainRecording))
+	if rd := a.RetentionDuration; rd != nil {
+		if rd.DeleteRetention != nil {
+			deleteDays = rd.DeleteRetention.Days
+		}
+		if rd.ArchiveRetention != nil {
+			archiveDays = rd.ArchiveRetention.Days
+		}
+	}
+	return deleteDays, archiveDays, immediate
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }
+
+// Canonical returns p in the form plans compare and print: alias object
+// types resolved, filters canonical, tags sorted, enabled explicit, and the
+// repo-only fields (schedule, volume) kept as written.
+func Canonical(p policy.Policy) policy.Policy {
+	if p.ObjectType == "sms" {
+		p.ObjectType = policy.Message
+	}
+	p.Description = strings.TrimSpace(p.Description)
+	p.Enabled = ptr(p.IsEnabled())
+	p.Filters = CanonicalFilters(p.Filters)
+	if len(p.Tags) > 0 {
+		p.Tags = sortedUnique(p.Tags)
+	}
+	p.Source = policy.Source{}
+	return p
+}
+
+// SortByName orders live policies by name, then id, for stable output.
+func SortByName(ps []genesys.Policy) {
+	sort.Slice(ps, func(i, j int) bool {
+		if ps[i].Name != ps[j].Name {
+			return ps[i].Name < ps[j].Name
+		}
+		return ps[i].ID < ps[j].ID
+	})
+}

@@ -1,0 +1,139 @@
+package plan
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/mapping"
+	"github.com/retainctl/retainctl/reconcile/policy"
+)
+
+// Build diffs the desired policies against the live ones. It is pure: the
+// same inputs always give the same plan, fingerprint included.
+func Build(desired []policy.Policy, live []genesys.Policy, s policy.Settings) (Plan, error) {
+	byName, err := indexLive(live)
+	if err != nil {
+		return Plan{}, err
+	}
+	p := Plan{
+		Version:    Version,
+		Settings:   Settings{Prune: s.Prune, Conflicts: s.Conflicts, Estimates: s.Estimates},
+		Violations: []any{},
+	}
+	matched := map[string]bool{}
+	for _, d := range desired {
+		d = mapping.Canonical(d)
+		l, ok := match(byName, d)
+		c := Change{Name: d.Name, After: &d, Source: sourceOf(d)}
+		if ok {
+			matched[l.ID] = true
+			c = diff(c, l)
+		} else {
+			c.Action, c.Risk = Create, Safe
+			c.Reasons = []string{"new policy: recordings it matches are kept " + days(d.RetentionPeriod)}
+		}
+		c.After.Source = policy.Source{}
+		p.Changes = append(p.Changes, c)
+	}
+	for _, l := range live {
+		if matched[l.ID] {
+			continue
+		}
+		p.leftover(l, s.Prune)
+	}
+	sortChanges(p.Changes)
+	p.Overlaps = overlaps(p.Changes, s.Conflicts.WindowDays)
+	p.Storage = estimate(p.Changes, p.Unmanaged, p.Orphaned, s.Estimates)
+	p.Summary = summarize(p.Changes)
+	p.Fingerprint = Fingerprint(p.Changes)
+	return p, nil
+}
+
+// indexLive maps live policies by name. Two live policies with one name make
+// identity ambiguous, and retainctl refuses to guess which one a YAML means.
+func indexLive(live []genesys.Policy) (map[string]genesys.Policy, error) {
+	byName := make(map[string]genesys.Policy, len(live))
+	for _, l := range live {
+		if prev, dup := byName[l.Name]; dup {
+			return nil, fmt.Errorf("the live organisation has two policies named %q (ids %s and %s): rename or delete one in Genesys Cloud, then plan again", l.Name, prev.ID, l.ID)
+		}
+		byName[l.Name] = l
+	}
+	return byName, nil
+}
+
+// match finds d's live policy by name, else by its former name.
+func match(byName map[string]genesys.Policy, d policy.Policy) (genesys.Policy, bool) {
+	if l, ok := byName[d.Name]; ok {
+		return l, true
+	}
+	if d.RenamedFrom != "" {
+		l, ok := byName[d.RenamedFrom]
+		return l, ok
+	}
+	return genesys.Policy{}, false
+}
+
+// leftover records a live policy no desired policy matched.
+func (p *Plan) leftover(l genesys.Policy, prune bool) {
+	lv := mapping.FromAPI(l)
+	ref := LiveRef{Name: l.Name, ID: l.ID, Retention: lv.Policy.RetentionPeriod, Media: lv.Policy.ObjectType}
+	switch {
+	case !lv.Managed:
+		p.Unmanaged = append(p.Unmanaged, ref)
+	case prune:
+		before := lv.Policy
+		p.Changes = append(p.Changes, Change{
+			Action: Delete, Name: l.Name, ID: l.ID, Risk: Destructive, Before: &before,
+			Reasons: []string{"managed policy left the repository and prune is on: it is deleted, and new recordings it matched fall back to other policies"},
+		})
+	default:
+		p.Orphaned = append(p.Orphaned, ref)
+	}
+}
+
+func sourceOf(d policy.Policy) *policy.Source {
+	if d.Source.File == "" {
+		return nil
+	}
+	s := d.Source
+	return &s
+}
+
+// sortChanges orders changes by name, noops last, for stable output.
+func sortChanges(cs []Change) {
+	sort.SliceStable(cs, func(i, j int) bool {
+		ni, nj := cs[i].Action == Noop, cs[j].Action == Noop
+		if ni != nj {
+			return nj
+		}
+		return cs[i].Name < cs[j].Name
+	})
+}
+
+func summarize(cs []Change) Summary {
+	var s Summary
+	for _, c := range cs {
+		switch c.Action {
+		case Create:
+			s.Create++
+		case Update:
+			s.Update++
+		case Delete:
+			s.Delete++
+		case Adopt:
+			s.Adopt++
+		case Noop:
+			s.Noop++
+		}
+	}
+	return s
+}
+
+func days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}

@@ -1,0 +1,205 @@
+package plan
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/mapping"
+	"github.com/retainctl/retainctl/reconcile/policy"
+)
+
+// diff fills c (which holds the desired After) against the live policy l.
+func diff(c Change, l genesys.Policy) Change {
+	lv := mapping.FromAPI(l)
+	before, after := lv.Policy, c.After
+	// Schedule, tags and volume live only in the repository: carry them over
+	// so they never show as a change Genesys would have to make.
+	before.Schedule, before.Tags, before.DailyVolumeGB, before.RenamedFrom =
+		after.Schedule, after.Tags, after.DailyVolumeGB, after.RenamedFrom
+	if after.Order == nil {
+		after.Order = before.Order
+	}
+	c.ID, c.Before = l.ID, &before
+	if l.Name != after.Name {
+		c.RenamedFrom = l.Name
+	}
+	c.Fields = fieldChanges(before, *after)
+	if lv.Immediate {
+		c.Fields = append(c.Fields, FieldChange{Field: "deleteImmediately", Before: true, After: false})
+	}
+	c.Risk, c.Reasons = assess(c.Fields)
+	switch {
+	case !lv.Managed:
+		c.Action = Adopt
+		c.Reasons = append([]string{"takes over an unmanaged live policy of the same name: the managed marker is added to its description"}, c.Reasons...)
+	case len(c.Fields) == 0:
+		c.Action, c.Risk, c.Reasons = Noop, Safe, []string{}
+	default:
+		c.Action = Update
+	}
+	return c
+}
+
+// fieldChanges lists the fields that differ, in a fixed order.
+func fieldChanges(b, a policy.Policy) []FieldChange {
+	var out []FieldChange
+	add := func(field string, before, after any) {
+		if !reflect.DeepEqual(before, after) {
+			out = append(out, FieldChange{Field: field, Before: before, After: after})
+		}
+	}
+	add("name", b.Name, a.Name)
+	add("description", b.Description, a.Description)
+	add("enabled", b.IsEnabled(), a.IsEnabled())
+	add("objectType", b.ObjectType, a.ObjectType)
+	add("retentionPeriod", b.RetentionPeriod, a.RetentionPeriod)
+	add("archiveAfter", b.ArchiveAfter, a.ArchiveAfter)
+	add("order", deref(b.Order), deref(a.Order))
+	bf, af := filterMap(b.Filters), filterMap(a.Filters)
+	for _, attr := range filterAttrs(b.Filters, a.Filters) {
+		add("filters."+attr, bf[attr], af[attr])
+	}
+	return out
+}
+
+// filterValue is a filter as compared and shown: operator and value.
+type filterValue struct {
+	Operator string `json:"operator"`
+	Value    any    `json:"value"`
+}
+
+func filterMap(fs []policy.Filter) map[string]*filterValue {
+	m := map[string]*filterValue{}
+	for _, f := range fs {
+		m[f.Attribute] = &filterValue{Operator: f.Operator, Value: f.Value}
+	}
+	return m
+}
+
+// filterAttrs returns the attributes either side sets, in canonical order.
+func filterAttrs(b, a []policy.Filter) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range mapping.CanonicalFilters(append(append([]policy.Filter(nil), b...), a...)) {
+		if !seen[f.Attribute] {
+			seen[f.Attribute] = true
+			out = append(out, f.Attribute)
+		}
+	}
+	return out
+}
+
+func deref(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// assess classifies the field changes (design §6) and says why.
+func assess(fields []FieldChange) (Risk, []string) {
+	risk, reasons := Safe, []string{}
+	for _, f := range fields {
+		r, why := fieldRisk(f)
+		if riskRank[r] > riskRank[risk] {
+			risk = r
+		}
+		reasons = append(reasons, why)
+	}
+	return risk, reasons
+}
+
+func fieldRisk(f FieldChange) (Risk, string) {
+	switch {
+	case f.Field == "name":
+		return Safe, fmt.Sprintf("renamed from %q in place: the Genesys id is kept", f.Before)
+	case f.Field == "description":
+		return Safe, "description changed"
+	case f.Field == "enabled":
+		if f.After == false {
+			return Destructive, "disabled: new recordings it matches are no longer kept by this policy"
+		}
+		return Safe, "enabled"
+	case f.Field == "objectType":
+		return Destructive, fmt.Sprintf("object type %v → %v: %v recordings are no longer covered by this policy", f.Before, f.After, f.Before)
+	case f.Field == "retentionPeriod":
+		return retentionRisk(f.Before.(int), f.After.(int))
+	case f.Field == "archiveAfter":
+		return Review, fmt.Sprintf("archive after %s → %s", archiveDays(f.Before), archiveDays(f.After))
+	case f.Field == "order":
+		return Review, fmt.Sprintf("evaluation order %v → %v", orNone(f.Before), orNone(f.After))
+	case f.Field == "deleteImmediately":
+		return Review, "the live policy deletes recordings at once; it will keep them for the retention period instead"
+	case strings.HasPrefix(f.Field, "filters."):
+		return filterRisk(strings.TrimPrefix(f.Field, "filters."), f.Before.(*filterValue), f.After.(*filterValue))
+	}
+	return Review, f.Field + " changed"
+}
+
+func retentionRisk(before, after int) (Risk, string) {
+	if after < before {
+		return Destructive, fmt.Sprintf("retention %d → %d days: new recordings are deleted %s sooner", before, after, days(before-after))
+	}
+	if before == 0 {
+		return Safe, fmt.Sprintf("retention set to %s", days(after))
+	}
+	return Safe, fmt.Sprintf("retention %d → %d days: recordings are kept %s longer", before, after, days(after-before))
+}
+
+// filterRisk: a narrower filter drops recordings from the policy (review);
+// a broader one only adds recordings to it (safe).
+func filterRisk(attr string, before, after *filterValue) (Risk, string) {
+	switch {
+	case before == nil:
+		return Review, fmt.Sprintf("narrower: now only matches %s %s", attr, show(after))
+	case after == nil:
+		return Safe, fmt.Sprintf("broader: the %s filter (%s) is removed", attr, show(before))
+	}
+	b, a := valueSet(before), valueSet(after)
+	if before.Operator == after.Operator || (isList(before) && isList(after)) {
+		switch {
+		case subsetOf(a, b):
+			return Review, fmt.Sprintf("narrower %s filter: %s → %s", attr, show(before), show(after))
+		case subsetOf(b, a):
+			return Safe, fmt.Sprintf("broader %s filter: %s → %s", attr, show(before), show(after))
+		}
+	}
+	return Review, fmt.Sprintf("%s filter changed: %s → %s", attr, show(before), show(after))
+}
+
+func isList(f *filterValue) bool { return f.Operator == "EQ" || f.Operator == "IN" }
+
+func valueSet(f *filterValue) map[string]bool {
+	m := map[string]bool{}
+	for _, v := range (policy.Filter{Value: f.Value}).Values() {
+		m[v] = true
+	}
+	return m
+}
+
+func subsetOf(a, b map[string]bool) bool {
+	for v := range a {
+		if !b[v] {
+			return false
+		}
+	}
+	return true
+}
+
+func show(f *filterValue) string { return fmt.Sprintf("%s %v", f.Operator, f.Value) }
+
+func archiveDays(v any) string {
+	if v == 0 {
+		return "never"
+	}
+	return fmt.Sprintf("%v days", v)
+}
+
+func orNone(v any) any {
+	if v == nil {
+		return "unset"
+	}
+	return v
+}

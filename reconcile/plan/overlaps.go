@@ -1,0 +1,54 @@
+package plan
+
+import (
+	"fmt"
+
+	"github.com/retainctl/retainctl/reconcile/overlap"
+	"github.com/retainctl/retainctl/reconcile/policy"
+)
+
+// overlaps finds the desired policies that can match the same recordings
+// with retentions more than windowDays apart. Genesys keeps the longest, so
+// each such change learns its effective retention and why (merge-max).
+func overlaps(cs []Change, windowDays int) []Overlap {
+	var ps []policy.Policy
+	var at []int // index into cs of each policy in ps
+	for i, c := range cs {
+		if c.After != nil && c.After.IsEnabled() {
+			ps = append(ps, *c.After)
+			at = append(at, i)
+		}
+	}
+	var out []Overlap
+	for _, pair := range overlap.Pairs(ps) {
+		a, b := pair[0], pair[1]
+		short, long := a, b
+		if ps[a].RetentionPeriod > ps[b].RetentionPeriod {
+			short, long = b, a
+		}
+		sp, lp := ps[short], ps[long]
+		if lp.RetentionPeriod-sp.RetentionPeriod <= windowDays {
+			continue
+		}
+		o := Overlap{
+			Policy: sp.Name, With: lp.Name, ObjectType: sp.ObjectType,
+			Retention: sp.RetentionPeriod, WithRetention: lp.RetentionPeriod,
+			Effective: lp.RetentionPeriod, Shadowed: overlap.Covers(lp, sp),
+		}
+		out = append(out, o)
+		noteOverlap(&cs[at[short]], o)
+	}
+	return out
+}
+
+// noteOverlap tells the shorter policy's change where it is overruled.
+func noteOverlap(c *Change, o Overlap) {
+	if o.Effective > c.EffectiveRetention {
+		c.EffectiveRetention = o.Effective
+	}
+	why := fmt.Sprintf("overlaps %q (%s): Genesys keeps recordings matching both for %s", o.With, days(o.WithRetention), days(o.Effective))
+	if o.Shadowed {
+		why = fmt.Sprintf("shadowed by %q (%s): every recording this policy matches is kept %s, so its own retention never applies", o.With, days(o.WithRetention), days(o.Effective))
+	}
+	c.Reasons = append(c.Reasons, why)
+}

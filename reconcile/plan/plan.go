@@ -1,0 +1,126 @@
+// Package plan turns the desired policies and the live organisation into a
+// plan: what changes, how risky each change is, what it does to storage, and
+// where policies overlap. Building a plan is a pure function.
+package plan
+
+import (
+	"github.com/retainctl/retainctl/reconcile/policy"
+)
+
+// Version is the plan document's format version.
+const Version = 1
+
+// Action is what a change does to the live organisation.
+type Action string
+
+// Actions, in the order apply runs their groups (design §6).
+const (
+	Create Action = "create"
+	Update Action = "update"
+	Adopt  Action = "adopt"
+	Delete Action = "delete"
+	Noop   Action = "noop"
+)
+
+// Risk classes (design §6).
+type Risk string
+
+const (
+	Safe        Risk = "safe"
+	Review      Risk = "review"
+	Destructive Risk = "destructive"
+)
+
+var riskRank = map[Risk]int{Safe: 0, Review: 1, Destructive: 2}
+
+// Plan is the reviewed unit: apply carries out exactly this.
+type Plan struct {
+	Version     int        `json:"version"`
+	Fingerprint string     `json:"fingerprint"`
+	Summary     Summary    `json:"summary"`
+	Changes     []Change   `json:"changes"`
+	Violations  []any      `json:"violations"`
+	Storage     OrgStorage `json:"storage"`
+	Overlaps    []Overlap  `json:"overlaps"`
+	Unmanaged   []LiveRef  `json:"unmanaged"`
+	Orphaned    []LiveRef  `json:"orphaned"`
+	Settings    Settings   `json:"settings"`
+}
+
+// Summary counts the changes by action.
+type Summary struct {
+	Create int `json:"create"`
+	Update int `json:"update"`
+	Delete int `json:"delete"`
+	Adopt  int `json:"adopt"`
+	Noop   int `json:"noop"`
+}
+
+// Changes reports how many changes are not noops.
+func (s Summary) Changes() int { return s.Create + s.Update + s.Delete + s.Adopt }
+
+// Change is one policy's change. Before is the live policy and After the
+// desired one, both in the YAML vocabulary.
+type Change struct {
+	Action      Action         `json:"action"`
+	Name        string         `json:"name"`
+	ID          string         `json:"id,omitempty"`
+	RenamedFrom string         `json:"renamedFrom,omitempty"`
+	Risk        Risk           `json:"risk"`
+	Before      *policy.Policy `json:"before,omitempty"`
+	After       *policy.Policy `json:"after,omitempty"`
+	Fields      []FieldChange  `json:"fields,omitempty"`
+	Storage     *Storage       `json:"storage,omitempty"`
+	// EffectiveRetention is the retention Genesys applies where this policy
+	// overlaps a longer one (merge-max); zero when it does not.
+	EffectiveRetention int            `json:"effectiveRetention,omitempty"`
+	Reasons            []string       `json:"reasons"`
+	Source             *policy.Source `json:"source,omitempty"`
+}
+
+// FieldChange is one field's before and after.
+type FieldChange struct {
+	Field  string `json:"field"`
+	Before any    `json:"before"`
+	After  any    `json:"after"`
+}
+
+// LiveRef names a live policy the plan leaves alone.
+type LiveRef struct {
+	Name      string `json:"name"`
+	ID        string `json:"id"`
+	Retention int    `json:"retentionPeriod,omitempty"`
+	Media     string `json:"objectType,omitempty"`
+}
+
+// Overlap is a pair of desired policies that can match the same recordings
+// with retentions further apart than the settings' window.
+type Overlap struct {
+	Policy        string `json:"policy"`
+	With          string `json:"with"`
+	ObjectType    string `json:"objectType"`
+	Retention     int    `json:"retentionPeriod"`
+	WithRetention int    `json:"withRetentionPeriod"`
+	Effective     int    `json:"effectiveRetention"`
+	// Shadowed means every recording Policy matches is kept longer by With,
+	// so Policy's own retention never takes effect.
+	Shadowed bool `json:"shadowed"`
+}
+
+// Settings records the settings the plan was made under, so that apply
+// re-plans with the same ones.
+type Settings struct {
+	Prune     bool             `json:"prune"`
+	Conflicts policy.Conflicts `json:"conflicts"`
+	Estimates policy.Estimates `json:"estimates"`
+}
+
+// HasDestructive reports whether any change is destructive.
+func (p Plan) HasDestructive() bool {
+	for _, c := range p.Changes {
+		if c.Risk == Destructive {
+			return true
+		}
+	}
+	return false
+}
