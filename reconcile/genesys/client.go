@@ -1,0 +1,343 @@
+package genesys
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+)
+
+// maxBody caps how much of an answer is read, so a hostile or broken
+// server cannot exhaust memory.
+const maxBody = 10 << 20
+
+// max429 bounds how many rate-limited answers in a row one call accepts.
+const max429 = 20
+
+// Client talks to one Genesys Cloud organisation. It is safe for
+// concurrent use; all calls share one rate limiter and one breaker.
+type Client struct {
+	base       string
+	hc         *http.Client
+	tokens     *tokens
+	pacer      *pacer
+	breaker    *breaker
+	rec        Recorder
+	ua         string
+	maxRetryAf time.Duration
+	maxRetries int
+	sleep      func(context.Context, time.Duration) error
+}
+
+// New checks cfg and builds a Client. No request is made yet.
+func New(cfg Config) (*Client, error) {
+	if cfg.BaseURL == "" {
+		return nil, errors.New("genesys: Config.BaseURL is empty: set " + EnvRegion + " or " + EnvAPIURL)
+	}
+	if cfg.AccessToken == "" && (cfg.ClientID == "" || cfg.ClientSecret == "") {
+		return nil, ErrNoCredentials
+	}
+	if cfg.TokenURL == "" {
+		u, err := TokenURLFor(cfg.BaseURL)
+		if err != nil {
+			return nil, err
+		}
+		cfg.TokenURL = u
+	} else if _, err := TokenURLFor(cfg.TokenURL); err != nil {
+		return nil, fmt.Errorf("invalid token URL %q", cfg.TokenURL)
+	}
+	if _, err := TokenURLFor(cfg.BaseURL); err != nil {
+		return nil, err
+	}
+	applyDefaults(&cfg)
+	return &Client{
+		base:       strings.TrimRight(cfg.BaseURL, "/"),
+		hc:         cfg.HTTPClient,
+		tokens:     newTokens(cfg, cfg.HTTPClient),
+		pacer:      newPacer(cfg.RateLimit, cfg.Sleep),
+		breaker:    &breaker{threshold: cfg.BreakerThreshold},
+		rec:        cfg.Recorder,
+		ua:         cfg.UserAgent,
+		maxRetryAf: cfg.MaxRetryAfter,
+		maxRetries: cfg.MaxRetries,
+		sleep:      cfg.Sleep,
+	}, nil
+}
+
+func applyDefaults(cfg *Config) {
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: DefaultTimeout}
+	}
+	if cfg.RateLimit <= 0 {
+		cfg.RateLimit = DefaultRateLimit
+	}
+	if cfg.MaxRetryAfter <= 0 {
+		cfg.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = DefaultMaxRetries
+	} else if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = 0
+	}
+	if cfg.BreakerThreshold <= 0 {
+		cfg.BreakerThreshold = DefaultBreakerThreshold
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepCtx
+	}
+}
+
+// call is one logical API call.
+type call struct {
+	method string
+	route  string // template, for errors and the recorder
+	path   string // the escaped path actually requested
+	query  url.Values
+	body   any
+}
+
+// answer is what one HTTP attempt produced.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+	err    error // transport error; nil when an answer arrived
+}
+
+// do runs c with rate limiting, retries and the breaker, and decodes a 2xx
+// answer into out (when out is not nil).
+func (c *Client) do(ctx context.Context, cl call, out any) error {
+	payload, err := encodeBody(cl.body)
+	if err != nil {
+		return fmt.Errorf("%s %s: encode request: %w", cl.method, cl.route, err)
+	}
+	bo := newBackoff()
+	retries, limited, refreshed := 0, 0, false
+	for attempt := 1; ; attempt++ {
+		if err := c.breaker.allow(); err != nil {
+			return err
+		}
+		if err := c.pacer.wait(ctx); err != nil {
+			return err
+		}
+		start := time.Now()
+		a, err := c.send(ctx, cl, payload)
+		if err != nil { // no request was sent (token or request building)
+			return err
+		}
+		stat := RequestStat{Method: cl.method, Path: cl.route, Status: a.status, Latency: time.Since(start), Attempt: attempt, Err: a.err}
+		wait, retry, err := c.judge(ctx, cl, a, &stat, &retries, &limited, &refreshed, bo)
+		stat.RetryWait = wait
+		if stat.Err == nil && err != nil && a.status >= 300 {
+			stat.Err = err
+		}
+		c.record(stat)
+		if !retry {
+			if err == nil && out != nil && len(a.body) > 0 {
+				if derr := json.Unmarshal(a.body, out); derr != nil {
+					return fmt.Errorf("%s %s: decode answer: %w", cl.method, cl.path, derr)
+				}
+			}
+			return err
+		}
+		if wait > 0 {
+			if err := c.sleep(ctx, wait); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// judge decides what an attempt's answer means: done (nil error), failed,
+// or worth retrying after wait.
+func (c *Client) judge(ctx context.Context, cl call, a answer, stat *RequestStat,
+	retries, limited *int, refreshed *bool, bo *backoff.ExponentialBackOff) (time.Duration, bool, error) {
+	idempotent := cl.method != http.MethodPost
+	switch {
+	case a.err != nil && ctx.Err() != nil:
+		return 0, false, ctx.Err()
+	case a.err != nil:
+		terr := fmt.Errorf("%s %s: %w", cl.method, cl.path, a.err)
+		if !idempotent && !notSent(a.err) {
+			c.breaker.failure(terr)
+			return 0, false, outcomeUnknown(terr)
+		}
+		return c.backoffOrFail(terr, 0, retries, bo)
+	case a.status == http.StatusUnauthorized && !*refreshed && c.tokens.invalidate():
+		*refreshed = true
+		return 0, true, nil
+	case a.status == http.StatusTooManyRequests:
+		stat.RateLimited = true
+		return c.rateLimited(cl, a, limited)
+	case a.status >= 500 && a.status != http.StatusNotImplemented:
+		ae := decodeAPIError(cl.method, cl.path, a.status, a.header, a.body)
+		if !idempotent {
+			c.breaker.failure(ae)
+			return 0, false, outcomeUnknown(ae)
+		}
+		return c.backoffOrFail(ae, min(ae.RetryAfter, c.maxRetryAf), retries, bo)
+	case a.status >= 200 && a.status < 300:
+		c.breaker.success()
+		return 0, false, nil
+	}
+	c.breaker.success()
+	ae := decodeAPIError(cl.method, cl.path, a.status, a.header, a.body)
+	if a.status == http.StatusUnauthorized {
+		return 0, false, c.unauthorized(ae)
+	}
+	return 0, false, ae
+}
+
+// backoffOrFail schedules a retry of an idempotent call, or gives up and
+// counts the failure towards the breaker.
+func (c *Client) backoffOrFail(err error, atLeast time.Duration, retries *int, bo *backoff.ExponentialBackOff) (time.Duration, bool, error) {
+	if *retries >= c.maxRetries {
+		c.breaker.failure(err)
+		if *retries > 0 {
+			return 0, false, fmt.Errorf("%w (gave up after %d retries)", err, *retries)
+		}
+		return 0, false, err
+	}
+	*retries++
+	return max(bo.NextBackOff(), atLeast), true, nil
+}
+
+// rateLimited handles a 429: nothing was processed, so any method may be
+// retried once Retry-After has passed, and every goroutine waits too.
+func (c *Client) rateLimited(cl call, a answer, limited *int) (time.Duration, bool, error) {
+	ae := decodeAPIError(cl.method, cl.path, a.status, a.header, a.body)
+	wait := ae.RetryAfter
+	if wait <= 0 {
+		wait = 3 * time.Second // the .NET SDK's default when the header is missing
+	}
+	if wait > c.maxRetryAf {
+		return 0, false, fmt.Errorf("%w: Retry-After %s is longer than the %s the client waits; try again later", ae, wait, c.maxRetryAf)
+	}
+	*limited++
+	if *limited > max429 {
+		return 0, false, fmt.Errorf("%w: still rate limited after %d waits", ae, max429)
+	}
+	c.pacer.pause(wait)
+	return 0, true, nil
+}
+
+// unauthorized explains a 401 that a fresh token did not cure.
+func (c *Client) unauthorized(ae *APIError) error {
+	if c.tokens.static != "" {
+		return fmt.Errorf("%w: %s was rejected (expired or revoked); set a fresh one or use %s/%s", ae, EnvAccessToken, EnvClientID, EnvClientSecret)
+	}
+	return fmt.Errorf("%w: a freshly fetched token was rejected too; check the OAuth client and that %s matches its region", ae, EnvRegion)
+}
+
+// send makes one HTTP attempt. Its error is for failures before anything
+// was sent; transport failures land in answer.err.
+func (c *Client) send(ctx context.Context, cl call, payload []byte) (answer, error) {
+	tok, err := c.tokens.token()
+	if err != nil {
+		return answer{}, err
+	}
+	u := c.base + cl.path
+	if len(cl.query) > 0 {
+		u += "?" + cl.query.Encode()
+	}
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, cl.method, u, body)
+	if err != nil {
+		return answer{}, fmt.Errorf("%s %s: %w", cl.method, cl.route, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.ua)
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return answer{err: scrubURL(err)}, nil
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err == nil && len(data) > maxBody {
+		err = fmt.Errorf("answer larger than %d MiB", maxBody>>20)
+	}
+	if err != nil {
+		return answer{status: resp.StatusCode, err: fmt.Errorf("read answer: %w", err)}, nil
+	}
+	return answer{status: resp.StatusCode, header: resp.Header, body: data}, nil
+}
+
+func (c *Client) record(s RequestStat) {
+	if c.rec != nil {
+		c.rec.RecordRequest(s)
+	}
+}
+
+func encodeBody(v any) ([]byte, error) {
+	if v == nil {
+		return nil, nil
+	}
+	return json.Marshal(v)
+}
+
+func newBackoff() *backoff.ExponentialBackOff {
+	b := backoff.NewExponentialBackOff()
+	b.InitialInterval = time.Second
+	b.MaxInterval = 30 * time.Second
+	return b
+}
+
+// notSent reports whether a transport error happened before the request
+// left (the connection was never made), so even a POST can be retried.
+func notSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// scrubURL drops the query string that *url.Error repeats; the query
+// never holds secrets, but error text stays short and stable.
+func scrubURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// outcomeUnknownError wraps the failure of a POST that may have been processed.
+type outcomeUnknownError struct{ err error }
+
+func outcomeUnknown(err error) error { return &outcomeUnknownError{err: err} }
+
+func (e *outcomeUnknownError) Error() string {
+	return e.err.Error() + " (outcome unknown: the request may have been processed)"
+}
+
+func (e *outcomeUnknownError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.err} }
+
+// parseRetryAfter reads a Retry-After header in seconds (the only form the
+// Platform API sends); anything else counts as absent.
+func parseRetryAfter(v string) time.Duration {
+	var secs int
+	if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d", &secs); err != nil || secs < 0 {
+		return 0
+	}
+	if secs > 86400 {
+		secs = 86400
+	}
+	return time.Duration(secs) * time.Second
+}
