@@ -39,6 +39,7 @@ func stripMarker(desc string) string {
 // evaluation assignments, time slots, transcription — is carried over, so an
 // update never drops what someone set in the Genesys UI.
 func ToAPI(p policy.Policy, base *genesys.Policy) genesys.Policy {
+	p = Canonical(p)
 	out := genesys.Policy{}
 	if base != nil {
 		out = *base

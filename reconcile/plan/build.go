@@ -19,7 +19,7 @@ func Build(desired []policy.Policy, live []genesys.Policy, s policy.Settings) (P
 	p := Plan{
 		Version:    Version,
 		Settings:   Settings{Prune: s.Prune, Conflicts: s.Conflicts, Estimates: s.Estimates},
-		Violations: []any{},
+		Violations: []Violation{},
 	}
 	matched := map[string]bool{}
 	for _, d := range desired {

@@ -35,16 +35,26 @@ var riskRank = map[Risk]int{Safe: 0, Review: 1, Destructive: 2}
 
 // Plan is the reviewed unit: apply carries out exactly this.
 type Plan struct {
-	Version     int        `json:"version"`
-	Fingerprint string     `json:"fingerprint"`
-	Summary     Summary    `json:"summary"`
-	Changes     []Change   `json:"changes"`
-	Violations  []any      `json:"violations"`
-	Storage     OrgStorage `json:"storage"`
-	Overlaps    []Overlap  `json:"overlaps"`
-	Unmanaged   []LiveRef  `json:"unmanaged"`
-	Orphaned    []LiveRef  `json:"orphaned"`
-	Settings    Settings   `json:"settings"`
+	Version     int         `json:"version"`
+	Fingerprint string      `json:"fingerprint"`
+	Summary     Summary     `json:"summary"`
+	Changes     []Change    `json:"changes"`
+	Violations  []Violation `json:"violations"`
+	Storage     OrgStorage  `json:"storage"`
+	Overlaps    []Overlap   `json:"overlaps"`
+	Unmanaged   []LiveRef   `json:"unmanaged"`
+	Orphaned    []LiveRef   `json:"orphaned"`
+	Settings    Settings    `json:"settings"`
+}
+
+// Violation is a validation finding carried in the plan (design §4).
+type Violation struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Policy   string `json:"policy"`
 }
 
 // Summary counts the changes by action.

@@ -1,0 +1,150 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/retainctl/retainctl/reconcile/plan"
+)
+
+var riskIcon = map[plan.Risk]string{plan.Safe: "🟢", plan.Review: "🟡", plan.Destructive: "🔴"}
+
+// Markdown renders the plan for a pull request: the summary and the risky
+// parts first, then a collapsed section per policy, so that a cut at any
+// line boundary keeps what a reviewer needs most.
+func Markdown(p plan.Plan) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "## retainctl plan\n\n**%s**\n\n", headline(p.Summary))
+	mdDestructive(&sb, p)
+	mdViolations(&sb, p)
+	mdSummaryTable(&sb, p)
+	mdStorage(&sb, p)
+	mdOverlaps(&sb, p)
+	mdLeftAlone(&sb, p)
+	mdDetails(&sb, p)
+	fmt.Fprintf(&sb, "\n<sub>Plan fingerprint `%s`. Apply refuses to run if the organisation or the policies no longer produce this plan.</sub>\n", p.Fingerprint)
+	return sb.String()
+}
+
+func mdDestructive(sb *strings.Builder, p plan.Plan) {
+	var lines []string
+	for _, c := range p.Changes {
+		if c.Risk == plan.Destructive {
+			lines = append(lines, fmt.Sprintf("> - **%s** (%s): %s", mdEscape(c.Name), c.Action, strings.Join(c.Reasons, "; ")))
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(sb, "> [!CAUTION]\n> **%d destructive change(s)**: recordings may be deleted sooner or stop being kept. Review each one.\n>\n%s\n\n", len(lines), strings.Join(lines, "\n"))
+}
+
+func mdViolations(sb *strings.Builder, p plan.Plan) {
+	if len(p.Violations) == 0 {
+		return
+	}
+	sb.WriteString("### Validation\n\n| | Rule | Where | Policy | Message |\n|---|---|---|---|---|\n")
+	for _, v := range p.Violations {
+		icon := "⚠️"
+		if v.Severity == "deny" {
+			icon = "❌"
+		}
+		fmt.Fprintf(sb, "| %s | `%s` | `%s:%d` | %s | %s |\n", icon, v.Rule, v.File, v.Line, mdEscape(v.Policy), mdEscape(v.Message))
+	}
+	sb.WriteString("\n")
+}
+
+func mdSummaryTable(sb *strings.Builder, p plan.Plan) {
+	cs := changed(p)
+	if len(cs) == 0 {
+		return
+	}
+	sb.WriteString("| | Policy | Action | Risk | Retention | Projected storage | Δ storage |\n|---|---|---|---|---|---|---|\n")
+	for _, c := range cs {
+		fmt.Fprintf(sb, "| %s | %s | %s | %s | %s | %s | %s |\n",
+			riskIcon[c.Risk], mdEscape(c.Name), c.Action, c.Risk, retention(c),
+			gb(c.Storage.ProposedGB), signedGB(c.Storage.DeltaGB))
+	}
+	sb.WriteString("\n")
+}
+
+func mdStorage(sb *strings.Builder, p plan.Plan) {
+	s := p.Storage
+	fmt.Fprintf(sb, "**Projected storage:** %s now → %s planned (%s), risk **%s**.\n\n", gb(s.CurrentGB), gb(s.ProposedGB), signedGB(s.DeltaGB), s.Level)
+	if len(s.ByType) == 0 {
+		return
+	}
+	// Mermaid renders in GitHub comments; a bar per object type and side
+	// reads at a glance, where two overlaid series would not.
+	var labels, values []string
+	for _, t := range s.ByType {
+		labels = append(labels, fmt.Sprintf("%q, %q", t.ObjectType+" now", t.ObjectType+" planned"))
+		values = append(values, fmt.Sprintf("%.2f, %.2f", t.CurrentGB/1000, t.ProposedGB/1000))
+	}
+	fmt.Fprintf(sb, "```mermaid\nxychart-beta\n  title \"Projected storage per object type (TB)\"\n  x-axis [%s]\n  y-axis \"TB\"\n  bar [%s]\n```\n\n",
+		strings.Join(labels, ", "), strings.Join(values, ", "))
+}
+
+func mdOverlaps(sb *strings.Builder, p plan.Plan) {
+	if len(p.Overlaps) == 0 {
+		return
+	}
+	sb.WriteString("### Overlaps\n\nGenesys keeps a recording for the longest retention of every policy that matches it.\n\n| Policy | Overlaps | Effective retention | |\n|---|---|---|---|\n")
+	for _, o := range p.Overlaps {
+		note := ""
+		if o.Shadowed {
+			note = "shadowed: its own retention never applies"
+		}
+		fmt.Fprintf(sb, "| %s (%d d) | %s (%d d) | %d d | %s |\n", mdEscape(o.Policy), o.Retention, mdEscape(o.With), o.WithRetention, o.Effective, note)
+	}
+	sb.WriteString("\n")
+}
+
+func mdLeftAlone(sb *strings.Builder, p plan.Plan) {
+	if len(p.Unmanaged) > 0 {
+		fmt.Fprintf(sb, "<details><summary>%d unmanaged live policies (never touched)</summary>\n\n", len(p.Unmanaged))
+		for _, r := range p.Unmanaged {
+			fmt.Fprintf(sb, "- %s (`%s`, %s, %d d)\n", mdEscape(r.Name), r.ID, r.Media, r.Retention)
+		}
+		sb.WriteString("\nRun `retainctl export` to bring them into the repository.\n</details>\n\n")
+	}
+	if len(p.Orphaned) > 0 {
+		fmt.Fprintf(sb, "<details><summary>%d managed policies left the repository (kept: prune is off)</summary>\n\n", len(p.Orphaned))
+		for _, r := range p.Orphaned {
+			fmt.Fprintf(sb, "- %s (`%s`)\n", mdEscape(r.Name), r.ID)
+		}
+		sb.WriteString("\n</details>\n\n")
+	}
+}
+
+func mdDetails(sb *strings.Builder, p plan.Plan) {
+	for _, c := range changed(p) {
+		fmt.Fprintf(sb, "<details><summary>%s <b>%s</b> %s — %s</summary>\n\n", riskIcon[c.Risk], c.Action, mdEscape(c.Name), c.Risk)
+		if c.Source != nil {
+			fmt.Fprintf(sb, "Defined in `%s:%d`.\n\n", c.Source.File, c.Source.Line)
+		}
+		for _, r := range c.Reasons {
+			fmt.Fprintf(sb, "- %s\n", mdEscape(r))
+		}
+		fmt.Fprintf(sb, "\n```diff\n%s```\n\n</details>\n\n", fence(PolicyDiff(c)))
+	}
+	var same []string
+	for _, c := range p.Changes {
+		if c.Action == plan.Noop {
+			same = append(same, "- "+mdEscape(c.Name))
+		}
+	}
+	if len(same) > 0 {
+		fmt.Fprintf(sb, "<details><summary>%d unchanged policies</summary>\n\n%s\n\n</details>\n", len(same), strings.Join(same, "\n"))
+	}
+}
+
+// mdEscape keeps user text (policy names, messages) from breaking a table
+// or opening HTML.
+func mdEscape(s string) string {
+	r := strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "\n", " ", "\r", " ")
+	return r.Replace(s)
+}
+
+// fence keeps a diff from closing its code fence early.
+func fence(s string) string { return strings.ReplaceAll(s, "```", "`\u200b``") }

@@ -1,0 +1,97 @@
+// Package render writes a plan for people and machines: text for
+// terminals, markdown for pull requests, JSON for tools. It does no I/O of
+// its own beyond the writer it is given.
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/retainctl/retainctl/reconcile/plan"
+	"github.com/retainctl/retainctl/reconcile/policy"
+)
+
+// JSON writes the plan document (design §4).
+func JSON(w io.Writer, p plan.Plan) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(p)
+}
+
+// PolicyYAML renders a policy as the YAML an admin would write.
+func PolicyYAML(p *policy.Policy) string {
+	if p == nil {
+		return ""
+	}
+	var sb strings.Builder
+	enc := yaml.NewEncoder(&sb)
+	enc.SetIndent(2)
+	if err := enc.Encode(p); err != nil {
+		return fmt.Sprintf("# cannot render: %v\n", err)
+	}
+	return sb.String()
+}
+
+// PolicyDiff is the unified diff of a change's policy, live against desired.
+func PolicyDiff(c plan.Change) string {
+	from, to := "live/"+c.Name, "desired/"+c.Name
+	if c.RenamedFrom != "" {
+		from = "live/" + c.RenamedFrom
+	}
+	if c.Before == nil {
+		from = "/dev/null"
+	}
+	if c.After == nil {
+		to = "/dev/null"
+	}
+	return UnifiedDiff(from, to, PolicyYAML(c.Before), PolicyYAML(c.After))
+}
+
+// headline says what the plan does in one line.
+func headline(s plan.Summary) string {
+	if s.Changes() == 0 {
+		return "No changes. The organisation matches the repository."
+	}
+	return fmt.Sprintf("%d to create, %d to update, %d to adopt, %d to delete (%d unchanged)",
+		s.Create, s.Update, s.Adopt, s.Delete, s.Noop)
+}
+
+// gb formats a size in GB, switching to TB where that reads better.
+func gb(v float64) string {
+	if v >= 1000 || v <= -1000 {
+		return fmt.Sprintf("%.2f TB", v/1000)
+	}
+	return fmt.Sprintf("%.1f GB", v)
+}
+
+func signedGB(v float64) string {
+	if v > 0 {
+		return "+" + gb(v)
+	}
+	return gb(v)
+}
+
+// retention describes a change's retention, before → after when it moves.
+func retention(c plan.Change) string {
+	switch {
+	case c.After == nil:
+		return fmt.Sprintf("%d d → deleted", c.Before.RetentionPeriod)
+	case c.Before == nil || c.Before.RetentionPeriod == c.After.RetentionPeriod:
+		return fmt.Sprintf("%d d", c.After.RetentionPeriod)
+	}
+	return fmt.Sprintf("%d d → %d d", c.Before.RetentionPeriod, c.After.RetentionPeriod)
+}
+
+// changed returns the changes that are not noops.
+func changed(p plan.Plan) (out []plan.Change) {
+	for _, c := range p.Changes {
+		if c.Action != plan.Noop {
+			out = append(out, c)
+		}
+	}
+	return out
+}
