@@ -1,0 +1,313 @@
+package github
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+const testToken = "ghs_t0kenValueThatMustNeverLeak"
+
+// fakeComment is an issue comment as the fake API stores it.
+type fakeComment struct {
+	ID     int64
+	Body   string
+	Author string
+}
+
+type fakePR struct {
+	Number         int
+	MergeCommitSHA string
+	Merged         bool
+}
+
+// fakeGitHub is the subset of the GitHub REST API retainctl uses, served by a
+// Go 1.22 ServeMux under /api-v3/ so absolute URLs built by mistake fail.
+type fakeGitHub struct {
+	t  *testing.T
+	mu sync.Mutex
+
+	comments   map[int][]*fakeComment // by pull request
+	nextID     int64
+	repoLabels map[string]string // name -> color
+	prLabels   map[int][]string
+	pulls      map[string][]fakePR // by commit sha
+	denyWrites int                 // answer POST/PATCH/DELETE with this status when set
+	requests   []string            // "METHOD path" of every request, in order
+}
+
+func newFakeGitHub(t *testing.T) (*fakeGitHub, *httptest.Server) {
+	f := &fakeGitHub{
+		t:          t,
+		comments:   map[int][]*fakeComment{},
+		nextID:     1000,
+		repoLabels: map[string]string{},
+		prLabels:   map[int][]string{},
+		pulls:      map[string][]fakePR{},
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /repos/acme/policies/issues/{n}/comments", f.listComments)
+	mux.HandleFunc("POST /repos/acme/policies/issues/{n}/comments", f.createComment)
+	mux.HandleFunc("PATCH /repos/acme/policies/issues/comments/{id}", f.editComment)
+	mux.HandleFunc("GET /repos/acme/policies/issues/{n}/labels", f.listIssueLabels)
+	mux.HandleFunc("POST /repos/acme/policies/issues/{n}/labels", f.addIssueLabels)
+	mux.HandleFunc("DELETE /repos/acme/policies/issues/{n}/labels/{name}", f.removeIssueLabel)
+	mux.HandleFunc("GET /repos/acme/policies/labels/{name}", f.getLabel)
+	mux.HandleFunc("POST /repos/acme/policies/labels", f.createLabel)
+	mux.HandleFunc("GET /repos/acme/policies/commits/{sha}/pulls", f.commitPulls)
+	srv := httptest.NewServer(http.StripPrefix("/api-v3", f.guard(mux)))
+	t.Cleanup(srv.Close)
+	return f, srv
+}
+
+// guard logs the request, checks the token and applies denyWrites.
+func (f *fakeGitHub) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		f.requests = append(f.requests, r.Method+" "+r.URL.Path)
+		deny := f.denyWrites
+		f.mu.Unlock()
+		if r.Header.Get("Authorization") != "Bearer "+testToken {
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Bad credentials"})
+			return
+		}
+		if deny != 0 && r.Method != http.MethodGet {
+			writeJSON(w, deny, map[string]string{"message": "Resource not accessible by integration"})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (f *fakeGitHub) count(method, prefix string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, r := range f.requests {
+		if strings.HasPrefix(r, method+" "+prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// addComments appends n comments by author with bodies from body(i).
+func (f *fakeGitHub) addComments(pr, n int, author string, body func(i int) string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range n {
+		f.nextID++
+		f.comments[pr] = append(f.comments[pr], &fakeComment{ID: f.nextID, Body: body(i), Author: author})
+	}
+}
+
+func (f *fakeGitHub) commentsOf(pr int) []fakeComment {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]fakeComment, len(f.comments[pr]))
+	for i, c := range f.comments[pr] {
+		out[i] = *c
+	}
+	return out
+}
+
+func (f *fakeGitHub) listComments(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	pr := f.pathInt(r, "n")
+	items := make([]any, 0)
+	for _, c := range f.comments[pr] {
+		items = append(items, commentJSON(c))
+	}
+	writePage(w, r, items)
+}
+
+func (f *fakeGitHub) createComment(w http.ResponseWriter, r *http.Request) {
+	var in struct{ Body string }
+	f.decode(r, &in)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	pr := f.pathInt(r, "n")
+	f.nextID++
+	c := &fakeComment{ID: f.nextID, Body: in.Body, Author: DefaultBotLogin}
+	f.comments[pr] = append(f.comments[pr], c)
+	writeJSON(w, http.StatusCreated, commentJSON(c))
+}
+
+func (f *fakeGitHub) editComment(w http.ResponseWriter, r *http.Request) {
+	var in struct{ Body string }
+	f.decode(r, &in)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := int64(f.pathInt(r, "id"))
+	for _, cs := range f.comments {
+		for _, c := range cs {
+			if c.ID == id {
+				c.Body = in.Body
+				writeJSON(w, http.StatusOK, commentJSON(c))
+				return
+			}
+		}
+	}
+	writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+}
+
+func (f *fakeGitHub) listIssueLabels(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	items := make([]any, 0)
+	for _, name := range f.prLabels[f.pathInt(r, "n")] {
+		items = append(items, map[string]string{"name": name, "color": f.repoLabels[name]})
+	}
+	writePage(w, r, items)
+}
+
+func (f *fakeGitHub) addIssueLabels(w http.ResponseWriter, r *http.Request) {
+	var names []string
+	f.decode(r, &names)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	pr := f.pathInt(r, "n")
+	for _, n := range names {
+		if _, ok := f.repoLabels[n]; !ok {
+			f.repoLabels[n] = "ededed" // GitHub creates unknown labels grey
+		}
+		if !slices.Contains(f.prLabels[pr], n) {
+			f.prLabels[pr] = append(f.prLabels[pr], n)
+		}
+	}
+	writeJSON(w, http.StatusOK, []any{})
+}
+
+func (f *fakeGitHub) removeIssueLabel(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	pr, name := f.pathInt(r, "n"), r.PathValue("name")
+	i := slices.Index(f.prLabels[pr], name)
+	if i < 0 {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Label does not exist"})
+		return
+	}
+	f.prLabels[pr] = slices.Delete(f.prLabels[pr], i, i+1)
+	writeJSON(w, http.StatusOK, []any{})
+}
+
+func (f *fakeGitHub) getLabel(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	name := r.PathValue("name")
+	color, ok := f.repoLabels[name]
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"name": name, "color": color})
+}
+
+func (f *fakeGitHub) createLabel(w http.ResponseWriter, r *http.Request) {
+	var in struct{ Name, Color string }
+	f.decode(r, &in)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.repoLabels[in.Name]; ok {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "Validation Failed"})
+		return
+	}
+	f.repoLabels[in.Name] = in.Color
+	writeJSON(w, http.StatusCreated, map[string]string{"name": in.Name, "color": in.Color})
+}
+
+func (f *fakeGitHub) commitPulls(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	items := make([]any, 0)
+	for _, p := range f.pulls[r.PathValue("sha")] {
+		pr := map[string]any{"number": p.Number, "state": "open", "merged_at": nil}
+		if p.Merged {
+			pr["state"], pr["merged_at"] = "closed", "2026-03-03T16:40:12Z"
+		}
+		if p.MergeCommitSHA != "" {
+			pr["merge_commit_sha"] = p.MergeCommitSHA
+		}
+		items = append(items, pr)
+	}
+	writePage(w, r, items)
+}
+
+func commentJSON(c *fakeComment) map[string]any {
+	return map[string]any{
+		"id":       c.ID,
+		"body":     c.Body,
+		"html_url": fmt.Sprintf("https://github.com/acme/policies/pull/1#issuecomment-%d", c.ID),
+		"user":     map[string]any{"login": c.Author},
+	}
+}
+
+// writePage answers one page of items as GitHub does: per_page (default 30,
+// max 100), page from 1, and a Link header pointing at the next page.
+func writePage(w http.ResponseWriter, r *http.Request, items []any) {
+	per, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
+	if per <= 0 || per > 100 {
+		per = 30
+	}
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	page = max(page, 1)
+	lo, hi := min((page-1)*per, len(items)), min(page*per, len(items))
+	if hi < len(items) {
+		next := *r.URL
+		q := next.Query()
+		q.Set("page", strconv.Itoa(page+1))
+		next.RawQuery = q.Encode()
+		w.Header().Set("Link", fmt.Sprintf(`<http://%s/api-v3%s>; rel="next"`, r.Host, next.RequestURI()))
+	}
+	writeJSON(w, http.StatusOK, items[lo:hi])
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (f *fakeGitHub) decode(r *http.Request, v any) {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		f.t.Errorf("fake GitHub: bad request body for %s %s: %v", r.Method, r.URL.Path, err)
+	}
+}
+
+func (f *fakeGitHub) pathInt(r *http.Request, name string) int {
+	n, err := strconv.Atoi(r.PathValue(name))
+	if err != nil {
+		f.t.Errorf("fake GitHub: %s %s: %s is not a number", r.Method, r.URL.Path, name)
+	}
+	return n
+}
+
+// testEnv is the Actions environment of a same-repository pull request.
+func testEnv(srv *httptest.Server) Env {
+	return Env{
+		Owner: "acme", Repo: "policies", Token: testToken,
+		APIURL:    srv.URL + "/api-v3/",
+		ServerURL: "https://github.com", RunID: "4242",
+		BotLogin: DefaultBotLogin,
+		Event: Event{Name: "pull_request", PR: &PullRequest{
+			Number: 1, HeadSHA: "abc", HeadRepo: "acme/policies", BaseRepo: "acme/policies",
+		}},
+	}
+}
+
+func newTestClient(t *testing.T) (*fakeGitHub, *Client) {
+	t.Helper()
+	f, srv := newFakeGitHub(t)
+	c, err := NewClient(testEnv(srv), srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, c
+}

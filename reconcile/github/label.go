@@ -1,0 +1,98 @@
+package github
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+
+	gh "github.com/google/go-github/v60/github"
+)
+
+// Result labels: exactly one is on a planned pull request.
+const (
+	LabelNoChanges   = "retainctl: no changes"
+	LabelChanges     = "retainctl: changes"
+	LabelDestructive = "retainctl: destructive"
+)
+
+var labelStyle = map[string]struct{ color, description string }{
+	LabelNoChanges:   {"0e8a16", "retainctl plan: the organisation already matches"},
+	LabelChanges:     {"1d76db", "retainctl plan: policies will change"},
+	LabelDestructive: {"b60205", "retainctl plan: deletes or shortens retention"},
+}
+
+// resultLabel picks the label for a plan.
+func resultLabel(c Counts, destructive bool) string {
+	switch {
+	case destructive:
+		return LabelDestructive
+	case c.Changes() == 0:
+		return LabelNoChanges
+	default:
+		return LabelChanges
+	}
+}
+
+// setResultLabel puts want on pr and removes the other result labels. It
+// returns a reason instead of an error when the token may not write labels.
+func (c *Client) setResultLabel(ctx context.Context, pr int, want string) (skipped string, err error) {
+	have, err := c.issueLabels(ctx, pr)
+	if err == nil {
+		err = c.replaceLabels(ctx, pr, have, want)
+	}
+	switch {
+	case forbidden(err):
+		return c.noWriteReason("result label", err), nil
+	case err != nil:
+		return "", fmt.Errorf("github: labelling pull request #%d: %w", pr, err)
+	}
+	return "", nil
+}
+
+func (c *Client) replaceLabels(ctx context.Context, pr int, have []string, want string) error {
+	for name := range labelStyle {
+		if name == want || !slices.Contains(have, name) {
+			continue
+		}
+		_, err := c.api.Issues.RemoveLabelForIssue(ctx, c.env.Owner, c.env.Repo, pr, name)
+		if err != nil && status(err) != http.StatusNotFound {
+			return err
+		}
+	}
+	if slices.Contains(have, want) {
+		return nil
+	}
+	if err := c.ensureLabel(ctx, want); err != nil {
+		return err
+	}
+	_, _, err := c.api.Issues.AddLabelsToIssue(ctx, c.env.Owner, c.env.Repo, pr, []string{want})
+	return err
+}
+
+func (c *Client) issueLabels(ctx context.Context, pr int) ([]string, error) {
+	var names []string
+	err := forEachPage(func(lo gh.ListOptions) (*gh.Response, error) {
+		ls, resp, err := c.api.Issues.ListLabelsByIssue(ctx, c.env.Owner, c.env.Repo, pr, &lo)
+		for _, l := range ls {
+			names = append(names, l.GetName())
+		}
+		return resp, err
+	})
+	return names, err
+}
+
+// ensureLabel creates the repository label with its colour when missing.
+func (c *Client) ensureLabel(ctx context.Context, name string) error {
+	_, _, err := c.api.Issues.GetLabel(ctx, c.env.Owner, c.env.Repo, name)
+	if status(err) != http.StatusNotFound {
+		return err
+	}
+	st := labelStyle[name]
+	_, _, err = c.api.Issues.CreateLabel(ctx, c.env.Owner, c.env.Repo,
+		&gh.Label{Name: &name, Color: &st.color, Description: &st.description})
+	if status(err) == http.StatusUnprocessableEntity { // created meanwhile by a concurrent run
+		return nil
+	}
+	return err
+}
