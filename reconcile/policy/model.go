@@ -69,6 +69,9 @@ type Settings struct {
 
 	// Source is the settings file, when there is one.
 	Source Source `yaml:"-" json:"-"`
+	// Lines gives the line of each key written in the settings file, by
+	// dotted path (e.g. "conflicts.strategy"), for messages.
+	Lines map[string]int `yaml:"-" json:"-"`
 }
 
 // Conflicts says how overlapping policies are reported.

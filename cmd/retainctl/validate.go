@@ -1,0 +1,50 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/retainctl/retainctl/reconcile/validate"
+)
+
+func newValidateCmd() *cobra.Command {
+	var dir, rulesDir, format string
+	cmd := &cobra.Command{
+		Use:   "validate",
+		Short: "Check the policy YAML against the embedded (and your own) Rego rules",
+		Long: `Validate loads every policy in the policies directory and checks it against
+retainctl's rules and any .rego modules in --rules. Exit status: 0 when there
+are no errors (warnings allowed), 1 when there are, 3 for a usage or input
+error (bad flag, missing directory, a custom rule that does not compile).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			write, ok := map[string]func(w io.Writer, vs []validate.Violation) error{
+				"text": validate.WriteText, "json": validate.WriteJSON, "github": validate.WriteGitHub,
+			}[format]
+			if !ok {
+				return usageErr(fmt.Errorf("--format %q: use text, json or github", format))
+			}
+			v, err := validate.New(cmd.Context(), rulesDir)
+			if err != nil {
+				return usageErr(err)
+			}
+			_, vs, err := v.ValidateDir(cmd.Context(), dir)
+			if err != nil {
+				return usageErr(err)
+			}
+			if err := write(cmd.OutOrStdout(), vs); err != nil {
+				return failErr(err)
+			}
+			if validate.HasDeny(vs) {
+				return silentExit(exitFailure)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "policies", "policies", "directory of policy YAML files")
+	cmd.Flags().StringVar(&rulesDir, "rules", "", "directory of extra .rego rules (packages under retainctl.rules)")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or github")
+	return cmd
+}

@@ -1,0 +1,171 @@
+package policy
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"regexp"
+	"strconv"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Limits on untrusted YAML.
+const (
+	MaxFileSize = 1 << 20 // bytes per file
+	MaxDepth    = 16      // nesting of mappings and lists; policies need 5
+)
+
+// ParsePolicies decodes the policy documents of one file. It returns the
+// policies that decoded cleanly and the problems of the others.
+func ParsePolicies(file string, data []byte) ([]Policy, []Problem) {
+	docs, problems := parseDocuments(file, data)
+	var out []Policy
+	for _, n := range docs {
+		d := decoder{file: file, root: "the policy", policy: policyName(n)}
+		var p Policy
+		d.value(n, reflect.ValueOf(&p).Elem(), "")
+		problems = append(problems, d.problems...)
+		if d.typeErrors() {
+			continue // a half-read policy would only add misleading findings
+		}
+		if p.ObjectType == "sms" {
+			p.ObjectType = Message
+		}
+		p.Source = Source{File: file, Line: n.Line}
+		out = append(out, p)
+	}
+	return out, problems
+}
+
+// ParseSettings decodes retainctl.yaml over DefaultSettings. With problems it
+// returns the defaults, so that rules still run with sane settings.
+func ParseSettings(file string, data []byte) (Settings, []Problem) {
+	s := DefaultSettings()
+	s.Source = Source{File: file, Line: 1}
+	docs, problems := parseDocuments(file, data)
+	switch {
+	case len(problems) > 0:
+		return s, problems
+	case len(docs) == 0:
+		return s, nil
+	case len(docs) > 1:
+		return s, []Problem{{Rule: "yaml.syntax", Message: "the settings file must hold one YAML document", File: file, Line: docs[1].Line}}
+	}
+	d := decoder{file: file, root: "the settings"}
+	d.value(docs[0], reflect.ValueOf(&s).Elem(), "")
+	if d.typeErrors() {
+		def := DefaultSettings()
+		def.Source = s.Source
+		return def, d.problems
+	}
+	s.Lines = keyLines(docs[0], "", map[string]int{})
+	return s, d.problems
+}
+
+// parseDocuments checks encoding, syntax, aliases and depth, and returns the
+// non-empty documents' top nodes.
+func parseDocuments(file string, data []byte) ([]*yaml.Node, []Problem) {
+	if len(data) > MaxFileSize {
+		return nil, []Problem{{Rule: "file.too-large", File: file, Line: 1,
+			Message: fmt.Sprintf("file is %d bytes, over the %d-byte limit: split it into several files", len(data), MaxFileSize)}}
+	}
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:invalidUTF8At(data)], []byte("\n"))
+		return nil, []Problem{{Rule: "file.encoding", File: file, Line: line, Message: "file is not valid UTF-8: save it as UTF-8"}}
+	}
+	var docs []*yaml.Node
+	var problems []Problem
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return docs, append(problems, syntaxProblem(file, err))
+		}
+		if len(doc.Content) == 0 || doc.Content[0].Tag == "!!null" {
+			continue // an empty document, e.g. a trailing ---
+		}
+		top := doc.Content[0]
+		if p := checkTree(file, top, 1); p != nil {
+			problems = append(problems, *p)
+			continue
+		}
+		docs = append(docs, top)
+	}
+	return docs, problems
+}
+
+// checkTree refuses anchors and aliases (no alias bombs, and policies read as
+// written) and nesting deeper than MaxDepth.
+func checkTree(file string, n *yaml.Node, depth int) *Problem {
+	if depth > MaxDepth {
+		return &Problem{Rule: "yaml.depth", File: file, Line: n.Line, Column: n.Column,
+			Message: fmt.Sprintf("nesting deeper than %d levels", MaxDepth)}
+	}
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		return &Problem{Rule: "yaml.alias", File: file, Line: n.Line, Column: n.Column,
+			Message: "YAML anchors and aliases (&, *, <<) are not allowed: write each policy out in full"}
+	}
+	for _, c := range n.Content {
+		if p := checkTree(file, c, depth+1); p != nil {
+			return p
+		}
+	}
+	return nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func syntaxProblem(file string, err error) Problem {
+	p := Problem{Rule: "yaml.syntax", File: file, Line: 1, Message: err.Error()}
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		p.Line, _ = strconv.Atoi(m[1])
+		p.Message = m[2]
+	}
+	return p
+}
+
+func invalidUTF8At(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
+}
+
+// policyName finds the name key of a policy document, for messages.
+func policyName(n *yaml.Node) string {
+	if n.Kind != yaml.MappingNode {
+		return ""
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "name" && n.Content[i+1].Kind == yaml.ScalarNode {
+			return n.Content[i+1].Value
+		}
+	}
+	return ""
+}
+
+// keyLines records the line of every key, by dotted path, so that settings
+// violations point at the offending line.
+func keyLines(n *yaml.Node, path string, out map[string]int) map[string]int {
+	if n.Kind != yaml.MappingNode {
+		return out
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key := join(path, n.Content[i].Value)
+		out[key] = n.Content[i].Line
+		keyLines(n.Content[i+1], key, out)
+	}
+	return out
+}

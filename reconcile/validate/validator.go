@@ -1,0 +1,201 @@
+package validate
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/loader"
+	opa "github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+
+	"github.com/retainctl/retainctl/reconcile/policy"
+	rules "github.com/retainctl/retainctl/rego"
+)
+
+// RulesRoot is the package under which every module's deny and warn rules
+// are collected: a custom module adds rules by declaring them in its own
+// package below it.
+const RulesRoot = "data.retainctl.rules"
+
+// Validator holds the prepared query over the embedded and custom rules.
+// It is safe for concurrent use.
+type Validator struct {
+	query opa.PreparedEvalQuery
+	refs  []ruleRef
+}
+
+// ruleRef is one deny or warn rule set, bound to a query variable.
+type ruleRef struct {
+	binding, pkg, severity string
+}
+
+// New compiles the embedded rules and the .rego files of customRulesDir (none
+// when empty) into one prepared query. A custom module that does not parse or
+// compile is an error naming its file and line.
+func New(ctx context.Context, customRulesDir string) (*Validator, error) {
+	mods, data, err := loadRules(customRulesDir, false)
+	if err != nil {
+		return nil, err
+	}
+	refs, query := rulesQuery(mods)
+	opts := []func(*opa.Rego){opa.Query(query), opa.Store(inmem.NewFromObject(data))}
+	for _, m := range slices.Sorted(maps.Keys(mods)) {
+		opts = append(opts, opa.ParsedModule(mods[m]))
+	}
+	pq, err := opa.New(opts...).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("compiling rules: %w", err)
+	}
+	return &Validator{query: pq, refs: refs}, nil
+}
+
+// ValidateDir loads dir and validates it: the loader's problems and the
+// rules' findings, sorted. The error is for a directory that cannot be used
+// at all (missing, no policy files) or a failed evaluation.
+func (v *Validator) ValidateDir(ctx context.Context, dir string) (policy.Repo, []Violation, error) {
+	repo, err := policy.Load(dir)
+	var loadErr *policy.LoadError
+	if err != nil && !errors.As(err, &loadErr) {
+		return repo, nil, err
+	}
+	vs, err := v.Validate(ctx, repo)
+	if err != nil {
+		return repo, nil, err
+	}
+	if loadErr != nil {
+		vs = append(vs, FromProblems(loadErr.Problems)...)
+		Sort(vs)
+	}
+	return repo, vs, nil
+}
+
+// Validate evaluates every rule over the whole repository in one Eval, adds
+// the Go checks, and returns the violations sorted.
+func (v *Validator) Validate(ctx context.Context, repo policy.Repo) ([]Violation, error) {
+	in, err := input(repo, Conflicts(repo.Policies, repo.Settings.Conflicts.WindowDays))
+	if err != nil {
+		return nil, err
+	}
+	rs, err := v.query.Eval(ctx, opa.EvalInput(in))
+	if err != nil {
+		return nil, fmt.Errorf("evaluating rules: %w", err)
+	}
+	out := timezoneViolations(repo.Policies)
+	if len(rs) == 1 {
+		for _, r := range v.refs {
+			vs, err := decodeSet(r, rs[0].Bindings[r.binding])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, vs...)
+		}
+	}
+	Sort(out)
+	return out, nil
+}
+
+// rulesQuery binds each package's deny and warn under RulesRoot to a
+// variable: one query evaluates them all.
+func rulesQuery(mods map[string]*ast.Module) ([]ruleRef, string) {
+	root := ast.MustParseRef(RulesRoot)
+	byRef := map[string]ruleRef{}
+	for _, m := range mods {
+		if !m.Package.Path.HasPrefix(root) {
+			continue
+		}
+		for _, r := range m.Rules {
+			head := r.Head.Ref()
+			if len(head) != 1 || (head[0].String() != Deny && head[0].String() != Warn) {
+				continue
+			}
+			ref := m.Package.Path.Append(ast.StringTerm(head[0].String())).String()
+			byRef[ref] = ruleRef{pkg: strings.TrimPrefix(m.Package.Path.String(), "data."), severity: head[0].String()}
+		}
+	}
+	var refs []ruleRef
+	var terms []string
+	for i, ref := range slices.Sorted(maps.Keys(byRef)) {
+		r := byRef[ref]
+		r.binding = fmt.Sprintf("r%d", i)
+		refs = append(refs, r)
+		terms = append(terms, fmt.Sprintf("%s := %s", r.binding, ref))
+	}
+	if len(terms) == 0 {
+		return nil, "true"
+	}
+	return refs, strings.Join(terms, "; ")
+}
+
+// decodeSet reads one deny or warn set: objects {rule, msg, policy, file,
+// line} as the embedded rules make them, or plain messages (conftest style).
+func decodeSet(r ruleRef, x any) ([]Violation, error) {
+	set, ok := x.([]any)
+	if !ok {
+		return nil, fmt.Errorf("rule %s.%s must be a set (deny contains ... if ...), got %T", r.pkg, r.severity, x)
+	}
+	out := make([]Violation, 0, len(set))
+	for _, e := range set {
+		v := Violation{Rule: r.pkg, Severity: r.severity}
+		switch e := e.(type) {
+		case string:
+			v.Message = e
+		case map[string]any:
+			var raw struct {
+				Rule, Msg, Message, Policy, File string
+				Line                             json.Number
+			}
+			b, _ := json.Marshal(e)
+			if err := json.Unmarshal(b, &raw); err != nil {
+				return nil, fmt.Errorf("rule %s.%s: a violation must be {rule, msg, policy, file, line}: %w", r.pkg, r.severity, err)
+			}
+			line, _ := raw.Line.Int64()
+			v.Rule = cmp.Or(raw.Rule, r.pkg)
+			v.Message, v.Policy, v.File, v.Line = cmp.Or(raw.Msg, raw.Message), raw.Policy, raw.File, int(line)
+		default:
+			return nil, fmt.Errorf("rule %s.%s: a violation must be an object or a string, got %T", r.pkg, r.severity, e)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// loadRules reads the embedded modules and data, and the custom directory's
+// .rego files; withTests keeps the *_test.rego modules.
+func loadRules(customDir string, withTests bool) (map[string]*ast.Module, map[string]any, error) {
+	filter := func(_ string, info fs.FileInfo, _ int) bool {
+		if info.IsDir() {
+			return false
+		}
+		isTest := strings.HasSuffix(info.Name(), "_test.rego")
+		return (isTest && !withTests) || !(strings.HasSuffix(info.Name(), ".rego") || info.Name() == "data.json")
+	}
+	embedded, err := loader.NewFileLoader().WithFS(rules.FS).Filtered([]string{"."}, filter)
+	if err != nil {
+		return nil, nil, fmt.Errorf("embedded rules: %w", err)
+	}
+	mods := embedded.ParsedModules()
+	if customDir == "" {
+		return mods, embedded.Documents, nil
+	}
+	if info, err := os.Stat(customDir); err != nil || !info.IsDir() {
+		return nil, nil, fmt.Errorf("--rules %s: not a readable directory", customDir)
+	}
+	regoOnly := func(p string, info fs.FileInfo, d int) bool {
+		return filter(p, info, d) || (!info.IsDir() && info.Name() == "data.json")
+	}
+	custom, err := loader.NewFileLoader().Filtered([]string{customDir}, regoOnly)
+	if err != nil {
+		return nil, nil, fmt.Errorf("custom rules in %s: %w", customDir, err)
+	}
+	maps.Copy(mods, custom.ParsedModules())
+	return mods, embedded.Documents, nil
+}

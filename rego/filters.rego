@@ -1,0 +1,124 @@
+# Filters: the attribute table lives in data.json (data.retainctl.filters)
+# and is the contract of the plan's mapping onto Genesys conditions.
+package retainctl.rules.filters
+
+import data.retainctl.lib
+
+specs := data.retainctl.filters
+
+attribute_names := concat(", ", sort(object.keys(specs)))
+
+deny contains lib.violation("filter.attribute", p, msg) if {
+	some p in input.policies
+	some f in p.filters
+	not specs[f.attribute]
+	msg := sprintf("filter attribute %q must be one of %s", [f.attribute, attribute_names])
+}
+
+deny contains lib.violation("filter.duplicate", p, msg) if {
+	some p in input.policies
+	some i, f in p.filters
+	some j, g in p.filters
+	i < j
+	f.attribute == g.attribute
+	msg := sprintf("filter attribute %s appears more than once: combine the values into one IN filter", [f.attribute])
+}
+
+deny contains lib.violation("filter.object-type", p, msg) if {
+	some p in input.policies
+	some f in p.filters
+	spec := specs[f.attribute]
+	p.objectType in lib.object_types
+	not p.objectType in spec.objectTypes
+	msg := sprintf(
+		"filter %s does not apply to objectType %s (Genesys has no such condition for it); %s is supported by %s",
+		[f.attribute, p.objectType, f.attribute, concat(", ", spec.objectTypes)],
+	)
+}
+
+deny contains lib.violation("filter.operator", p, msg) if {
+	some p in input.policies
+	some f in p.filters
+	spec := specs[f.attribute]
+	not f.operator in spec.operators
+	msg := sprintf("filter %s: operator %q must be one of %s", [f.attribute, f.operator, concat(", ", spec.operators)])
+}
+
+deny contains lib.violation("filter.value", p, sprintf("filter %s: %s", [f.attribute, problem])) if {
+	some p in input.policies
+	some f in p.filters
+	spec := specs[f.attribute]
+	f.operator in spec.operators
+	some problem in value_problems(spec, f)
+}
+
+# value_problems lists what is wrong with a filter's value for its operator.
+value_problems(spec, f) := {"EQ takes one value: use IN for a list"} if {
+	f.operator == "EQ"
+	is_array(f.value)
+}
+
+value_problems(spec, f) := {msg | some msg in item_problem(spec, f.value)} if {
+	f.operator == "EQ"
+	not is_array(f.value)
+}
+
+value_problems(spec, f) := {"IN takes a non-empty list of values"} if {
+	f.operator == "IN"
+	not non_empty_array(f.value)
+}
+
+value_problems(spec, f) := {msg | some x in f.value; some msg in item_problem(spec, x)} if {
+	f.operator == "IN"
+	non_empty_array(f.value)
+}
+
+value_problems(spec, f) := {sprintf("%s takes a positive whole number of seconds, got %v", [f.operator, f.value])} if {
+	f.operator in {"OVER", "UNDER"}
+	not lib.positive_int(f.value)
+}
+
+value_problems(spec, f) := {sprintf("BETWEEN takes [min, max] seconds, positive whole numbers with min < max, got %v", [f.value])} if {
+	f.operator == "BETWEEN"
+	not valid_between(f.value)
+}
+
+non_empty_array(x) if {
+	is_array(x)
+	count(x) > 0
+}
+
+valid_between(v) if {
+	is_array(v)
+	count(v) == 2
+	lib.positive_int(v[0])
+	lib.positive_int(v[1])
+	v[0] < v[1]
+}
+
+item_problem(spec, x) := {sprintf("%v is not an id (a non-empty string)", [x])} if {
+	spec.kind == "id"
+	not non_empty_string(x)
+}
+
+item_problem(spec, x) := {sprintf("%v must be one of %s", [x, concat(", ", spec.values)])} if {
+	spec.kind == "enum"
+	not x in spec.values
+}
+
+item_problem(spec, x) := {sprintf("%v is not an interval start/end of two RFC 3339 times with start before end", [x])} if {
+	spec.kind == "interval"
+	not valid_interval(x)
+}
+
+non_empty_string(x) if {
+	is_string(x)
+	x != ""
+}
+
+valid_interval(x) if {
+	is_string(x)
+	parts := split(x, "/")
+	count(parts) == 2
+	time.parse_rfc3339_ns(parts[0]) < time.parse_rfc3339_ns(parts[1])
+}

@@ -1,0 +1,22 @@
+# Helpers shared by the rules; custom modules may import them too.
+package retainctl.lib
+
+# violation is the object every policy rule reports.
+violation(rule, p, msg) := {"rule": rule, "msg": msg, "policy": p.name, "file": p.file, "line": p.line}
+
+# setting_violation points at the line of a key in the settings file.
+setting_violation(rule, key, msg) := {
+	"rule": rule,
+	"msg": msg,
+	"policy": "",
+	"file": input.settings.file,
+	"line": object.get(input.settings.lines, key, 1),
+}
+
+object_types := {t | some t in data.retainctl.objectTypes}
+
+positive_int(x) if {
+	is_number(x)
+	x > 0
+	x == floor(x)
+}

@@ -1,0 +1,74 @@
+# When `retainctl enforce` runs a policy. The timezone is checked in Go,
+# against the embedded IANA database (rule schedule.timezone).
+package retainctl.rules.schedule
+
+import data.retainctl.lib
+
+frequencies := {"DAILY", "WEEKLY", "MONTHLY"}
+
+days := {"MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"}
+
+deny contains lib.violation("schedule.frequency", p, msg) if {
+	some p in input.policies
+	f := p.schedule.frequency
+	not f in frequencies
+	msg := frequency_msg(f)
+}
+
+frequency_msg("") := "schedule.frequency is required: DAILY, WEEKLY or MONTHLY"
+
+frequency_msg(f) := sprintf("schedule.frequency %q must be DAILY, WEEKLY or MONTHLY", [f]) if f != ""
+
+deny contains lib.violation("schedule.day-of-week", p, msg) if {
+	some p in input.policies
+	p.schedule.frequency == "WEEKLY"
+	d := p.schedule.dayOfWeek
+	not d in days
+	msg := day_of_week_msg(d)
+}
+
+day_of_week_msg("") := "WEEKLY schedules need dayOfWeek: MONDAY to SUNDAY"
+
+day_of_week_msg(d) := sprintf("dayOfWeek %q must be MONDAY to SUNDAY (upper case)", [d]) if d != ""
+
+deny contains lib.violation("schedule.day-of-month", p, msg) if {
+	some p in input.policies
+	p.schedule.frequency == "MONTHLY"
+	p.schedule.dayOfMonth == 0
+	msg := "MONTHLY schedules need dayOfMonth: 1 to 31"
+}
+
+deny contains lib.violation("schedule.day-of-month", p, msg) if {
+	some p in input.policies
+	d := p.schedule.dayOfMonth
+	d != 0
+	not valid_day_of_month(d)
+	msg := sprintf("dayOfMonth %d must be between 1 and 31", [d])
+}
+
+valid_day_of_month(d) if {
+	d >= 1
+	d <= 31
+}
+
+warn contains lib.violation("schedule.short-month", p, msg) if {
+	some p in input.policies
+	p.schedule.frequency == "MONTHLY"
+	d := p.schedule.dayOfMonth
+	d in {29, 30, 31}
+	msg := sprintf("dayOfMonth %d does not exist in every month: in shorter months the policy runs on the month's last day", [d])
+}
+
+deny contains lib.violation("schedule.day-of-week", p, msg) if {
+	some p in input.policies
+	p.schedule.dayOfWeek != ""
+	p.schedule.frequency != "WEEKLY"
+	msg := sprintf("dayOfWeek is only used by WEEKLY schedules, not %s: remove it or set frequency: WEEKLY", [p.schedule.frequency])
+}
+
+deny contains lib.violation("schedule.day-of-month", p, msg) if {
+	some p in input.policies
+	p.schedule.dayOfMonth != 0
+	p.schedule.frequency != "MONTHLY"
+	msg := sprintf("dayOfMonth is only used by MONTHLY schedules, not %s: remove it or set frequency: MONTHLY", [p.schedule.frequency])
+}

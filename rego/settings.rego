@@ -1,0 +1,49 @@
+# The settings file, retainctl.yaml; violations point at its lines.
+package retainctl.rules.settings
+
+import data.retainctl.lib
+
+s := input.settings
+
+deny contains lib.setting_violation("settings.strategy", "conflicts.strategy", msg) if {
+	not s.conflicts.strategy in {"merge-max", "fail", "warn"}
+	msg := sprintf("conflicts.strategy %q must be merge-max, fail or warn", [s.conflicts.strategy])
+}
+
+deny contains lib.setting_violation("settings.window", "conflicts.windowDays", msg) if {
+	s.conflicts.windowDays < 0
+	msg := sprintf("conflicts.windowDays must be 0 or more, got %d", [s.conflicts.windowDays])
+}
+
+deny contains lib.setting_violation("settings.license-tier", "licenseTier", msg) if {
+	not data.retainctl.licenseTiers[s.licenseTier]
+	msg := sprintf("licenseTier %q must be STANDARD or ENTERPRISE", [s.licenseTier])
+}
+
+deny contains lib.setting_violation("settings.estimates", key, msg) if {
+	some table in ["dailyVolumeGB", "multipliers"]
+	some objectType, _ in s.estimates[table]
+	not objectType in lib.object_types
+	key := sprintf("estimates.%s.%s", [table, objectType])
+	msg := sprintf("%s: %q is not an object type (call, chat, email, message, interaction)", [key, objectType])
+}
+
+deny contains lib.setting_violation("settings.estimates", key, msg) if {
+	some table in ["dailyVolumeGB", "multipliers"]
+	some objectType, x in s.estimates[table]
+	x < 0
+	key := sprintf("estimates.%s.%s", [table, objectType])
+	msg := sprintf("%s must be 0 or more, got %v", [key, x])
+}
+
+deny contains lib.setting_violation("settings.risk", "estimates.riskTB", msg) if {
+	r := s.estimates.riskTB
+	r.medium >= r.high
+	msg := sprintf("estimates.riskTB.medium (%v) must be below estimates.riskTB.high (%v)", [r.medium, r.high])
+}
+
+deny contains lib.setting_violation("settings.risk", "estimates.riskTB", msg) if {
+	some level in ["medium", "high"]
+	s.estimates.riskTB[level] < 0
+	msg := sprintf("estimates.riskTB.%s must be 0 or more", [level])
+}
