@@ -80,6 +80,7 @@ func newRootCmd() *cobra.Command {
 	}
 	root.AddCommand(
 		newVersionCmd(),
+		newValidateCmd(),
 	)
 	return root
 }
