@@ -1,0 +1,105 @@
+// Package audit keeps retainctl's durable audit trail: every step of apply
+// and enforce is one JSON line, fsynced before the step goes on, then shipped
+// to a signed webhook and summed up in a run report.
+package audit
+
+import "time"
+
+// Type is what an event records.
+type Type string
+
+// Event types, one per step of apply and enforce.
+const (
+	ApplyStarted     Type = "apply.started"
+	ApplyFinished    Type = "apply.finished"
+	EnforceStarted   Type = "enforce.started"
+	EnforceFinished  Type = "enforce.finished"
+	PolicyCreated    Type = "policy.created"
+	PolicyUpdated    Type = "policy.updated"
+	PolicyDeleted    Type = "policy.deleted"
+	PolicyAdopted    Type = "policy.adopted"
+	PolicyRenamed    Type = "policy.renamed"
+	OverlapDetected  Type = "overlap.detected"
+	OverlapMerged    Type = "overlap.merged"
+	ConflictResolved Type = "conflict.resolved"
+	JobCreated       Type = "job.created"
+	JobReady         Type = "job.ready"
+	JobExecuted      Type = "job.executed"
+	JobFulfilled     Type = "job.fulfilled"
+	JobFailed        Type = "job.failed"
+	JobCancelled     Type = "job.cancelled"
+	Error            Type = "error"
+)
+
+// Types lists every event type, in lifecycle order.
+var Types = []Type{
+	ApplyStarted, ApplyFinished, EnforceStarted, EnforceFinished,
+	PolicyCreated, PolicyUpdated, PolicyDeleted, PolicyAdopted, PolicyRenamed,
+	OverlapDetected, OverlapMerged, ConflictResolved,
+	JobCreated, JobReady, JobExecuted, JobFulfilled, JobFailed, JobCancelled,
+	Error,
+}
+
+// isChange reports whether t changes a policy in the organisation.
+func (t Type) isChange() bool {
+	switch t {
+	case PolicyCreated, PolicyUpdated, PolicyDeleted, PolicyAdopted, PolicyRenamed, OverlapMerged:
+		return true
+	}
+	return false
+}
+
+// Outcome is how a step ended.
+type Outcome string
+
+// Outcomes.
+const (
+	Success Outcome = "success"
+	Failure Outcome = "failure"
+	Skipped Outcome = "skipped"
+	DryRun  Outcome = "dry-run"
+)
+
+// Event is one audit record. Record fills ID, Time, RunID, Seq, Tool and CI;
+// the caller fills the rest that applies to the step.
+type Event struct {
+	ID    string    `json:"id"`              // UUID; receivers dedupe on it
+	Time  time.Time `json:"time"`            // RFC 3339, UTC, nanoseconds
+	RunID string    `json:"runId"`           // one apply or enforce run
+	Seq   int64     `json:"seq"`             // order within the run, from 1
+	Type  Type      `json:"type"`            // see Types
+	Tool  string    `json:"tool,omitempty"`  // "retainctl <version>"
+	Org   string    `json:"org,omitempty"`   // API base URL or region the run targets
+	Actor string    `json:"actor,omitempty"` // who ran it outside CI (CI.Actor otherwise)
+
+	Policy   string `json:"policy,omitempty"`   // policy name
+	PolicyID string `json:"policyId,omitempty"` // Genesys policy id
+	JobID    string `json:"jobId,omitempty"`    // Genesys recording job id
+	Action   string `json:"action,omitempty"`   // plan action or job action (DELETE, ARCHIVE)
+	Risk     string `json:"risk,omitempty"`     // safe | review | destructive
+
+	PlanFingerprint string `json:"planFingerprint,omitempty"` // the reviewed plan this run applies
+
+	RequestID  string  `json:"requestId,omitempty"`  // Genesys contextId of the deciding request
+	HTTPStatus int     `json:"httpStatus,omitempty"` // status of the deciding request
+	LatencyMs  float64 `json:"latencyMs,omitempty"`  // time the step took
+	Outcome    Outcome `json:"outcome,omitempty"`
+
+	Before  any    `json:"before,omitempty"` // state before the step (e.g. live policy)
+	After   any    `json:"after,omitempty"`  // state after it
+	Message string `json:"message,omitempty"`
+	Error   string `json:"error,omitempty"`
+
+	CI *CI `json:"ci,omitempty"`
+}
+
+// CI identifies the pipeline run behind an event.
+type CI struct {
+	Repository     string `json:"repository,omitempty"`
+	Commit         string `json:"commit,omitempty"`
+	Ref            string `json:"ref,omitempty"`
+	PullRequest    int    `json:"pullRequest,omitempty"`
+	Actor          string `json:"actor,omitempty"`
+	Workflow       string `json:"workflow,omitempty"`
+	WorkflowRunURL string `json:"workflowRunUrl,omitempty"`
+}
