@@ -7,6 +7,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/genesys"
 	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/policy"
+	"github.com/retainctl/retainctl/reconcile/validate"
 )
 
 // Build diffs the desired policies against the live ones. It is pure: the
@@ -19,7 +20,7 @@ func Build(desired []policy.Policy, live []genesys.Policy, s policy.Settings) (P
 	p := Plan{
 		Version:    Version,
 		Settings:   Settings{Prune: s.Prune, Conflicts: s.Conflicts, Estimates: s.Estimates},
-		Violations: []Violation{},
+		Violations: []validate.Violation{},
 	}
 	matched := map[string]bool{}
 	for _, d := range desired {

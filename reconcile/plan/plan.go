@@ -5,6 +5,7 @@ package plan
 
 import (
 	"github.com/retainctl/retainctl/reconcile/policy"
+	"github.com/retainctl/retainctl/reconcile/validate"
 )
 
 // Version is the plan document's format version.
@@ -35,26 +36,16 @@ var riskRank = map[Risk]int{Safe: 0, Review: 1, Destructive: 2}
 
 // Plan is the reviewed unit: apply carries out exactly this.
 type Plan struct {
-	Version     int         `json:"version"`
-	Fingerprint string      `json:"fingerprint"`
-	Summary     Summary     `json:"summary"`
-	Changes     []Change    `json:"changes"`
-	Violations  []Violation `json:"violations"`
-	Storage     OrgStorage  `json:"storage"`
-	Overlaps    []Overlap   `json:"overlaps"`
-	Unmanaged   []LiveRef   `json:"unmanaged"`
-	Orphaned    []LiveRef   `json:"orphaned"`
-	Settings    Settings    `json:"settings"`
-}
-
-// Violation is a validation finding carried in the plan (design §4).
-type Violation struct {
-	Rule     string `json:"rule"`
-	Severity string `json:"severity"`
-	Message  string `json:"message"`
-	File     string `json:"file"`
-	Line     int    `json:"line"`
-	Policy   string `json:"policy"`
+	Version     int                  `json:"version"`
+	Fingerprint string               `json:"fingerprint"`
+	Summary     Summary              `json:"summary"`
+	Changes     []Change             `json:"changes"`
+	Violations  []validate.Violation `json:"violations"`
+	Storage     OrgStorage           `json:"storage"`
+	Overlaps    []Overlap            `json:"overlaps"`
+	Unmanaged   []LiveRef            `json:"unmanaged"`
+	Orphaned    []LiveRef            `json:"orphaned"`
+	Settings    Settings             `json:"settings"`
 }
 
 // Summary counts the changes by action.

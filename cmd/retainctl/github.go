@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/retainctl/retainctl/reconcile/github"
+	"github.com/retainctl/retainctl/reconcile/plan"
+	"github.com/retainctl/retainctl/reconcile/render"
+	"github.com/retainctl/retainctl/reconcile/validate"
+)
+
+// publishPlan writes the plan where a pull request's reviewers see it: the
+// violations as annotations on the YAML lines, the whole plan in the job
+// summary, and the sticky comment (summary first) on the pull request.
+func publishPlan(ctx context.Context, cmd *cobra.Command, p plan.Plan) error {
+	env, err := github.EnvFromOS(os.Getenv)
+	if err != nil {
+		return err
+	}
+	if err := validate.WriteGitHub(cmd.OutOrStdout(), p.Violations); err != nil {
+		return err
+	}
+	md := render.Markdown(p)
+	if err := github.WriteStepSummary(env.StepSummary, md); err != nil {
+		return err
+	}
+	if env.Event.PR == nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "retainctl: event %q is not a pull request: the plan is in the job summary only\n", env.Event.Name)
+		return nil
+	}
+	gc, err := github.NewClient(env, nil)
+	if err != nil {
+		return err
+	}
+	res, err := gc.PostPlan(ctx, github.PlanComment{
+		PR: env.Event.PR.Number, Markdown: md, Fingerprint: p.Fingerprint,
+		Counts:      github.Counts{Create: p.Summary.Create, Update: p.Summary.Update, Delete: p.Summary.Delete, Adopt: p.Summary.Adopt, Noop: p.Summary.Noop},
+		Destructive: p.HasDestructive(),
+	})
+	if err != nil {
+		return err
+	}
+	reportComment(cmd, res)
+	return nil
+}
+
+func reportComment(cmd *cobra.Command, res github.Result) {
+	w := cmd.ErrOrStderr()
+	if res.Skipped != "" {
+		fmt.Fprintf(w, "retainctl: no pull-request comment: %s; the plan is in the job summary\n", res.Skipped)
+		return
+	}
+	fmt.Fprintf(w, "retainctl: plan comment %s: %s\n", res.Action, res.URL)
+	if res.Truncated {
+		fmt.Fprintln(w, "retainctl: the comment was cut to fit GitHub's limit; the full plan is in the job summary")
+	}
+	if res.LabelSkipped != "" {
+		fmt.Fprintf(w, "retainctl: no result label: %s\n", res.LabelSkipped)
+	}
+}

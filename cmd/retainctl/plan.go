@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/retainctl/retainctl/reconcile/plan"
+	"github.com/retainctl/retainctl/reconcile/policy"
+	"github.com/retainctl/retainctl/reconcile/render"
+	"github.com/retainctl/retainctl/reconcile/validate"
+)
+
+type planOptions struct {
+	policies, rules, out, format string
+	detailedExitCode, github     bool
+}
+
+func newPlanCmd() *cobra.Command {
+	var o planOptions
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Show what apply would change in the organisation, with risk and storage",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !oneOf(o.format, "text", "markdown", "json") {
+				return usageErr(fmt.Errorf("--format %q: use text, markdown or json", o.format))
+			}
+			return runPlan(cmd, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.policies, "policies", "policies", "policies directory")
+	f.StringVar(&o.rules, "rules", "", "directory of extra .rego rules")
+	f.StringVar(&o.out, "out", "", "also write the plan document (JSON) to this file")
+	f.StringVar(&o.format, "format", "text", "output format: text, markdown or json")
+	f.BoolVar(&o.detailedExitCode, "detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none")
+	f.BoolVar(&o.github, "github", false, "post the plan on the pull request and the job summary (GitHub Actions)")
+	addConnFlags(cmd)
+	return cmd
+}
+
+func runPlan(cmd *cobra.Command, o planOptions) error {
+	ctx := cmd.Context()
+	repo, vs, err := loadValid(ctx, o.policies, o.rules)
+	if err != nil {
+		return err
+	}
+	p := plan.Plan{Version: plan.Version, Violations: vs, Changes: []plan.Change{}}
+	if !validate.HasDeny(vs) {
+		if p, err = planRepo(ctx, cmd, repo); err != nil {
+			return err
+		}
+		p.Violations = vs
+	}
+	if err := writePlan(cmd.OutOrStdout(), p, o.format); err != nil {
+		return failErr(err)
+	}
+	if o.out != "" {
+		if err := writePlanFile(o.out, p); err != nil {
+			return failErr(err)
+		}
+	}
+	if o.github {
+		if err := publishPlan(ctx, cmd, p); err != nil {
+			return failErr(err)
+		}
+	}
+	return planExit(p, o.detailedExitCode)
+}
+
+// loadValid loads and validates the policies directory. Violations are
+// returned for the plan to show; only an unusable directory is an error.
+func loadValid(ctx context.Context, dir, rules string) (policy.Repo, []validate.Violation, error) {
+	v, err := validate.New(ctx, rules)
+	if err != nil {
+		return policy.Repo{}, nil, usageErr(err)
+	}
+	repo, vs, err := v.ValidateDir(ctx, dir)
+	if err != nil {
+		return repo, nil, usageErr(err)
+	}
+	return repo, vs, nil
+}
+
+// planRepo lists the live organisation and diffs the repository against it.
+func planRepo(ctx context.Context, cmd *cobra.Command, repo policy.Repo) (plan.Plan, error) {
+	client, done, err := connect(ctx, cmd)
+	if err != nil {
+		return plan.Plan{}, err
+	}
+	defer done()
+	live, err := client.ListPolicies(ctx)
+	if err != nil {
+		return plan.Plan{}, failErr(fmt.Errorf("listing live policies: %w", err))
+	}
+	p, err := plan.Build(repo.Policies, live, repo.Settings)
+	if err != nil {
+		return plan.Plan{}, failErr(err)
+	}
+	return p, nil
+}
+
+func writePlan(w io.Writer, p plan.Plan, format string) error {
+	switch format {
+	case "json":
+		return render.JSON(w, p)
+	case "markdown":
+		_, err := io.WriteString(w, render.Markdown(p))
+		return err
+	}
+	return render.Text(w, p, isColorTerminal(w))
+}
+
+// writePlanFile writes the plan document atomically, so that a reader never
+// sees half a plan.
+func writePlanFile(path string, p plan.Plan) error {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return err
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".plan-*.json")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// planExit maps the plan to the exit code of design §4.
+func planExit(p plan.Plan, detailed bool) error {
+	switch {
+	case validate.HasDeny(p.Violations):
+		return silentExit(exitFailure)
+	case detailed && p.Summary.Changes() > 0:
+		return silentExit(exitChanges)
+	}
+	return nil
+}
+
+// isColorTerminal reports whether w is a terminal that wants colour.
+func isColorTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && os.Getenv("NO_COLOR") == "" && term.IsTerminal(int(f.Fd()))
+}
+
+func oneOf(s string, options ...string) bool {
+	for _, o := range options {
+		if s == o {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,227 @@
+// Package apply carries out a reviewed plan against the live organisation:
+// in an order that never leaves recordings uncovered, with bounded
+// concurrency, without ever creating a duplicate policy, and with an audit
+// event for every step.
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/retainctl/retainctl/reconcile/audit"
+	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/plan"
+)
+
+// API is the part of the Genesys client apply uses.
+type API interface {
+	ListPolicies(ctx context.Context) ([]genesys.Policy, error)
+	FindPoliciesByName(ctx context.Context, name string) ([]genesys.Policy, error)
+	CreatePolicy(ctx context.Context, p genesys.Policy) (genesys.Policy, error)
+	UpdatePolicy(ctx context.Context, id string, p genesys.Policy) (genesys.Policy, error)
+	DeletePolicy(ctx context.Context, id string) error
+}
+
+// Recorder receives the audit events; it must have made each one durable
+// before it returns.
+type Recorder interface {
+	Record(ctx context.Context, e audit.Event) error
+}
+
+// Options tune a run.
+type Options struct {
+	Concurrency int                   // changes in flight at once; default 4
+	Recorder    Recorder              // required
+	Progress    func(done, total int) // optional
+}
+
+// Outcome is how one change ended.
+type Outcome string
+
+const (
+	Applied Outcome = "applied"
+	Failed  Outcome = "failed"
+	Skipped Outcome = "skipped"
+)
+
+// ChangeResult is one change's outcome.
+type ChangeResult struct {
+	Action    plan.Action `json:"action"`
+	Name      string      `json:"name"`
+	ID        string      `json:"id,omitempty"`
+	Risk      plan.Risk   `json:"risk"`
+	Outcome   Outcome     `json:"outcome"`
+	Note      string      `json:"note,omitempty"`
+	Error     *ErrorInfo  `json:"error,omitempty"`
+	LatencyMs float64     `json:"latencyMs"`
+}
+
+// ErrorInfo is what the API said about a failed change.
+type ErrorInfo struct {
+	Status    int    `json:"status,omitempty"`
+	Code      string `json:"code,omitempty"`
+	Message   string `json:"message"`
+	ContextID string `json:"contextId,omitempty"`
+}
+
+// Result is a whole run's outcome.
+type Result struct {
+	Fingerprint string         `json:"fingerprint"`
+	Changes     []ChangeResult `json:"changes"`
+	// Drift lists what the organisation still differs in after the run,
+	// from a fresh listing; empty when it matches the plan.
+	Drift []string `json:"drift"`
+}
+
+// Failed reports how many changes failed.
+func (r Result) Failed() int {
+	n := 0
+	for _, c := range r.Changes {
+		if c.Outcome == Failed {
+			n++
+		}
+	}
+	return n
+}
+
+// OK reports whether every change applied and the organisation now matches.
+func (r Result) OK() bool { return r.Failed() == 0 && len(r.Drift) == 0 }
+
+// Run applies p. live is the listing the staleness check was made against:
+// updates are built on it so that nothing set outside retainctl is dropped.
+// Changes run in phases — creates, adoptions and retention increases, then
+// decreases, then deletes — so coverage never has a gap; within a phase
+// they run concurrently, and one failure does not stop the others.
+func Run(ctx context.Context, api API, p plan.Plan, live []genesys.Policy, o Options) (Result, error) {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 4
+	}
+	r := runner{api: api, opts: o, live: byID(live), strategy: p.Settings.Conflicts.Strategy, total: p.Summary.Changes()}
+	res := Result{Fingerprint: p.Fingerprint}
+	for _, phase := range phases(p.Changes) {
+		res.Changes = append(res.Changes, r.phase(ctx, phase)...)
+	}
+	if r.auditErr != nil {
+		return res, fmt.Errorf("audit log: %w (apply stopped so that no change goes unrecorded)", r.auditErr)
+	}
+	drift, err := verify(ctx, api, p)
+	if err != nil {
+		return res, fmt.Errorf("re-reading the organisation to verify: %w", err)
+	}
+	res.Drift = drift
+	return res, nil
+}
+
+type runner struct {
+	api      API
+	opts     Options
+	live     map[string]genesys.Policy
+	strategy string
+	total    int
+
+	mu       sync.Mutex
+	done     int
+	auditErr error
+}
+
+// phase runs one phase's changes concurrently and returns their results in
+// the phase's order.
+func (r *runner) phase(ctx context.Context, cs []plan.Change) []ChangeResult {
+	out := make([]ChangeResult, len(cs))
+	g := errgroup.Group{}
+	g.SetLimit(r.opts.Concurrency)
+	for i, c := range cs {
+		g.Go(func() error {
+			out[i] = r.one(ctx, c)
+			return nil
+		})
+	}
+	_ = g.Wait() // one never returns an error: failures are results
+	return out
+}
+
+// one applies a change and records it; once the audit log fails, the rest
+// are skipped, because an unrecorded change is worse than a missing one.
+func (r *runner) one(ctx context.Context, c plan.Change) ChangeResult {
+	res := ChangeResult{Action: c.Action, Name: c.Name, ID: c.ID, Risk: c.Risk}
+	if r.stopped() || ctx.Err() != nil {
+		res.Outcome, res.Note = Skipped, "not attempted: the run stopped"
+		return res
+	}
+	start := time.Now()
+	ev, err := r.do(ctx, c, &res)
+	res.LatencyMs = float64(time.Since(start).Microseconds()) / 1000
+	if err != nil {
+		res.Outcome, res.Error = Failed, errorInfo(err)
+		ev = audit.Event{Type: audit.Error, Message: fmt.Sprintf("%s %q failed", c.Action, c.Name), Error: err.Error()}
+		ev.HTTPStatus, ev.RequestID = res.Error.Status, res.Error.ContextID
+	} else {
+		res.Outcome = Applied
+	}
+	r.record(ctx, c, res, ev)
+	return res
+}
+
+func (r *runner) do(ctx context.Context, c plan.Change, res *ChangeResult) (audit.Event, error) {
+	switch c.Action {
+	case plan.Create:
+		return r.create(ctx, c, res)
+	case plan.Update, plan.Adopt:
+		return r.update(ctx, c, res)
+	case plan.Delete:
+		return r.delete(ctx, c, res)
+	}
+	return audit.Event{}, fmt.Errorf("unknown action %q", c.Action)
+}
+
+func (r *runner) record(ctx context.Context, c plan.Change, res ChangeResult, ev audit.Event) {
+	ev.Policy, ev.PolicyID, ev.Action, ev.Risk = c.Name, res.ID, string(c.Action), string(c.Risk)
+	ev.Outcome = audit.Success
+	if res.Outcome == Failed {
+		ev.Outcome = audit.Failure
+	}
+	ev.LatencyMs = res.LatencyMs
+	if ev.Before == nil && c.Before != nil {
+		ev.Before = c.Before
+	}
+	if ev.After == nil && c.After != nil {
+		ev.After = c.After
+	}
+	err := r.opts.Recorder.Record(ctx, ev)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err != nil && r.auditErr == nil {
+		r.auditErr = err
+	}
+	r.done++
+	if r.opts.Progress != nil {
+		r.opts.Progress(r.done, r.total)
+	}
+}
+
+func (r *runner) stopped() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.auditErr != nil
+}
+
+func errorInfo(err error) *ErrorInfo {
+	var ae *genesys.APIError
+	if errors.As(err, &ae) {
+		return &ErrorInfo{Status: ae.Status, Code: ae.Code, Message: ae.Error(), ContextID: ae.ContextID}
+	}
+	return &ErrorInfo{Message: err.Error()}
+}
+
+func byID(ps []genesys.Policy) map[string]genesys.Policy {
+	m := make(map[string]genesys.Policy, len(ps))
+	for _, p := range ps {
+		m[p.ID] = p
+	}
+	return m
+}
