@@ -81,6 +81,8 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(
 		newVersionCmd(),
 		newValidateCmd(),
+		newVerifyCmd(),
+		newSchemaCmd(),
 	)
 	return root
 }

@@ -1,0 +1,46 @@
+package retainctl.rules.settings_test
+
+import data.retainctl.rules.settings
+
+good := {
+	"file": "retainctl.yaml",
+	"lines": {"conflicts.strategy": 4, "estimates.riskTB": 9},
+	"licenseTier": "ENTERPRISE",
+	"conflicts": {"strategy": "merge-max", "windowDays": 15},
+	"estimates": {"dailyVolumeGB": {"call": 2.5}, "multipliers": {"chat": 1}, "riskTB": {"medium": 20, "high": 50}},
+}
+
+denied(s) := {v.rule | some v in settings.deny with input as {"settings": s}}
+
+test_defaults_pass if {
+	count(denied(good)) == 0
+}
+
+test_strategy_points_at_its_line if {
+	some v in settings.deny with input as {"settings": object.union(good, {"conflicts": {"strategy": "max", "windowDays": 15}})}
+	v.rule == "settings.strategy"
+	v.line == 4
+	v.file == "retainctl.yaml"
+}
+
+test_window if {
+	denied(object.union(good, {"conflicts": {"strategy": "fail", "windowDays": -1}})) == {"settings.window"}
+}
+
+test_license_tier if {
+	denied(object.union(good, {"licenseTier": "PREMIUM"})) == {"settings.license-tier"}
+}
+
+test_estimates if {
+	denied(object.union(good, {"estimates": {"dailyVolumeGB": {"fax": 1}}})) == {"settings.estimates"}
+	denied(object.union(good, {"estimates": {"multipliers": {"call": -1}}})) == {"settings.estimates"}
+}
+
+test_risk_thresholds if {
+	denied(object.union(good, {"estimates": {"riskTB": {"medium": 50, "high": 50}}})) == {"settings.risk"}
+}
+
+test_missing_line_falls_back_to_first if {
+	some v in settings.deny with input as {"settings": object.union(good, {"licenseTier": "X"})}
+	v.line == 1
+}
