@@ -1,0 +1,122 @@
+// Package enforce applies each due policy's retention to recordings that
+// already exist (Genesys policies are not retroactive): it selects the
+// policies whose schedule falls on the run's date, builds one recording bulk
+// job per action, and runs the jobs within the organisation's limit of two
+// active jobs, auditing every step.
+package enforce
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	_ "time/tzdata" // the IANA database, so schedules do not depend on the host
+
+	"github.com/retainctl/retainctl/reconcile/policy"
+)
+
+// Schedule frequencies (design §3).
+const (
+	Daily   = "DAILY"
+	Weekly  = "WEEKLY"
+	Monthly = "MONTHLY"
+)
+
+var weekdays = map[string]time.Weekday{
+	"SUNDAY": time.Sunday, "MONDAY": time.Monday, "TUESDAY": time.Tuesday, "WEDNESDAY": time.Wednesday,
+	"THURSDAY": time.Thursday, "FRIDAY": time.Friday, "SATURDAY": time.Saturday,
+}
+
+// Due reports whether p's schedule falls on now's date in the policy's own
+// timezone (UTC by default). A disabled policy or one without a schedule is
+// never due. The error is for a schedule validation should have rejected.
+func Due(p policy.Policy, now time.Time) (bool, error) {
+	s := p.Schedule
+	if s == nil || !p.IsEnabled() {
+		return false, nil
+	}
+	loc, err := location(s.Timezone)
+	if err != nil {
+		return false, err
+	}
+	local := now.In(loc)
+	switch s.Frequency {
+	case Daily:
+		return true, nil
+	case Weekly:
+		d, ok := weekdays[strings.ToUpper(s.DayOfWeek)]
+		if !ok {
+			return false, fmt.Errorf("schedule.dayOfWeek %q is not MONDAY..SUNDAY", s.DayOfWeek)
+		}
+		return local.Weekday() == d, nil
+	case Monthly:
+		if s.DayOfMonth < 1 || s.DayOfMonth > 31 {
+			return false, fmt.Errorf("schedule.dayOfMonth %d is not 1..31", s.DayOfMonth)
+		}
+		return local.Day() == min(s.DayOfMonth, lastDay(local)), nil
+	}
+	return false, fmt.Errorf("schedule.frequency %q is not DAILY, WEEKLY or MONTHLY", s.Frequency)
+}
+
+func location(tz string) (*time.Location, error) {
+	if tz == "" {
+		return time.UTC, nil
+	}
+	if tz == "Local" {
+		return nil, errors.New(`schedule.timezone "Local" depends on the machine; name an IANA zone`)
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, fmt.Errorf("schedule.timezone %q is not an IANA time zone name", tz)
+	}
+	return loc, nil
+}
+
+// lastDay is the number of days in t's month.
+func lastDay(t time.Time) int {
+	return time.Date(t.Year(), t.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// Selected is a policy this run enforces.
+type Selected struct {
+	Policy policy.Policy
+	Forced bool // named by --policy, so enforced whatever its schedule
+}
+
+// Select returns the policies due at now, in repository order. When only is
+// not empty it returns that one policy, due or not: an operator who names a
+// policy asks for it explicitly. Naming an unknown or disabled policy is an
+// error, as is a schedule Due cannot read.
+func Select(ps []policy.Policy, now time.Time, only string) ([]Selected, error) {
+	if only != "" {
+		return selectOne(ps, only)
+	}
+	var out []Selected
+	var errs []error
+	for _, p := range ps {
+		due, err := Due(p, now)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s (%s:%d): %w", p.Name, p.Source.File, p.Source.Line, err))
+			continue
+		}
+		if due {
+			out = append(out, Selected{Policy: p})
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+func selectOne(ps []policy.Policy, name string) ([]Selected, error) {
+	names := make([]string, 0, len(ps))
+	for _, p := range ps {
+		if p.Name != name {
+			names = append(names, p.Name)
+			continue
+		}
+		if !p.IsEnabled() {
+			return nil, fmt.Errorf("--policy %q is disabled (enabled: false at %s:%d); a disabled policy is never enforced", name, p.Source.File, p.Source.Line)
+		}
+		return []Selected{{Policy: p, Forced: true}}, nil
+	}
+	return nil, fmt.Errorf("--policy %q: no such policy; the policies are: %s", name, strings.Join(names, ", "))
+}

@@ -1,0 +1,43 @@
+package enforce
+
+import (
+	"errors"
+	"time"
+)
+
+// Plan is what a run will do: the due policies and their jobs. It is a pure
+// function of the policies and the time.
+type Plan struct {
+	Now      time.Time      `json:"now"`
+	Policies []PolicyReport `json:"policies"`
+	Jobs     []JobSpec      `json:"-"`
+}
+
+// PolicyReport says what happens to one selected policy.
+type PolicyReport struct {
+	Name    string `json:"name"`
+	Forced  bool   `json:"forced,omitempty"`  // named by --policy, schedule ignored
+	Jobs    int    `json:"jobs"`              // jobs built for it
+	Refused string `json:"refused,omitempty"` // why it cannot be enforced by a job
+}
+
+// NewPlan builds the jobs of the selected policies at now. A policy whose
+// filters no job can express is listed with the reason and gets no job.
+func NewPlan(sel []Selected, now time.Time) Plan {
+	pl := Plan{Now: now.UTC(), Policies: []PolicyReport{}}
+	for _, s := range sel {
+		pr := PolicyReport{Name: s.Policy.Name, Forced: s.Forced}
+		jobs, err := Jobs(s.Policy, now)
+		var ref *Refusal
+		switch {
+		case errors.As(err, &ref):
+			pr.Refused = ref.Reason
+		case err != nil:
+			pr.Refused = err.Error()
+		}
+		pr.Jobs = len(jobs)
+		pl.Jobs = append(pl.Jobs, jobs...)
+		pl.Policies = append(pl.Policies, pr)
+	}
+	return pl
+}
