@@ -84,7 +84,7 @@ func (d *Deliverer) Flush(ctx context.Context, logPath, runID string, report *Re
 		n := min(len(pending), d.cfg.BatchSize)
 		var attach *Report
 		if n == len(pending) {
-			attach = report
+			attach, report = report, nil
 		}
 		if err := d.deliver(ctx, logPath, runID, pending[:n], attach); err != nil {
 			return res, fmt.Errorf("audit webhook %s: %w; %d events stay pending for the next run or `retainctl audit flush`", safeURL(d.url), err, res.Pending)
@@ -92,7 +92,7 @@ func (d *Deliverer) Flush(ctx context.Context, logPath, runID string, report *Re
 		res.Delivered += n
 		res.Pending -= n
 		res.Batches++
-		pending, report = pending[n:], nil
+		pending = pending[n:]
 	}
 	return res, nil
 }

@@ -20,7 +20,7 @@ const testSecret = "webhook-test-secret"
 // event id it accepts. reject, when set, decides per request (1-based) which
 // status to answer instead of 200; a rejected request's events are not kept.
 type receiver struct {
-	t      *testing.T
+	t      testing.TB
 	mu     sync.Mutex
 	seen   map[string]int
 	bodies [][]byte
@@ -29,7 +29,7 @@ type receiver struct {
 	srv    *httptest.Server
 }
 
-func newReceiver(t *testing.T, reject func(n int) int) *receiver {
+func newReceiver(t testing.TB, reject func(n int) int) *receiver {
 	r := &receiver{t: t, seen: map[string]int{}, reject: reject}
 	r.srv = httptest.NewServer(http.HandlerFunc(r.serve))
 	t.Cleanup(r.srv.Close)

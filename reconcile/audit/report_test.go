@@ -1,0 +1,112 @@
+package audit
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestBuildReport(t *testing.T) {
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	events := []Event{
+		{Type: ApplyStarted, Time: at(0)},
+		{Type: PolicyCreated, Outcome: Success, Time: at(1)},
+		{Type: PolicyCreated, Outcome: Success, Time: at(2)},
+		{Type: ConflictResolved, Outcome: Success, Time: at(2)},
+		{Type: PolicyCreated, Outcome: Failure, Time: at(3)},
+		{Type: PolicyUpdated, Outcome: Success, Time: at(3)},
+		{Type: PolicyDeleted, Outcome: Skipped, Time: at(3)},
+		{Type: Error, Outcome: Failure, Time: at(3)},
+		{Type: JobCreated, JobID: "j1", Policy: "A", Time: at(4)},
+		{Type: JobCreated, JobID: "j2", Policy: "B", Time: at(4)},
+		{Type: JobFulfilled, JobID: "j1", Time: at(14)},
+		{Type: JobFailed, JobID: "j2", Time: at(9)},
+		{Type: ApplyFinished, Time: at(20)},
+	}
+	var stats []RequestStat
+	for i := 1; i <= 100; i++ {
+		stats = append(stats, RequestStat{Status: 200, Latency: time.Duration(i) * time.Millisecond, Attempt: 1})
+	}
+	stats = append(stats,
+		RequestStat{Status: 429, RateLimited: true, RetryWait: 2 * time.Second, Latency: time.Millisecond, Attempt: 1},
+		RequestStat{Status: 503, Latency: 200 * time.Millisecond, Attempt: 2},
+		RequestStat{Err: errors.New("reset"), Attempt: 3})
+	r := BuildReport("run", events, stats)
+
+	if r.Events[PolicyCreated] != 3 || r.Errors != 1 || r.DurationMs != 20000 || !r.Start.Equal(at(0)) {
+		t.Fatalf("totals: %+v", r)
+	}
+	if c := r.Changes; c.Applied != 3 || c.Failed != 1 || c.Skipped != 1 || *c.SuccessRate != 0.75 {
+		t.Fatalf("changes: %+v", c)
+	}
+	if c := r.Conflicts; c.Creates != 3 || c.Resolved != 1 || *c.Rate != 1.0/3 {
+		t.Fatalf("conflicts: %+v", c)
+	}
+	q := r.Requests
+	if q.Total != 103 || q.Failed != 2 || q.Retries != 2 || q.RateLimited != 1 || q.RateLimitWaitMs != 2000 ||
+		q.P50Ms != 50 || q.P95Ms != 96 || q.MaxMs != 200 // nearest rank over 0,1,1,2..100,200 {
+		t.Fatalf("requests: %+v", q)
+	}
+	j := r.Jobs
+	if j.Created != 2 || j.Fulfilled != 1 || j.Failed != 1 || j.AvgMs != 10000 || j.MaxMs != 10000 || len(j.Durations) != 2 ||
+		j.Durations[0] != (JobDuration{JobID: "j1", Policy: "A", State: JobFulfilled, DurationMs: 10000}) {
+		t.Fatalf("jobs: %+v", j)
+	}
+}
+
+func TestReportEmptyRatesAreNull(t *testing.T) {
+	r := BuildReport("run", nil, nil)
+	data, _ := json.Marshal(r)
+	if !bytes.Contains(data, []byte(`"successRate":null`)) || !bytes.Contains(data, []byte(`"rate":null`)) {
+		t.Fatalf("%s", data)
+	}
+	var b strings.Builder
+	if err := r.WriteText(&b); err != nil || !strings.Contains(b.String(), "success rate n/a") {
+		t.Fatalf("%q, %v", b.String(), err)
+	}
+}
+
+func TestWriteReportFile(t *testing.T) {
+	dir := t.TempDir()
+	path := ReportPath(filepath.Join(dir, "audit.jsonl"), "r1")
+	if filepath.Base(path) != "retainctl-report-r1.json" {
+		t.Fatal(path)
+	}
+	r := BuildReport("r1", []Event{{Type: PolicyCreated, Outcome: Success}}, nil)
+	if err := WriteReportFile(path, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	var back Report
+	data, _ := os.ReadFile(path)
+	if err := json.Unmarshal(data, &back); err != nil || back.Changes.Applied != 1 {
+		t.Fatalf("%s: %v", data, err)
+	}
+}
+
+func TestCIFromEnv(t *testing.T) {
+	event := filepath.Join(t.TempDir(), "event.json")
+	os.WriteFile(event, []byte(`{"action":"closed","pull_request":{"number":42}}`), 0o600)
+	env := map[string]string{
+		"GITHUB_REPOSITORY": "acme/retention", "GITHUB_SHA": "abc", "GITHUB_ACTOR": "octo",
+		"GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "99", "GITHUB_EVENT_PATH": event,
+	}
+	ci := CIFromEnv(func(k string) string { return env[k] })
+	want := CI{Repository: "acme/retention", Commit: "abc", Actor: "octo", PullRequest: 42,
+		WorkflowRunURL: "https://github.com/acme/retention/actions/runs/99"}
+	if ci == nil || *ci != want {
+		t.Fatalf("%+v", ci)
+	}
+	os.WriteFile(event, []byte(`{"pull_request":`), 0o600)
+	if ci := CIFromEnv(func(k string) string { return env[k] }); ci.PullRequest != 0 {
+		t.Fatal("a broken event payload must leave the PR out")
+	}
+	if CIFromEnv(func(string) string { return "" }) != nil {
+		t.Fatal("outside Actions there is no CI context")
+	}
+}
