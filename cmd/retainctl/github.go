@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/retainctl/retainctl/reconcile/apply"
+	"github.com/retainctl/retainctl/reconcile/audit"
 	"github.com/retainctl/retainctl/reconcile/github"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/render"
@@ -61,4 +64,31 @@ func reportComment(cmd *cobra.Command, res github.Result) {
 	if res.LabelSkipped != "" {
 		fmt.Fprintf(w, "retainctl: no result label: %s\n", res.LabelSkipped)
 	}
+}
+
+// reportApply posts the apply result as a new comment on the pull request
+// that was merged as this commit.
+func reportApply(ctx context.Context, res apply.Result, rep audit.Report) error {
+	env, err := github.EnvFromOS(os.Getenv)
+	if err != nil {
+		return err
+	}
+	gc, err := github.NewClient(env, nil)
+	if err != nil {
+		return err
+	}
+	pr, err := gc.FindMergedPR(ctx, env.SHA)
+	if err != nil {
+		return err
+	}
+	var text strings.Builder
+	if err := rep.WriteText(&text); err != nil {
+		return err
+	}
+	md := render.ApplyMarkdown(res, text.String())
+	if err := github.WriteStepSummary(env.StepSummary, md); err != nil {
+		return err
+	}
+	_, err = gc.PostApplyResult(ctx, pr, md)
+	return err
 }

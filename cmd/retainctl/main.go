@@ -83,6 +83,10 @@ func newRootCmd() *cobra.Command {
 		newValidateCmd(),
 		newVerifyCmd(),
 		newSchemaCmd(),
+		newSimCmd(),
+		newPlanCmd(),
+		newApplyCmd(),
+		newExportCmd(),
 	)
 	return root
 }

@@ -156,11 +156,14 @@ func planExit(p plan.Plan, detailed bool) error {
 	return nil
 }
 
-// isColorTerminal reports whether w is a terminal that wants colour.
-func isColorTerminal(w io.Writer) bool {
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	return ok && os.Getenv("NO_COLOR") == "" && term.IsTerminal(int(f.Fd()))
+	return ok && term.IsTerminal(int(f.Fd()))
 }
+
+// isColorTerminal reports whether w is a terminal that wants colour.
+func isColorTerminal(w io.Writer) bool { return isTerminal(w) && os.Getenv("NO_COLOR") == "" }
 
 func oneOf(s string, options ...string) bool {
 	for _, o := range options {

@@ -78,16 +78,19 @@ type Result struct {
 	Drift []string `json:"drift"`
 }
 
-// Failed reports how many changes failed.
-func (r Result) Failed() int {
+// Count reports how many changes ended with o.
+func (r Result) Count(o Outcome) int {
 	n := 0
 	for _, c := range r.Changes {
-		if c.Outcome == Failed {
+		if c.Outcome == o {
 			n++
 		}
 	}
 	return n
 }
+
+// Failed reports how many changes failed.
+func (r Result) Failed() int { return r.Count(Failed) }
 
 // OK reports whether every change applied and the organisation now matches.
 func (r Result) OK() bool { return r.Failed() == 0 && len(r.Drift) == 0 }
