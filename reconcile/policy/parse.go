@@ -128,8 +128,22 @@ func syntaxProblem(file string, err error) Problem {
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		p.Line, _ = strconv.Atoi(m[1])
 		p.Message = m[2]
+		if parserProblems[p.Message] {
+			p.Line++
+		}
 	}
 	return p
+}
+
+// parserProblems are yaml.v3's parser (not scanner) errors, whose line it
+// prints 0-based (v3.0.1 decode.go, parser.fail).
+var parserProblems = map[string]bool{
+	"did not find expected <document start>": true,
+	"did not find expected node content":     true,
+	"did not find expected key":              true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
 }
 
 func invalidUTF8At(data []byte) int {
