@@ -1,0 +1,112 @@
+package enforce
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/retainctl/retainctl/reconcile/audit"
+	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/policy"
+	"github.com/retainctl/retainctl/reconcile/sim"
+)
+
+// fixture is a simulated org on loopback, a real client against it, and a
+// record of the peak number of active jobs after every request.
+type fixture struct {
+	org    *sim.Org
+	client *genesys.Client
+	now    time.Time
+
+	mu         sync.Mutex
+	peakActive int
+	slotErrors int // creates the org refused for the job limit
+}
+
+func newFixture(t *testing.T, now time.Time) *fixture {
+	t.Helper()
+	org, err := sim.New(sim.Options{Seed: 7, Now: func() time.Time { return now }, RateLimit: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{org: org, now: now}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusWriter{ResponseWriter: w}
+		org.ServeHTTP(rec, r)
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.peakActive = max(f.peakActive, org.ActiveJobs())
+		if r.Method == http.MethodPost && r.URL.Path == "/api/v2/recording/jobs" && rec.status == http.StatusBadRequest {
+			f.slotErrors++
+		}
+	}))
+	t.Cleanup(srv.Close)
+	f.client, err = genesys.New(genesys.Config{BaseURL: srv.URL, ClientID: sim.DemoClientID, ClientSecret: sim.DemoClientSecret,
+		RateLimit: 1 << 20, Sleep: noSleep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(s int) { w.status = s; w.ResponseWriter.WriteHeader(s) }
+
+func noSleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+
+// runner returns a silent runner on api that never really sleeps and
+// records its audit events in rec.
+func runner(api JobAPI, rec *events) *Runner {
+	return &Runner{API: api, Audit: rec, Sleep: noSleep, Timeout: time.Minute}
+}
+
+// events is an in-memory Recorder.
+type events struct {
+	mu  sync.Mutex
+	all []audit.Event
+}
+
+func (e *events) Record(_ context.Context, ev audit.Event) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.all = append(e.all, ev)
+	return nil
+}
+
+func (e *events) ofType(t audit.Type) []audit.Event {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []audit.Event
+	for _, ev := range e.all {
+		if ev.Type == t {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// enforce selects the due policies at f.now, plans and runs them.
+func (f *fixture) enforce(t *testing.T, r *Runner, ps []policy.Policy) Report {
+	t.Helper()
+	sel, err := Select(ps, f.now, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Run(context.Background(), NewPlan(sel, f.now))
+}
+
+// byID indexes recordings by id.
+func byID(rs []sim.Recording) map[string]sim.Recording {
+	m := make(map[string]sim.Recording, len(rs))
+	for _, r := range rs {
+		m[r.RecordingID] = r
+	}
+	return m
+}
