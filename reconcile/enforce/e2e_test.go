@@ -295,7 +295,9 @@ type limited struct {
 
 func (a *limited) GetRecordingJob(ctx context.Context, id string) (genesys.RecordingJob, error) {
 	var err error
-	a.once.Do(func() { err = &genesys.APIError{Status: 429, Code: "too.many.requests.retry.after", RetryAfter: 7 * time.Second} })
+	a.once.Do(func() {
+		err = &genesys.APIError{Status: 429, Code: "too.many.requests.retry.after", RetryAfter: 7 * time.Second}
+	})
 	if err != nil {
 		return genesys.RecordingJob{}, err
 	}
