@@ -110,3 +110,11 @@ func TestCIFromEnv(t *testing.T) {
 		t.Fatal("outside Actions there is no CI context")
 	}
 }
+
+func TestRequestStatsRecorder(t *testing.T) {
+	var s RequestStats
+	s.RecordRequest(RequestStat{Method: "GET", Status: 200, Latency: time.Millisecond})
+	if got := s.Snapshot(); len(got) != 1 || got[0].Method != "GET" {
+		t.Fatalf("%+v", got)
+	}
+}

@@ -2,28 +2,22 @@ package audit
 
 import (
 	"sync"
-	"time"
+
+	"github.com/retainctl/retainctl/reconcile/genesys"
 )
 
-// RequestStat is one HTTP attempt to the Genesys API. It has the fields of
-// the Genesys client's RequestStat, so a value of that type converts to this
-// one with a plain conversion.
-type RequestStat struct {
-	Method, Path string
-	Status       int
-	Latency      time.Duration
-	Attempt      int
-	RateLimited  bool
-	RetryWait    time.Duration
-	Err          error
-}
+// RequestStat is one HTTP attempt to the Genesys API, as the client reports it.
+type RequestStat = genesys.RequestStat
 
-// RequestStats collects request stats for the report. The Genesys client
-// calls RecordRequest once per HTTP attempt; it is safe for concurrent use.
+// RequestStats collects request stats for the report. It is a
+// genesys.Recorder: the client calls RecordRequest once per HTTP attempt.
+// It is safe for concurrent use.
 type RequestStats struct {
 	mu    sync.Mutex
 	stats []RequestStat
 }
+
+var _ genesys.Recorder = (*RequestStats)(nil)
 
 // RecordRequest adds one attempt.
 func (s *RequestStats) RecordRequest(r RequestStat) {
