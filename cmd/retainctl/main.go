@@ -87,6 +87,7 @@ func newRootCmd() *cobra.Command {
 		newPlanCmd(),
 		newApplyCmd(),
 		newExportCmd(),
+		newAuditCmd(),
 	)
 	return root
 }
