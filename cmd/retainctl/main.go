@@ -88,6 +88,7 @@ func newRootCmd() *cobra.Command {
 		newApplyCmd(),
 		newExportCmd(),
 		newAuditCmd(),
+		newEnforceCmd(),
 	)
 	return root
 }
