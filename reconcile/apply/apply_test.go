@@ -1,0 +1,243 @@
+package apply_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/retainctl/retainctl/reconcile/apply"
+	"github.com/retainctl/retainctl/reconcile/audit"
+	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/mapping"
+	"github.com/retainctl/retainctl/reconcile/plan"
+	"github.com/retainctl/retainctl/reconcile/policy"
+	"github.com/retainctl/retainctl/reconcile/sim"
+)
+
+// events collects audit events in memory.
+type events struct {
+	mu  sync.Mutex
+	all []audit.Event
+}
+
+func (e *events) Record(_ context.Context, ev audit.Event) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.all = append(e.all, ev)
+	return nil
+}
+
+func (e *events) types() map[audit.Type]int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	m := map[audit.Type]int{}
+	for _, ev := range e.all {
+		m[ev.Type]++
+	}
+	return m
+}
+
+func newOrg(t *testing.T) (*sim.Org, *genesys.Client) {
+	t.Helper()
+	org, err := sim.New(sim.Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(org)
+	t.Cleanup(srv.Close)
+	c, err := genesys.New(genesys.Config{BaseURL: srv.URL, ClientID: sim.DemoClientID, ClientSecret: sim.DemoClientSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return org, c
+}
+
+func pol(name, media string, days int) policy.Policy {
+	return policy.Policy{Name: name, ObjectType: media, RetentionPeriod: days}
+}
+
+// seed creates live policies; managed ones carry the marker.
+func seed(t *testing.T, c *genesys.Client, managed bool, ps ...policy.Policy) map[string]string {
+	t.Helper()
+	ids := map[string]string{}
+	for _, p := range ps {
+		g := mapping.ToAPI(p, nil)
+		if !managed {
+			g.Description = "made by hand"
+		}
+		got, err := c.CreatePolicy(context.Background(), g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[p.Name] = got.ID
+	}
+	return ids
+}
+
+func planFor(t *testing.T, c *genesys.Client, desired []policy.Policy, prune bool) (plan.Plan, []genesys.Policy) {
+	t.Helper()
+	live, err := c.ListPolicies(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := policy.DefaultSettings()
+	s.Prune = prune
+	p, err := plan.Build(desired, live, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, live
+}
+
+func run(t *testing.T, c *genesys.Client, p plan.Plan, live []genesys.Policy, rec *events) apply.Result {
+	t.Helper()
+	res, err := apply.Run(context.Background(), c, p, live, apply.Options{Recorder: rec, Concurrency: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func liveByName(t *testing.T, c *genesys.Client) map[string][]genesys.Policy {
+	t.Helper()
+	live, err := c.ListPolicies(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string][]genesys.Policy{}
+	for _, l := range live {
+		m[l.Name] = append(m[l.Name], l)
+	}
+	return m
+}
+
+func TestApplyEveryActionThenConverges(t *testing.T) {
+	_, c := newOrg(t)
+	ids := seed(t, c, true, pol("Old", "call", 30), pol("Rename me", "chat", 60), pol("Shorten", "email", 400))
+	seed(t, c, false, pol("Adopt me", "message", 90), pol("Hand made", "call", 10))
+
+	renamed := pol("Renamed", "chat", 60)
+	renamed.RenamedFrom = "Rename me"
+	desired := []policy.Policy{pol("New", "call", 90), renamed, pol("Shorten", "email", 100), pol("Adopt me", "message", 90)}
+	p, live := planFor(t, c, desired, true)
+	if s := p.Summary; s.Create != 1 || s.Update != 2 || s.Adopt != 1 || s.Delete != 1 {
+		t.Fatalf("summary %+v", s)
+	}
+	rec := &events{}
+	res := run(t, c, p, live, rec)
+	if !res.OK() || res.Count(apply.Applied) != 5 {
+		t.Fatalf("result %+v", res)
+	}
+	got := liveByName(t, c)
+	if got["Renamed"][0].ID != ids["Rename me"] || len(got["Rename me"]) != 0 {
+		t.Errorf("rename did not keep the id: %+v", got["Renamed"])
+	}
+	if len(got["Old"]) != 0 || len(got["Hand made"]) != 1 || !mapping.IsManaged(got["Adopt me"][0]) {
+		t.Errorf("delete, unmanaged or adopt wrong: %v", got)
+	}
+	again, _ := planFor(t, c, desired, true)
+	if again.Summary.Changes() != 0 {
+		t.Errorf("re-plan is not empty: %+v", again.Summary)
+	}
+	want := map[audit.Type]int{audit.PolicyCreated: 1, audit.PolicyRenamed: 1, audit.PolicyUpdated: 1, audit.PolicyAdopted: 1, audit.PolicyDeleted: 1}
+	for typ, n := range want {
+		if rec.types()[typ] != n {
+			t.Errorf("%s events: %d, want %d (%v)", typ, rec.types()[typ], n, rec.types())
+		}
+	}
+}
+
+// Deletes run after creates, and retention decreases after increases.
+func TestApplyOrder(t *testing.T) {
+	_, c := newOrg(t)
+	seed(t, c, true, pol("Gone", "call", 30), pol("Down", "chat", 400), pol("Up", "email", 30))
+	p, live := planFor(t, c, []policy.Policy{pol("Down", "chat", 100), pol("Up", "email", 400), pol("New", "call", 90)}, true)
+	rec := &events{}
+	run(t, c, p, live, rec)
+	pos := map[string]int{}
+	for i, ev := range rec.all {
+		pos[ev.Policy] = i
+	}
+	if !(pos["Up"] < pos["Down"] && pos["New"] < pos["Down"] && pos["Down"] < pos["Gone"]) {
+		t.Errorf("order %v", pos)
+	}
+}
+
+// A policy of the planned name appears before the POST: the 409 is resolved
+// by taking it over, never by a duplicate.
+func TestApplyConflictOnCreate(t *testing.T) {
+	for _, tc := range []struct {
+		strategy string
+		wantDays int
+		wantOK   bool
+	}{{"merge-max", 365, true}, {"warn", 90, true}, {"fail", 365, false}} {
+		t.Run(tc.strategy, func(t *testing.T) {
+			_, c := newOrg(t)
+			p, live := planFor(t, c, []policy.Policy{pol("Race", "call", 90)}, false)
+			p.Settings.Conflicts.Strategy = tc.strategy
+			seed(t, c, false, pol("Race", "call", 365)) // someone else, meanwhile
+			rec := &events{}
+			res := run(t, c, p, live, rec)
+			if res.Failed() == 0 != tc.wantOK {
+				t.Fatalf("result %+v", res.Changes)
+			}
+			got := liveByName(t, c)["Race"]
+			if len(got) != 1 {
+				t.Fatalf("%d policies named Race", len(got))
+			}
+			if days := mapping.FromAPI(got[0]).Policy.RetentionPeriod; days != tc.wantDays {
+				t.Errorf("retention %d, want %d", days, tc.wantDays)
+			}
+			if tc.wantOK && rec.types()[audit.ConflictResolved] != 1 {
+				t.Errorf("events %v", rec.types())
+			}
+		})
+	}
+}
+
+// One change fails; the others complete, and a fresh plan and apply converge.
+func TestApplyPartialFailureThenRerun(t *testing.T) {
+	_, c := newOrg(t)
+	ids := seed(t, c, true, pol("Vanishes", "call", 30))
+	desired := []policy.Policy{pol("A", "call", 90), pol("B", "chat", 90), pol("Vanishes", "call", 60)}
+	p, live := planFor(t, c, desired, false)
+	if err := c.DeletePolicy(context.Background(), ids["Vanishes"]); err != nil {
+		t.Fatal(err)
+	}
+	res := run(t, c, p, live, &events{})
+	if res.Failed() != 1 || res.Count(apply.Applied) != 2 || res.OK() {
+		t.Fatalf("result %+v", res.Changes)
+	}
+	for _, ch := range res.Changes {
+		if ch.Outcome == apply.Failed && (ch.Error == nil || ch.Error.Status != 404 || !strings.Contains(ch.Error.Message, "not.found")) {
+			t.Errorf("failure lacks the API's answer: %+v", ch.Error)
+		}
+	}
+	p, live = planFor(t, c, desired, false)
+	if p.Summary.Create != 1 || p.Summary.Noop != 2 {
+		t.Fatalf("rerun plan %+v", p.Summary)
+	}
+	if res := run(t, c, p, live, &events{}); !res.OK() {
+		t.Fatalf("rerun %+v", res)
+	}
+	for name, ps := range liveByName(t, c) {
+		if len(ps) != 1 {
+			t.Errorf("%d policies named %q", len(ps), name)
+		}
+	}
+}
+
+// A create whose answer is lost is looked up, not re-sent.
+func TestApplyLostCreateAnswer(t *testing.T) {
+	org, c := newOrg(t)
+	p, live := planFor(t, c, []policy.Policy{pol("Once", "call", 90)}, false)
+	org.DropResponse(1)
+	if res := run(t, c, p, live, &events{}); !res.OK() {
+		t.Fatalf("result %+v", res.Changes)
+	}
+	if n := len(liveByName(t, c)["Once"]); n != 1 {
+		t.Errorf("%d policies named Once", n)
+	}
+}
