@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/retainctl/retainctl/reconcile/enforce"
+	"github.com/retainctl/retainctl/reconcile/policy"
+	"github.com/retainctl/retainctl/reconcile/validate"
+)
+
+type enforceOptions struct {
+	policies, rules, now, only, format string
+	dryRun                             bool
+	timeout                            time.Duration
+}
+
+func newEnforceCmd() *cobra.Command {
+	var o enforceOptions
+	cmd := &cobra.Command{
+		Use:   "enforce",
+		Short: "Apply due policies' retention to existing recordings with recording bulk jobs",
+		Long: `Genesys retention policies only act on new recordings. Enforce runs, for every
+policy whose schedule falls on today (in the policy's timezone), a DELETE
+recording job for the recordings older than its retentionPeriod that match its
+media and filters, and an ARCHIVE job when archiveAfter is set. At most two jobs
+run at once (the organisation's limit, minus jobs already active).
+
+--policy NAME enforces that one policy whatever its schedule. --dry-run builds
+the jobs, reports what they would touch and cancels them.
+
+Exit status: 0 when every job was fulfilled (or nothing was due), 1 when the
+policies do not validate or a job failed, was cancelled or timed out, 3 for a
+usage error (bad --now, unknown --policy).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runEnforce(cmd, o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.policies, "policies", "policies", "directory of policy YAML files")
+	f.StringVar(&o.rules, "rules", "", "directory of extra .rego rules")
+	f.BoolVar(&o.dryRun, "dry-run", false, "build and count the jobs, then cancel them: nothing is deleted")
+	f.StringVar(&o.now, "now", "", "run as if it were this RFC 3339 time (schedules and cutoffs); default: the clock")
+	f.StringVar(&o.only, "policy", "", "enforce only this policy, regardless of its schedule")
+	f.DurationVar(&o.timeout, "timeout", enforce.DefaultTimeout, "give up (and cancel running jobs) after this long")
+	f.StringVar(&o.format, "format", "text", "output format: text or json")
+	addConnFlags(cmd)
+	return cmd
+}
+
+func runEnforce(cmd *cobra.Command, o enforceOptions) error {
+	ctx := cmd.Context()
+	now, err := enforceNow(o)
+	if err != nil {
+		return err
+	}
+	repo, vs, err := loadValid(ctx, o.policies, o.rules)
+	if err != nil {
+		return err
+	}
+	if validate.HasDeny(vs) {
+		_ = validate.WriteText(cmd.ErrOrStderr(), vs)
+		return failErr(fmt.Errorf("the policies in %s do not validate: nothing was enforced", o.policies))
+	}
+	sel, err := enforce.Select(repo.Policies, now, o.only)
+	if err != nil {
+		if o.only != "" {
+			return usageErr(err)
+		}
+		return failErr(err)
+	}
+	pl := enforce.NewPlan(sel, now)
+	// With no job to run, nothing is audited and the organisation is not contacted.
+	res := enforceResult{rep: enforce.Report{Now: pl.Now, DryRun: o.dryRun, Policies: pl.Policies}}
+	if len(pl.Jobs) > 0 {
+		if res, err = runJobs(cmd, o, pl, repo.Settings); err != nil {
+			return err
+		}
+	}
+	if err := writeEnforce(cmd.OutOrStdout(), res.rep, o.format); err != nil {
+		return failErr(err)
+	}
+	switch {
+	case res.auditErr != nil:
+		return failErr(fmt.Errorf("audit: %w", res.auditErr))
+	case !res.rep.OK():
+		return silentExit(exitFailure)
+	case res.pending > 0:
+		return failErr(fmt.Errorf("%d audit events are not delivered yet: run `retainctl audit flush`", res.pending))
+	}
+	return nil
+}
+
+// enforceResult is a run's report and how its audit trail ended.
+type enforceResult struct {
+	rep      enforce.Report
+	pending  int   // audit events not yet delivered to the webhook
+	auditErr error // writing the audit report failed
+}
+
+func enforceNow(o enforceOptions) (time.Time, error) {
+	if !oneOf(o.format, "text", "json") {
+		return time.Time{}, usageErr(fmt.Errorf("--format %q: use text or json", o.format))
+	}
+	if o.timeout <= 0 {
+		return time.Time{}, usageErr(fmt.Errorf("--timeout %s: give a positive duration such as 30m", o.timeout))
+	}
+	if o.now == "" {
+		return time.Now(), nil
+	}
+	t, err := time.Parse(time.RFC3339, o.now)
+	if err != nil {
+		return time.Time{}, usageErr(fmt.Errorf("--now %q is not an RFC 3339 time such as 2026-11-30T12:00:00Z", o.now))
+	}
+	return t, nil
+}
+
+// runJobs opens the audit log, connects, runs the plan's jobs and closes
+// the audit run (report file, webhook). The audit log path is relative to
+// the current directory, as the settings file documents.
+func runJobs(cmd *cobra.Command, o enforceOptions, pl enforce.Plan, settings policy.Settings) (enforceResult, error) {
+	ctx := cmd.Context()
+	run, err := startAudit(ctx, settings, cmd.ErrOrStderr())
+	if err != nil {
+		return enforceResult{}, err
+	}
+	client, done, err := connect(ctx, cmd, withRecorder(run))
+	if err != nil {
+		_, _, _ = run.finish(context.WithoutCancel(ctx))
+		return enforceResult{}, err
+	}
+	defer done()
+	stderr := cmd.ErrOrStderr()
+	r := &enforce.Runner{API: client, Audit: run, DryRun: o.dryRun, Timeout: o.timeout,
+		Progress: enforce.NewProgress(stderr, isTerminal(stderr))}
+	res := enforceResult{rep: r.Run(ctx, pl)}
+	// Finish even when interrupted: the report and webhook must still go out.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	_, res.pending, res.auditErr = run.finish(fctx)
+	return res, nil
+}
+
+func writeEnforce(w io.Writer, rep enforce.Report, format string) error {
+	if format == "json" {
+		return enforce.WriteJSON(w, rep)
+	}
+	return enforce.WriteText(w, rep)
+}
