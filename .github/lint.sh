@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Lints the GitHub Actions workflows with actionlint (built from the Go module
+# proxy on first use, then cached). actionlint also runs shellcheck on `run:`
+# scripts when shellcheck is on PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+go run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 -no-color .github/workflows/*.yml
