@@ -63,9 +63,7 @@ func webhook(m *redact.Masker) (*audit.Deliverer, error) {
 }
 
 // RecordRequest feeds the Genesys client's per-request statistics to the report.
-func (a *auditRun) RecordRequest(s genesys.RequestStat) {
-	a.stats.RecordRequest(audit.RequestStat(s))
-}
+func (a *auditRun) RecordRequest(s genesys.RequestStat) { a.stats.RecordRequest(s) }
 
 // Record appends an event durably.
 func (a *auditRun) Record(ctx context.Context, e audit.Event) error { return a.log.Record(ctx, e) }

@@ -6,11 +6,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/retainctl/retainctl/reconcile/redact"
 )
 
 // Exit codes (design §4).
@@ -48,26 +51,38 @@ func silentExit(code int) error { return &exitError{code: code} }
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:]))
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run executes one command line and returns its exit code.
-func run(ctx context.Context, args []string) int {
+// run executes one command line and returns its exit code. Everything it
+// writes passes through a masker, so that no secret from the environment
+// reaches a log, a plan or a comment, whatever prints it.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	masker := redact.FromEnv(os.Getenv)
+	out, errOut := redact.NewWriter(stdout, masker), redact.NewWriter(stderr, masker)
+	defer out.Flush()
+	defer errOut.Flush()
 	root := newRootCmd()
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	root.SetOut(out)
+	root.SetErr(errOut)
+	return exitCode(root.ExecuteContext(ctx), errOut)
+}
+
+// exitCode prints err, if it has a message, and maps it to an exit code.
+func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(os.Stderr, "retainctl:", ee.err)
+			fmt.Fprintln(stderr, "retainctl:", ee.err)
 		}
 		return ee.code
 	}
 	// Anything cobra itself rejects (unknown flag or command) is a usage error.
-	fmt.Fprintln(os.Stderr, "retainctl:", err)
+	fmt.Fprintln(stderr, "retainctl:", err)
 	return exitUsage
 }
 
