@@ -26,7 +26,7 @@ type fixture struct {
 	slotErrors int // creates the org refused for the job limit
 }
 
-func newFixture(t *testing.T, now time.Time) *fixture {
+func newFixture(t testing.TB, now time.Time) *fixture {
 	t.Helper()
 	org, err := sim.New(sim.Options{Seed: 7, Now: func() time.Time { return now }, RateLimit: 1 << 20})
 	if err != nil {
