@@ -85,7 +85,7 @@ func (c *clock) advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-func newEnv(t *testing.T, opts sim.Options, tweak func(*genesys.Config)) *env {
+func newEnv(t testing.TB, opts sim.Options, tweak func(*genesys.Config)) *env {
 	t.Helper()
 	e := &env{waits: &waits{}, stats: &stats{}, clock: &clock{now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}}
 	if opts.Now == nil {
