@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -332,8 +333,8 @@ func (e *outcomeUnknownError) Unwrap() []error { return []error{ErrOutcomeUnknow
 // parseRetryAfter reads a Retry-After header in seconds (the only form the
 // Platform API sends); anything else counts as absent.
 func parseRetryAfter(v string) time.Duration {
-	var secs int
-	if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d", &secs); err != nil || secs < 0 {
+	secs, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || secs < 0 {
 		return 0
 	}
 	if secs > 86400 {
