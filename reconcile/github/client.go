@@ -47,8 +47,8 @@ func NewClient(env Env, hc *http.Client) (*Client, error) {
 	return &Client{api: api, env: env}, nil
 }
 
-// forEachPage calls list with page 1, 2, ... until GitHub reports no next page
-// or visit returns false. Every listing uses 100 items a page.
+// forEachPage calls list with page 1, 2, ... until GitHub reports no next
+// page. Every listing asks for 100 items a page, GitHub's maximum.
 func forEachPage(list func(gh.ListOptions) (*gh.Response, error)) error {
 	opts := gh.ListOptions{PerPage: 100}
 	for {
@@ -79,10 +79,11 @@ func forbidden(err error) bool {
 	return s == http.StatusForbidden || s == http.StatusNotFound
 }
 
-// noWriteReason explains a forbidden write to the user.
-func (c *Client) noWriteReason(what string, err error) string {
+// noWriteReason explains a forbidden write of what, which needs the workflow
+// permission perm (e.g. "pull-requests: write").
+func (c *Client) noWriteReason(what, perm string, err error) string {
 	if pr := c.env.Event.PR; pr != nil && pr.FromFork() {
-		return fmt.Sprintf("no %s: the pull request comes from the fork %s, and GitHub gives such workflows a read-only token (HTTP %d); the plan is in the job summary", what, pr.HeadRepo, status(err))
+		return fmt.Sprintf("no %s: the pull request comes from the fork %s, and GitHub gives such workflows a read-only token (HTTP %d)", what, pr.HeadRepo, status(err))
 	}
-	return fmt.Sprintf("no %s: the token may not write to pull requests (HTTP %d); grant the job `permissions: pull-requests: write`", what, status(err))
+	return fmt.Sprintf("no %s: the token may not write it (HTTP %d); grant the job `permissions: %s`", what, status(err), perm)
 }

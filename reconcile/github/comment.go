@@ -12,10 +12,10 @@ import (
 // commentLimit keeps comment bodies well under GitHub's 65,536 characters.
 const commentLimit = 60000
 
-const (
-	planMarkerPrefix = "<!-- retainctl:plan "
-	applyMarker      = "<!-- retainctl:apply -->"
-)
+const applyMarker = "<!-- retainctl:apply -->"
+
+// prWrite is the workflow permission comments need.
+const prWrite = "pull-requests: write"
 
 var (
 	fingerprintRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
@@ -95,7 +95,7 @@ func (c *Client) upsertPlanComment(ctx context.Context, pr int, body string) (Re
 	existing, err := c.findPlanComment(ctx, pr)
 	if err != nil {
 		if forbidden(err) {
-			return Result{Action: CommentSkipped, Skipped: c.noWriteReason("plan comment", err)}, nil
+			return Result{Action: CommentSkipped, Skipped: c.noWriteReason("plan comment", prWrite, err)}, nil
 		}
 		return Result{}, fmt.Errorf("github: listing comments of pull request #%d: %w", pr, err)
 	}
@@ -114,7 +114,7 @@ func (c *Client) upsertPlanComment(ctx context.Context, pr int, body string) (Re
 	}
 	switch {
 	case forbidden(err):
-		return Result{Action: CommentSkipped, Skipped: c.noWriteReason("plan comment", err)}, nil
+		return Result{Action: CommentSkipped, Skipped: c.noWriteReason("plan comment", prWrite, err)}, nil
 	case err != nil:
 		return Result{}, fmt.Errorf("github: writing the plan comment on pull request #%d: %w", pr, err)
 	}
@@ -139,11 +139,14 @@ func (c *Client) ReviewedFingerprint(ctx context.Context, pr int) (string, error
 // PostApplyResult posts markdown as a new comment on pr (the sticky plan
 // comment stays as the record of what was reviewed).
 func (c *Client) PostApplyResult(ctx context.Context, pr int, markdown string) (Result, error) {
+	if pr <= 0 {
+		return Result{}, fmt.Errorf("github: pull request number %d is not valid", pr)
+	}
 	body, truncated := c.commentBody(applyMarker+"\n", markdown)
 	cm, _, err := c.api.Issues.CreateComment(ctx, c.env.Owner, c.env.Repo, pr, &gh.IssueComment{Body: &body})
 	switch {
 	case forbidden(err):
-		return Result{Action: CommentSkipped, Skipped: c.noWriteReason("apply comment", err)}, nil
+		return Result{Action: CommentSkipped, Skipped: c.noWriteReason("apply comment", prWrite, err)}, nil
 	case err != nil:
 		return Result{}, fmt.Errorf("github: posting the apply result on pull request #%d: %w", pr, err)
 	}

@@ -154,8 +154,8 @@ func TestPostPlanReadOnlyTokenSameRepo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(res.Skipped, "pull-requests: write") {
-		t.Errorf("Skipped = %q, want the permission to grant", res.Skipped)
+	if !strings.Contains(res.Skipped, "pull-requests: write") || !strings.Contains(res.LabelSkipped, "issues: write") {
+		t.Errorf("Skipped = %q, LabelSkipped = %q, want the permissions to grant", res.Skipped, res.LabelSkipped)
 	}
 }
 
@@ -242,5 +242,25 @@ func TestCheckFingerprint(t *testing.T) {
 	}
 	if err := CheckFingerprint("", fpB); err == nil {
 		t.Error("empty reviewed fingerprint accepted")
+	}
+}
+
+// BenchmarkPostPlanUpdate measures an in-place update on a PR with 250
+// comments (three pages) against the local fake API.
+func BenchmarkPostPlanUpdate(b *testing.B) {
+	f, srv := newFakeGitHub(b)
+	c, err := NewClient(testEnv(srv), srv.Client())
+	if err != nil {
+		b.Fatal(err)
+	}
+	f.addComments(1, 250, "alice", human)
+	ctx := context.Background()
+	fps := []string{fpA, fpB}
+	i := 0
+	for b.Loop() {
+		i++
+		if _, err := c.PostPlan(ctx, PlanComment{PR: 1, Markdown: "plan\n", Fingerprint: fps[i%2]}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -30,7 +30,7 @@ type fakePR struct {
 // fakeGitHub is the subset of the GitHub REST API retainctl uses, served by a
 // Go 1.22 ServeMux under /api-v3/ so absolute URLs built by mistake fail.
 type fakeGitHub struct {
-	t  *testing.T
+	t  testing.TB
 	mu sync.Mutex
 
 	comments   map[int][]*fakeComment // by pull request
@@ -42,7 +42,7 @@ type fakeGitHub struct {
 	requests   []string            // "METHOD path" of every request, in order
 }
 
-func newFakeGitHub(t *testing.T) (*fakeGitHub, *httptest.Server) {
+func newFakeGitHub(t testing.TB) (*fakeGitHub, *httptest.Server) {
 	f := &fakeGitHub{
 		t:          t,
 		comments:   map[int][]*fakeComment{},

@@ -43,7 +43,7 @@ func (c *Client) setResultLabel(ctx context.Context, pr int, want string) (skipp
 	}
 	switch {
 	case forbidden(err):
-		return c.noWriteReason("result label", err), nil
+		return c.noWriteReason("result label", "issues: write", err), nil
 	case err != nil:
 		return "", fmt.Errorf("github: labelling pull request #%d: %w", pr, err)
 	}
