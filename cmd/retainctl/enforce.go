@@ -136,6 +136,10 @@ func runJobs(cmd *cobra.Command, o enforceOptions, pl enforce.Plan, settings pol
 	stderr := cmd.ErrOrStderr()
 	r := &enforce.Runner{API: client, Audit: run, DryRun: o.dryRun, Timeout: o.timeout,
 		Progress: enforce.NewProgress(stderr, isTerminal(stderr))}
+	if useSim, _ := cmd.Flags().GetBool("sim"); useSim {
+		// The simulator moves a job on per poll, not per second: poll briskly.
+		r.PollInitial, r.PollMax = 20*time.Millisecond, 100*time.Millisecond
+	}
 	res := enforceResult{rep: r.Run(ctx, pl)}
 	// Finish even when interrupted: the report and webhook must still go out.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
