@@ -54,7 +54,7 @@ func publishPlan(ctx context.Context, cmd *cobra.Command, p plan.Plan) error {
 func reportComment(cmd *cobra.Command, res github.Result) {
 	w := cmd.ErrOrStderr()
 	if res.Skipped != "" {
-		fmt.Fprintf(w, "retainctl: no pull-request comment: %s; the plan is in the job summary\n", res.Skipped)
+		fmt.Fprintf(w, "retainctl: %s; the plan is in the job summary\n", res.Skipped)
 		return
 	}
 	fmt.Fprintf(w, "retainctl: plan comment %s: %s\n", res.Action, res.URL)
@@ -62,7 +62,7 @@ func reportComment(cmd *cobra.Command, res github.Result) {
 		fmt.Fprintln(w, "retainctl: the comment was cut to fit GitHub's limit; the full plan is in the job summary")
 	}
 	if res.LabelSkipped != "" {
-		fmt.Fprintf(w, "retainctl: no result label: %s\n", res.LabelSkipped)
+		fmt.Fprintf(w, "retainctl: %s\n", res.LabelSkipped)
 	}
 }
 

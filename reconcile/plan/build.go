@@ -23,6 +23,7 @@ func Build(desired []policy.Policy, live []genesys.Policy, s policy.Settings) (P
 		Violations: []validate.Violation{},
 	}
 	matched := map[string]bool{}
+	var untouched []policy.Policy // live policies the plan leaves as they are
 	for _, d := range desired {
 		d = mapping.Canonical(d)
 		l, ok := match(byName, d)
@@ -41,10 +42,12 @@ func Build(desired []policy.Policy, live []genesys.Policy, s policy.Settings) (P
 		if matched[l.ID] {
 			continue
 		}
-		p.leftover(l, s.Prune)
+		if lp, kept := p.leftover(l, s.Prune); kept {
+			untouched = append(untouched, lp)
+		}
 	}
 	sortChanges(p.Changes)
-	p.Overlaps = overlaps(p.Changes, s.Conflicts.WindowDays)
+	p.Overlaps = overlaps(p.Changes, untouched, s.Conflicts.WindowDays)
 	p.Storage = estimate(p.Changes, p.Unmanaged, p.Orphaned, s.Estimates)
 	p.Summary = summarize(p.Changes)
 	p.Fingerprint = Fingerprint(p.Changes)
@@ -76,10 +79,12 @@ func match(byName map[string]genesys.Policy, d policy.Policy) (genesys.Policy, b
 	return genesys.Policy{}, false
 }
 
-// leftover records a live policy no desired policy matched.
-func (p *Plan) leftover(l genesys.Policy, prune bool) {
+// leftover records a live policy no desired policy matched, and returns it
+// when it stays in the organisation and still keeps recordings.
+func (p *Plan) leftover(l genesys.Policy, prune bool) (policy.Policy, bool) {
 	lv := mapping.FromAPI(l)
 	ref := LiveRef{Name: l.Name, ID: l.ID, Retention: lv.Policy.RetentionPeriod, Media: lv.Policy.ObjectType}
+	keeps := lv.Representable() && lv.Policy.IsEnabled()
 	switch {
 	case !lv.Managed:
 		p.Unmanaged = append(p.Unmanaged, ref)
@@ -89,9 +94,11 @@ func (p *Plan) leftover(l genesys.Policy, prune bool) {
 			Action: Delete, Name: l.Name, ID: l.ID, Risk: Destructive, Before: &before,
 			Reasons: []string{"managed policy left the repository and prune is on: it is deleted, and new recordings it matched fall back to other policies"},
 		})
+		return policy.Policy{}, false
 	default:
 		p.Orphaned = append(p.Orphaned, ref)
 	}
+	return lv.Policy, keeps
 }
 
 func sourceOf(d policy.Policy) *policy.Source {

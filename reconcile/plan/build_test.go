@@ -248,3 +248,19 @@ func TestStorage(t *testing.T) {
 		t.Errorf("org storage %+v", p.Storage)
 	}
 }
+
+// Live policies the plan leaves in place still keep recordings, so they
+// count in the overlap analysis.
+func TestOverlapWithUnmanagedLive(t *testing.T) {
+	hold := unmanaged(live("9", desired("Legal hold", "call", 3650, policy.Filter{Attribute: "queue", Operator: "EQ", Value: "q2"})))
+	p, err := Build([]policy.Policy{desired("Inbound", "call", 90, inbound)}, []genesys.Policy{hold}, policy.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Overlaps) != 1 || p.Overlaps[0].With != "Legal hold" || p.Overlaps[0].Shadowed {
+		t.Fatalf("overlaps %+v", p.Overlaps)
+	}
+	if c := p.Changes[0]; c.EffectiveRetention != 3650 {
+		t.Errorf("effective retention %d", c.EffectiveRetention)
+	}
+}

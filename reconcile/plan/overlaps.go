@@ -7,17 +7,22 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-// overlaps finds the desired policies that can match the same recordings
-// with retentions more than windowDays apart. Genesys keeps the longest, so
-// each such change learns its effective retention and why (merge-max).
-func overlaps(cs []Change, windowDays int) []Overlap {
+// overlaps finds the policies that can match the same recordings with
+// retentions more than windowDays apart: the desired ones, and the live ones
+// the plan leaves in place (they keep recordings too). Genesys keeps the
+// longest, so each such change learns its effective retention and why.
+func overlaps(cs []Change, untouched []policy.Policy, windowDays int) []Overlap {
 	var ps []policy.Policy
-	var at []int // index into cs of each policy in ps
+	var at []int // index into cs of each policy in ps; -1 for untouched live ones
 	for i, c := range cs {
 		if c.After != nil && c.After.IsEnabled() {
 			ps = append(ps, *c.After)
 			at = append(at, i)
 		}
+	}
+	for _, u := range untouched {
+		ps = append(ps, u)
+		at = append(at, -1)
 	}
 	var out []Overlap
 	for _, pair := range overlap.Pairs(ps) {
@@ -36,7 +41,9 @@ func overlaps(cs []Change, windowDays int) []Overlap {
 			Effective: lp.RetentionPeriod, Shadowed: overlap.Covers(lp, sp),
 		}
 		out = append(out, o)
-		noteOverlap(&cs[at[short]], o)
+		if at[short] >= 0 {
+			noteOverlap(&cs[at[short]], o)
+		}
 	}
 	return out
 }
