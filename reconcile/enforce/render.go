@@ -41,7 +41,7 @@ func writeNotes(w io.Writer, r Report) {
 	var notes []string
 	for _, p := range r.Policies {
 		if p.Forced {
-			notes = append(notes, fmt.Sprintf("%s: enforced because --policy named it (its schedule was not consulted)", p.Name))
+			notes = append(notes, fmt.Sprintf("%s: selected by --policy (its schedule was not consulted)", p.Name))
 		}
 		if p.Refused != "" {
 			notes = append(notes, fmt.Sprintf("%s: not enforced: %s", p.Name, p.Refused))
