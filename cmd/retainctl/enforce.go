@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/retainctl/retainctl/reconcile/enforce"
+	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 	"github.com/retainctl/retainctl/reconcile/validate"
 )
@@ -72,11 +74,10 @@ func runEnforce(cmd *cobra.Command, o enforceOptions) error {
 		}
 		return failErr(err)
 	}
-	pl := enforce.NewPlan(sel, now)
-	// With no job to run, nothing is audited and the organisation is not contacted.
-	res := enforceResult{rep: enforce.Report{Now: pl.Now, DryRun: o.dryRun, Policies: pl.Policies}}
-	if len(pl.Jobs) > 0 {
-		if res, err = runJobs(cmd, o, pl, repo.Settings); err != nil {
+	// With no policy due, nothing is audited and the organisation is not contacted.
+	res := enforceResult{rep: enforce.Report{Now: now.UTC(), DryRun: o.dryRun, Policies: enforce.NewPlan(sel, now).Policies}}
+	if len(sel) > 0 {
+		if res, err = runJobs(cmd, o, sel, now, repo); err != nil {
 			return err
 		}
 	}
@@ -121,9 +122,9 @@ func enforceNow(o enforceOptions) (time.Time, error) {
 // runJobs opens the audit log, connects, runs the plan's jobs and closes
 // the audit run (report file, webhook). The audit log path is relative to
 // the current directory, as the settings file documents.
-func runJobs(cmd *cobra.Command, o enforceOptions, pl enforce.Plan, settings policy.Settings) (enforceResult, error) {
+func runJobs(cmd *cobra.Command, o enforceOptions, sel []enforce.Selected, now time.Time, repo policy.Repo) (enforceResult, error) {
 	ctx := cmd.Context()
-	run, err := startAudit(ctx, settings, cmd.ErrOrStderr())
+	run, err := startAudit(ctx, repo.Settings, cmd.ErrOrStderr())
 	if err != nil {
 		return enforceResult{}, err
 	}
@@ -133,6 +134,12 @@ func runJobs(cmd *cobra.Command, o enforceOptions, pl enforce.Plan, settings pol
 		return enforceResult{}, err
 	}
 	defer done()
+	overlaps, err := protectingOverlaps(ctx, client, repo)
+	if err != nil {
+		_, _, _ = run.finish(context.WithoutCancel(ctx))
+		return enforceResult{}, failErr(err)
+	}
+	pl := enforce.NewPlan(enforce.Protect(sel, overlaps), now)
 	stderr := cmd.ErrOrStderr()
 	r := &enforce.Runner{API: client, Audit: run, DryRun: o.dryRun, Timeout: o.timeout,
 		Progress: enforce.NewProgress(stderr, isTerminal(stderr))}
@@ -153,4 +160,22 @@ func writeEnforce(w io.Writer, rep enforce.Report, format string) error {
 		return enforce.WriteJSON(w, rep)
 	}
 	return enforce.WriteText(w, rep)
+}
+
+// protectingOverlaps lists where another policy — in the repository, or
+// live and left alone by it — keeps recordings longer than a due policy.
+// Unlike the plan's report, no tolerance window applies: deleting a
+// recording a day before another policy lets go of it is still wrong.
+func protectingOverlaps(ctx context.Context, client *genesys.Client, repo policy.Repo) ([]plan.Overlap, error) {
+	live, err := client.ListPolicies(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing live policies for overlaps: %w", err)
+	}
+	s := repo.Settings
+	s.Conflicts.WindowDays = 0
+	p, err := plan.Build(repo.Policies, live, s)
+	if err != nil {
+		return nil, err
+	}
+	return p.Overlaps, nil
 }

@@ -81,6 +81,10 @@ func lastDay(t time.Time) int {
 type Selected struct {
 	Policy policy.Policy
 	Forced bool // named by --policy, so enforced whatever its schedule
+	// KeepDays, when above the policy's retention, is the longer retention
+	// of overlapping policies (KeptFor) that its DELETE job must respect.
+	KeepDays int
+	KeptFor  []string
 }
 
 // Select returns the policies due at now, in repository order. When only is

@@ -19,6 +19,10 @@ type PolicyReport struct {
 	Forced  bool   `json:"forced,omitempty"`  // named by --policy, schedule ignored
 	Jobs    int    `json:"jobs"`              // jobs built for it
 	Refused string `json:"refused,omitempty"` // why it cannot be enforced by a job
+	// KeptDays is set when overlapping policies (KeptFor) keep its
+	// recordings longer: its DELETE job deletes only those older than that.
+	KeptDays int      `json:"keptDays,omitempty"`
+	KeptFor  []string `json:"keptFor,omitempty"`
 }
 
 // NewPlan builds the jobs of the selected policies at now. A policy whose
@@ -27,7 +31,11 @@ func NewPlan(sel []Selected, now time.Time) Plan {
 	pl := Plan{Now: now.UTC(), Policies: []PolicyReport{}}
 	for _, s := range sel {
 		pr := PolicyReport{Name: s.Policy.Name, Forced: s.Forced}
-		jobs, err := Jobs(s.Policy, now)
+		p := s.Policy
+		if s.KeepDays > p.RetentionPeriod {
+			p.RetentionPeriod, pr.KeptDays, pr.KeptFor = s.KeepDays, s.KeepDays, s.KeptFor
+		}
+		jobs, err := Jobs(p, now)
 		var ref *Refusal
 		switch {
 		case errors.As(err, &ref):

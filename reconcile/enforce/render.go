@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -42,6 +43,9 @@ func writeNotes(w io.Writer, r Report) {
 	for _, p := range r.Policies {
 		if p.Forced {
 			notes = append(notes, fmt.Sprintf("%s: selected by --policy (its schedule was not consulted)", p.Name))
+		}
+		if p.KeptDays > 0 {
+			notes = append(notes, fmt.Sprintf("%s: deletes only recordings older than %d days: %s keep(s) them that long, and Genesys keeps the longest", p.Name, p.KeptDays, strings.Join(p.KeptFor, ", ")))
 		}
 		if p.Refused != "" {
 			notes = append(notes, fmt.Sprintf("%s: not enforced: %s", p.Name, p.Refused))

@@ -1,0 +1,47 @@
+package enforce
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/retainctl/retainctl/reconcile/plan"
+	"github.com/retainctl/retainctl/reconcile/policy"
+)
+
+// A due policy never deletes what an overlapping policy keeps longer: its
+// DELETE job waits for the longest retention.
+func TestProtectWaitsForTheLongestRetention(t *testing.T) {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	inbound := policy.Filter{Attribute: "direction", Operator: "EQ", Value: "INBOUND"}
+	short := policy.Policy{Name: "Inbound", ObjectType: "call", RetentionPeriod: 90, Filters: []policy.Filter{inbound},
+		Schedule: &policy.Schedule{Frequency: "DAILY"}}
+	long := policy.Policy{Name: "Hold", ObjectType: "interaction", RetentionPeriod: 400}
+	other := policy.Policy{Name: "Chat", ObjectType: "chat", RetentionPeriod: 30, Schedule: &policy.Schedule{Frequency: "DAILY"}}
+	s := policy.DefaultSettings()
+	s.Conflicts.WindowDays = 0
+	p, err := plan.Build([]policy.Policy{short, long, other}, nil, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel, err := Select([]policy.Policy{short, other}, now, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := NewPlan(Protect(sel, p.Overlaps), now)
+	cutoff := map[string]string{}
+	for _, j := range pl.Jobs {
+		if j.Action == "DELETE" {
+			cutoff[j.Policy] = j.Query.ConversationQuery.Interval
+		}
+	}
+	if want := now.AddDate(0, 0, -400).Format(time.RFC3339); !strings.HasSuffix(cutoff["Inbound"], want) {
+		t.Errorf("Inbound deletes up to %s, want %s", cutoff["Inbound"], want)
+	}
+	if want := now.AddDate(0, 0, -400).Format(time.RFC3339); !strings.HasSuffix(cutoff["Chat"], want) {
+		t.Errorf("Chat deletes up to %s, want %s (the interaction hold covers chats too)", cutoff["Chat"], want)
+	}
+	if pl.Policies[0].KeptDays != 400 || pl.Policies[0].KeptFor[0] != "Hold" {
+		t.Errorf("report %+v", pl.Policies[0])
+	}
+}
