@@ -156,6 +156,12 @@ func (r *runner) one(ctx context.Context, c plan.Change) ChangeResult {
 		res.Outcome, res.Note = Skipped, "not attempted: the run stopped"
 		return res
 	}
+	intent := audit.Event{Type: audit.ChangeStarted, Policy: c.Name, PolicyID: c.ID, Action: string(c.Action), Risk: string(c.Risk), After: c.After}
+	if err := r.opts.Recorder.Record(ctx, intent); err != nil {
+		r.fail(err)
+		res.Outcome, res.Note = Skipped, "not attempted: the audit log could not record it"
+		return res
+	}
 	start := time.Now()
 	ev, err := r.do(ctx, c, &res)
 	res.LatencyMs = float64(time.Since(start).Microseconds()) / 1000
@@ -195,15 +201,23 @@ func (r *runner) record(ctx context.Context, c plan.Change, res ChangeResult, ev
 	if ev.After == nil && c.After != nil {
 		ev.After = c.After
 	}
-	err := r.opts.Recorder.Record(ctx, ev)
+	if err := r.opts.Recorder.Record(ctx, ev); err != nil {
+		r.fail(err)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err != nil && r.auditErr == nil {
-		r.auditErr = err
-	}
 	r.done++
 	if r.opts.Progress != nil {
 		r.opts.Progress(r.done, r.total)
+	}
+}
+
+// fail stops the run after an audit failure; the first error is kept.
+func (r *runner) fail(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.auditErr == nil {
+		r.auditErr = err
 	}
 }
 

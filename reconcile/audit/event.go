@@ -14,6 +14,7 @@ const (
 	ApplyFinished    Type = "apply.finished"
 	EnforceStarted   Type = "enforce.started"
 	EnforceFinished  Type = "enforce.finished"
+	ChangeStarted    Type = "change.started" // written before a change is sent, so a crash mid-call still leaves a trace
 	PolicyCreated    Type = "policy.created"
 	PolicyUpdated    Type = "policy.updated"
 	PolicyDeleted    Type = "policy.deleted"
@@ -34,7 +35,7 @@ const (
 // Types lists every event type, in lifecycle order.
 var Types = []Type{
 	ApplyStarted, ApplyFinished, EnforceStarted, EnforceFinished,
-	PolicyCreated, PolicyUpdated, PolicyDeleted, PolicyAdopted, PolicyRenamed,
+	ChangeStarted, PolicyCreated, PolicyUpdated, PolicyDeleted, PolicyAdopted, PolicyRenamed,
 	OverlapDetected, OverlapMerged, ConflictResolved,
 	JobCreated, JobReady, JobExecuted, JobFulfilled, JobFailed, JobCancelled,
 	Error,
@@ -43,7 +44,7 @@ var Types = []Type{
 // isChange reports whether t changes a policy in the organisation.
 func (t Type) isChange() bool {
 	switch t {
-	case PolicyCreated, PolicyUpdated, PolicyDeleted, PolicyAdopted, PolicyRenamed, OverlapMerged:
+	case PolicyCreated, PolicyUpdated, PolicyDeleted, PolicyAdopted, PolicyRenamed, OverlapMerged, ConflictResolved:
 		return true
 	}
 	return false

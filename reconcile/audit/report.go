@@ -102,10 +102,12 @@ func (r *Report) count(e Event) {
 		r.Errors++
 	case ConflictResolved:
 		r.Conflicts.Resolved++
-	case PolicyCreated:
-		r.Conflicts.Creates++
+	case ChangeStarted:
+		if e.Action == "create" {
+			r.Conflicts.Creates++
+		}
 	}
-	if !e.Type.isChange() {
+	if !e.Type.isChange() && !failedChange(e) {
 		return
 	}
 	switch e.Outcome {
@@ -118,6 +120,16 @@ func (r *Report) count(e Event) {
 	case DryRun:
 		r.Changes.DryRun++
 	}
+}
+
+// failedChange reports whether e is the error event of a policy change
+// (apply records a failed change as an error with the plan action).
+func failedChange(e Event) bool {
+	switch e.Action {
+	case "create", "update", "adopt", "delete":
+		return e.Type == Error
+	}
+	return false
 }
 
 func jobStats(events []Event) JobStats {

@@ -16,10 +16,14 @@ func TestBuildReport(t *testing.T) {
 	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
 	events := []Event{
 		{Type: ApplyStarted, Time: at(0)},
+		{Type: ChangeStarted, Action: "create", Time: at(1)},
+		{Type: ChangeStarted, Action: "create", Time: at(1)},
+		{Type: ChangeStarted, Action: "create", Time: at(1)},
+		{Type: ChangeStarted, Action: "create", Time: at(1)},
 		{Type: PolicyCreated, Outcome: Success, Time: at(1)},
 		{Type: PolicyCreated, Outcome: Success, Time: at(2)},
 		{Type: ConflictResolved, Outcome: Success, Time: at(2)},
-		{Type: PolicyCreated, Outcome: Failure, Time: at(3)},
+		{Type: Error, Action: "create", Outcome: Failure, Time: at(3)},
 		{Type: PolicyUpdated, Outcome: Success, Time: at(3)},
 		{Type: PolicyDeleted, Outcome: Skipped, Time: at(3)},
 		{Type: Error, Outcome: Failure, Time: at(3)},
@@ -39,13 +43,13 @@ func TestBuildReport(t *testing.T) {
 		RequestStat{Err: errors.New("reset"), Attempt: 3})
 	r := BuildReport("run", events, stats)
 
-	if r.Events[PolicyCreated] != 3 || r.Errors != 1 || r.DurationMs != 20000 || !r.Start.Equal(at(0)) {
+	if r.Events[PolicyCreated] != 2 || r.Errors != 2 || r.DurationMs != 20000 || !r.Start.Equal(at(0)) {
 		t.Fatalf("totals: %+v", r)
 	}
-	if c := r.Changes; c.Applied != 3 || c.Failed != 1 || c.Skipped != 1 || *c.SuccessRate != 0.75 {
+	if c := r.Changes; c.Applied != 4 || c.Failed != 1 || c.Skipped != 1 || *c.SuccessRate != 0.8 {
 		t.Fatalf("changes: %+v", c)
 	}
-	if c := r.Conflicts; c.Creates != 3 || c.Resolved != 1 || *c.Rate != 1.0/3 {
+	if c := r.Conflicts; c.Creates != 4 || c.Resolved != 1 || *c.Rate != 1.0/4 {
 		t.Fatalf("conflicts: %+v", c)
 	}
 	q := r.Requests // latencies sorted: 0,1,1,2..100,200 ms; nearest rank
