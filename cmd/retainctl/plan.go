@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
+	"github.com/retainctl/retainctl/reconcile/redact"
 	"github.com/retainctl/retainctl/reconcile/render"
 	"github.com/retainctl/retainctl/reconcile/validate"
 )
@@ -119,11 +121,15 @@ func writePlan(w io.Writer, p plan.Plan, format string) error {
 }
 
 // writePlanFile writes the plan document atomically, so that a reader never
-// sees half a plan.
+// sees half a plan. A plan file is applied as it is, so a secret in it
+// cannot be masked away: it is refused instead.
 func writePlanFile(path string, p plan.Plan) error {
 	b, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
 		return err
+	}
+	if masked := redact.FromEnv(os.Getenv).Bytes(b); !bytes.Equal(masked, b) {
+		return fmt.Errorf("%s not written: the plan would contain a secret (a credential or a RETAINCTL_MASK value) in a policy's fields; remove it from the policy YAML", path)
 	}
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
