@@ -1,0 +1,40 @@
+package policy_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"testing/fstest"
+
+	"github.com/retainctl/retainctl/reconcile/policy"
+)
+
+// FuzzLoad feeds arbitrary bytes as a policy file and as the settings file:
+// the loader must never panic, and must always either load or explain.
+func FuzzLoad(f *testing.F) {
+	seeds, _ := filepath.Glob("../../policies/*.y*ml")
+	more, _ := filepath.Glob("../../testdata/invalid/*/*.y*ml")
+	for _, name := range append(seeds, more...) {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b, []byte("licenseTier: STANDARD\n"))
+		}
+	}
+	f.Fuzz(func(t *testing.T, doc, settings []byte) {
+		fsys := fstest.MapFS{"p.yaml": {Data: doc}, policy.SettingsFile: {Data: settings}}
+		repo, err := policy.LoadFS(fsys, "policies")
+		var le *policy.LoadError
+		if errors.As(err, &le) {
+			for _, p := range le.Problems {
+				if p.Rule == "" || p.Message == "" || p.File == "" || p.Line < 1 {
+					t.Fatalf("problem without rule, message or location: %+v", p)
+				}
+			}
+		}
+		for _, p := range repo.Policies {
+			if p.Source.File == "" || p.Source.Line < 1 || p.ObjectType == "sms" {
+				t.Fatalf("policy %+v: missing source or not normalised", p)
+			}
+		}
+	})
+}
