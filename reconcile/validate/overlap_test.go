@@ -16,7 +16,9 @@ func pol(name, objectType string, days int, fs ...policy.Filter) policy.Policy {
 	return policy.Policy{Name: name, ObjectType: objectType, RetentionPeriod: days, Filters: fs}
 }
 
-func f(attr, op string, v any) policy.Filter { return policy.Filter{Attribute: attr, Operator: op, Value: v} }
+func f(attr, op string, v any) policy.Filter {
+	return policy.Filter{Attribute: attr, Operator: op, Value: v}
+}
 
 func TestConflicts(t *testing.T) {
 	in, out := f("direction", "EQ", "INBOUND"), f("direction", "EQ", "OUTBOUND")
