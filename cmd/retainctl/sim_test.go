@@ -120,4 +120,3 @@ func TestConnectWithoutCredentialsIsUsageError(t *testing.T) {
 		}
 	}
 }
-
