@@ -15,7 +15,7 @@ func overlaps(cs []Change, untouched []policy.Policy, windowDays int) []Overlap 
 	var ps []policy.Policy
 	var at []int // index into cs of each policy in ps; -1 for untouched live ones
 	for i, c := range cs {
-		if c.After != nil && c.After.IsEnabled() {
+		if c.After != nil {
 			ps = append(ps, *c.After)
 			at = append(at, i)
 		}
@@ -25,24 +25,16 @@ func overlaps(cs []Change, untouched []policy.Policy, windowDays int) []Overlap 
 		at = append(at, -1)
 	}
 	var out []Overlap
-	for _, pair := range overlap.Pairs(ps) {
-		a, b := pair[0], pair[1]
-		short, long := a, b
-		if ps[a].RetentionPeriod > ps[b].RetentionPeriod {
-			short, long = b, a
-		}
-		sp, lp := ps[short], ps[long]
-		if lp.RetentionPeriod-sp.RetentionPeriod <= windowDays {
-			continue
-		}
+	for _, c := range overlap.Conflicts(ps, windowDays) {
+		sp, lp := ps[c.Policy], ps[c.Other]
 		o := Overlap{
 			Policy: sp.Name, With: lp.Name, ObjectType: sp.ObjectType,
 			Retention: sp.RetentionPeriod, WithRetention: lp.RetentionPeriod,
 			Effective: lp.RetentionPeriod, Shadowed: overlap.Covers(lp, sp),
 		}
 		out = append(out, o)
-		if at[short] >= 0 {
-			noteOverlap(&cs[at[short]], o)
+		if at[c.Policy] >= 0 {
+			noteOverlap(&cs[at[c.Policy]], o)
 		}
 	}
 	return out

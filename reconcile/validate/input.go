@@ -3,13 +3,14 @@ package validate
 import (
 	"encoding/json"
 
+	"github.com/retainctl/retainctl/reconcile/overlap"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
 // input builds the one Rego input document. It uses only the types OPA
 // converts directly (map[string]any, []any, scalars): anything else would go
 // through a JSON round trip per value.
-func input(repo policy.Repo, conflicts []Conflict) (map[string]any, error) {
+func input(repo policy.Repo, conflicts []overlap.Conflict) (map[string]any, error) {
 	ps := make([]any, len(repo.Policies))
 	for i, p := range repo.Policies {
 		ps[i] = policyInput(p)

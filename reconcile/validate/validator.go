@@ -17,6 +17,7 @@ import (
 	opa "github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
+	"github.com/retainctl/retainctl/reconcile/overlap"
 	"github.com/retainctl/retainctl/reconcile/policy"
 	rules "github.com/retainctl/retainctl/rego"
 )
@@ -81,7 +82,7 @@ func (v *Validator) ValidateDir(ctx context.Context, dir string) (policy.Repo, [
 // Validate evaluates every rule over the whole repository in one Eval, adds
 // the Go checks, and returns the violations sorted.
 func (v *Validator) Validate(ctx context.Context, repo policy.Repo) ([]Violation, error) {
-	in, err := input(repo, Conflicts(repo.Policies, repo.Settings.Conflicts.WindowDays))
+	in, err := input(repo, overlap.Conflicts(repo.Policies, repo.Settings.Conflicts.WindowDays))
 	if err != nil {
 		return nil, err
 	}

@@ -1,15 +1,11 @@
-package validate_test
+package overlap_test
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/retainctl/retainctl/reconcile/overlap"
 	"github.com/retainctl/retainctl/reconcile/policy"
-	"github.com/retainctl/retainctl/reconcile/validate"
 )
 
 func pol(name, objectType string, days int, fs ...policy.Filter) policy.Policy {
@@ -46,7 +42,7 @@ func TestConflicts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, ps := range [][]policy.Policy{{tt.a, tt.b}, {tt.b, tt.a}} {
-				got := validate.Conflicts(ps, 15)
+				got := overlap.Conflicts(ps, 15)
 				if (len(got) == 1) != tt.want || len(got) > 1 {
 					t.Fatalf("Conflicts = %+v, want conflict %v", got, tt.want)
 				}
@@ -62,7 +58,7 @@ func TestConflictsSkipsDisabledPolicies(t *testing.T) {
 	off := false
 	b := pol("b", "call", 365)
 	b.Enabled = &off
-	if got := validate.Conflicts([]policy.Policy{pol("a", "call", 30), b}, 15); len(got) != 0 {
+	if got := overlap.Conflicts([]policy.Policy{pol("a", "call", 30), b}, 15); len(got) != 0 {
 		t.Fatalf("got %+v", got)
 	}
 }
@@ -71,11 +67,11 @@ func TestConflictsSkipsDisabledPolicies(t *testing.T) {
 // definition applied to every pair.
 func TestConflictsMatchesPairwise(t *testing.T) {
 	ps := generate(400)
-	got := validate.Conflicts(ps, 15)
+	got := overlap.Conflicts(ps, 15)
 	want := 0
 	for i := range ps {
 		for j := i + 1; j < len(ps); j++ {
-			want += len(validate.Conflicts([]policy.Policy{ps[i], ps[j]}, 15))
+			want += len(overlap.Conflicts([]policy.Policy{ps[i], ps[j]}, 15))
 		}
 	}
 	if len(got) != want || want == 0 {
@@ -112,42 +108,4 @@ func generate(n int) []policy.Policy {
 		ps[i] = p
 	}
 	return ps
-}
-
-func writeYAML(tb testing.TB, dir string, ps []policy.Policy) {
-	tb.Helper()
-	var b strings.Builder
-	for i, p := range ps {
-		fmt.Fprintf(&b, "---\nname: %s\nobjectType: %s\nretentionPeriod: %d\nschedule: {frequency: DAILY, timezone: Europe/London}\n", p.Name, p.ObjectType, p.RetentionPeriod)
-		if len(p.Filters) > 0 {
-			b.WriteString("filters:\n")
-			for _, fl := range p.Filters {
-				fmt.Fprintf(&b, "  - {attribute: %s, operator: %s, value: %v}\n", fl.Attribute, fl.Operator, fl.Value)
-			}
-		}
-		if (i+1)%500 == 0 || i == len(ps)-1 {
-			name := filepath.Join(dir, fmt.Sprintf("p%05d.yaml", i))
-			if err := os.WriteFile(name, []byte(b.String()), 0o600); err != nil {
-				tb.Fatal(err)
-			}
-			b.Reset()
-		}
-	}
-}
-
-// BenchmarkValidate10k loads 10,000 policies from YAML files and runs every
-// rule and Go check over them.
-func BenchmarkValidate10k(b *testing.B) {
-	dir := b.TempDir()
-	writeYAML(b, dir, generate(10_000))
-	v := newValidator(b)
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		repo, vs, err := v.ValidateDir(ctx, dir)
-		if err != nil || len(repo.Policies) != 10_000 {
-			b.Fatalf("%d policies: %v", len(repo.Policies), err)
-		}
-		b.ReportMetric(float64(len(vs)), "violations")
-	}
 }

@@ -1,0 +1,81 @@
+package validate_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/retainctl/retainctl/reconcile/policy"
+)
+
+func pol(name, objectType string, days int, fs ...policy.Filter) policy.Policy {
+	return policy.Policy{Name: name, ObjectType: objectType, RetentionPeriod: days, Filters: fs}
+}
+
+func f(attr, op string, v any) policy.Filter {
+	return policy.Filter{Attribute: attr, Operator: op, Value: v}
+}
+
+// generate makes n policies shaped like a large organisation's: one per
+// queue (every 50th shares its neighbour's queue, an overlap), some also per
+// user, and call policies split by direction.
+func generate(n int) []policy.Policy {
+	ps := make([]policy.Policy, n)
+	for i := range ps {
+		t := []string{"call", "chat", "email", "message"}[i%4]
+		queue := i
+		if i%50 == 1 {
+			queue = i - 1
+		}
+		p := pol(fmt.Sprintf("Policy %05d", i), t, 30+(i%40)*20, f("queue", "EQ", fmt.Sprintf("q-%d", queue)))
+		if i%5 == 0 {
+			p.Filters = append(p.Filters, f("user", "IN", []any{fmt.Sprintf("u-%d", i%50), fmt.Sprintf("u-%d", i%70)}))
+		}
+		if t == "call" {
+			p.Filters = append(p.Filters, f("direction", "EQ", []string{"INBOUND", "OUTBOUND"}[i%2]))
+		}
+		ps[i] = p
+	}
+	return ps
+}
+
+func writeYAML(tb testing.TB, dir string, ps []policy.Policy) {
+	tb.Helper()
+	var b strings.Builder
+	for i, p := range ps {
+		fmt.Fprintf(&b, "---\nname: %s\nobjectType: %s\nretentionPeriod: %d\nschedule: {frequency: DAILY, timezone: Europe/London}\n", p.Name, p.ObjectType, p.RetentionPeriod)
+		if len(p.Filters) > 0 {
+			b.WriteString("filters:\n")
+			for _, fl := range p.Filters {
+				fmt.Fprintf(&b, "  - {attribute: %s, operator: %s, value: %v}\n", fl.Attribute, fl.Operator, fl.Value)
+			}
+		}
+		if (i+1)%500 == 0 || i == len(ps)-1 {
+			name := filepath.Join(dir, fmt.Sprintf("p%05d.yaml", i))
+			if err := os.WriteFile(name, []byte(b.String()), 0o600); err != nil {
+				tb.Fatal(err)
+			}
+			b.Reset()
+		}
+	}
+}
+
+// BenchmarkValidate10k loads 10,000 policies from YAML files and runs every
+// rule and Go check over them.
+func BenchmarkValidate10k(b *testing.B) {
+	dir := b.TempDir()
+	writeYAML(b, dir, generate(10_000))
+	v := newValidator(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		repo, vs, err := v.ValidateDir(ctx, dir)
+		if err != nil || len(repo.Policies) != 10_000 {
+			b.Fatalf("%d policies: %v", len(repo.Policies), err)
+		}
+		b.ReportMetric(float64(len(vs)), "violations")
+	}
+}
