@@ -8,15 +8,75 @@ specs := data.retainctl.filters
 
 attribute_names := concat(", ", sort(object.keys(specs)))
 
-deny contains lib.violation("filter.attribute", p, msg) if {
+# suspect holds each policy's filters that fail the cheap check below; the
+# rules that say what is wrong look only at these, which keeps a large,
+# valid repository fast (a filter is visited once, not once per rule).
+suspect contains [p, f] if {
 	some p in input.policies
 	some f in p.filters
+	not valid(p, f)
+}
+
+valid(p, f) if {
+	allowed[f.attribute][p.objectType][f.operator]
+	valid_value(specs[f.attribute], f)
+}
+
+# allowed[attribute][objectType][operator] is the filter table as one
+# lookup, built once per evaluation.
+allowed[attr][t][op] := true if {
+	some attr, spec in specs
+	some t in spec.objectTypes
+	some op in spec.operators
+}
+
+valid_value(spec, f) if {
+	f.operator == "EQ"
+	valid_item(spec, f.value)
+}
+
+valid_value(spec, f) if {
+	f.operator == "IN"
+	non_empty_array(f.value)
+	every x in f.value {
+		valid_item(spec, x)
+	}
+}
+
+valid_value(_, f) if {
+	f.operator in {"OVER", "UNDER"}
+	lib.positive_int(f.value)
+}
+
+valid_value(_, f) if {
+	f.operator == "BETWEEN"
+	valid_between(f.value)
+}
+
+valid_item(spec, x) if {
+	spec.kind == "id"
+	non_empty_string(x)
+}
+
+valid_item(spec, x) if {
+	spec.kind == "enum"
+	x in spec.values
+}
+
+valid_item(spec, x) if {
+	spec.kind == "interval"
+	valid_interval(x)
+}
+
+deny contains lib.violation("filter.attribute", p, msg) if {
+	some [p, f] in suspect
 	not specs[f.attribute]
 	msg := sprintf("filter attribute %q must be one of %s", [f.attribute, attribute_names])
 }
 
 deny contains lib.violation("filter.duplicate", p, msg) if {
 	some p in input.policies
+	count(p.filters) > 1
 	some i, f in p.filters
 	some j, g in p.filters
 	i < j
@@ -25,8 +85,7 @@ deny contains lib.violation("filter.duplicate", p, msg) if {
 }
 
 deny contains lib.violation("filter.object-type", p, msg) if {
-	some p in input.policies
-	some f in p.filters
+	some [p, f] in suspect
 	spec := specs[f.attribute]
 	p.objectType in lib.object_types
 	not p.objectType in spec.objectTypes
@@ -37,16 +96,14 @@ deny contains lib.violation("filter.object-type", p, msg) if {
 }
 
 deny contains lib.violation("filter.operator", p, msg) if {
-	some p in input.policies
-	some f in p.filters
+	some [p, f] in suspect
 	spec := specs[f.attribute]
 	not f.operator in spec.operators
 	msg := sprintf("filter %s: operator %q must be one of %s", [f.attribute, f.operator, concat(", ", spec.operators)])
 }
 
 deny contains lib.violation("filter.value", p, sprintf("filter %s: %s", [f.attribute, problem])) if {
-	some p in input.policies
-	some f in p.filters
+	some [p, f] in suspect
 	spec := specs[f.attribute]
 	f.operator in spec.operators
 	some problem in value_problems(spec, f)

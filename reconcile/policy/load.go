@@ -8,7 +8,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // SettingsFile is the name of the settings file in a policies directory.
@@ -60,15 +63,13 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return repo, fmt.Errorf("reading %s: %w", filepath.Join(prefix, SettingsFile), err)
 	}
-	for _, f := range files {
-		name := filepath.Join(prefix, filepath.FromSlash(f))
-		data, err := readCapped(fsys, f)
-		if err != nil {
-			return repo, fmt.Errorf("reading %s: %w", name, err)
-		}
-		ps, probs := ParsePolicies(name, data)
-		repo.Policies = append(repo.Policies, ps...)
-		problems = append(problems, probs...)
+	parsed, err := parseFiles(fsys, prefix, files)
+	if err != nil {
+		return repo, err
+	}
+	for _, pf := range parsed {
+		repo.Policies = append(repo.Policies, pf.policies...)
+		problems = append(problems, pf.problems...)
 	}
 	problems = append(problems, duplicateNames(repo.Policies)...)
 	if len(problems) > 0 {
@@ -78,6 +79,32 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 		return repo, fmt.Errorf("no policies in %s: the YAML files hold no documents", prefix)
 	}
 	return repo, nil
+}
+
+// parsedFile is one file's policies and problems.
+type parsedFile struct {
+	policies []Policy
+	problems []Problem
+}
+
+// parseFiles reads and parses files concurrently, one worker per CPU, and
+// returns them in the order given, so output never depends on scheduling.
+func parseFiles(fsys fs.FS, prefix string, files []string) ([]parsedFile, error) {
+	out := make([]parsedFile, len(files))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, f := range files {
+		g.Go(func() error {
+			name := filepath.Join(prefix, filepath.FromSlash(f))
+			data, err := readCapped(fsys, f)
+			if err != nil {
+				return fmt.Errorf("reading %s: %w", name, err)
+			}
+			out[i].policies, out[i].problems = ParsePolicies(name, data)
+			return nil
+		})
+	}
+	return out, g.Wait()
 }
 
 // readCapped reads a file, but no more than one byte over MaxFileSize, so a

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/loader"
 	opa "github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/retainctl/retainctl/reconcile/overlap"
 	"github.com/retainctl/retainctl/reconcile/policy"
@@ -27,9 +29,15 @@ import (
 // package below it.
 const RulesRoot = "data.retainctl.rules"
 
-// Validator holds the prepared query over the embedded and custom rules.
-// It is safe for concurrent use.
+// Validator holds the prepared queries over the embedded and custom rules:
+// one per rules package, so that packages evaluate in parallel over the same
+// input. Every package still sees every policy. It is safe for concurrent use.
 type Validator struct {
+	groups []group
+}
+
+// group is the prepared query of one rules package and its deny/warn sets.
+type group struct {
 	query opa.PreparedEvalQuery
 	refs  []ruleRef
 }
@@ -40,23 +48,26 @@ type ruleRef struct {
 }
 
 // New compiles the embedded rules and the .rego files of customRulesDir (none
-// when empty) into one prepared query. A custom module that does not parse or
-// compile is an error naming its file and line.
+// when empty). A custom module that does not parse or compile is an error
+// naming its file and line.
 func New(ctx context.Context, customRulesDir string) (*Validator, error) {
 	mods, data, err := loadRules(customRulesDir, false)
 	if err != nil {
 		return nil, err
 	}
-	refs, query := rulesQuery(mods)
-	opts := []func(*opa.Rego){opa.Query(query), opa.Store(inmem.NewFromObject(data))}
-	for _, m := range slices.Sorted(maps.Keys(mods)) {
-		opts = append(opts, opa.ParsedModule(mods[m]))
+	v := &Validator{}
+	for _, refs := range byPackage(rulesRefs(mods)) {
+		opts := []func(*opa.Rego){opa.Query(query(refs)), opa.Store(inmem.NewFromObject(data))}
+		for _, m := range slices.Sorted(maps.Keys(mods)) {
+			opts = append(opts, opa.ParsedModule(mods[m]))
+		}
+		pq, err := opa.New(opts...).PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("compiling rules: %w", err)
+		}
+		v.groups = append(v.groups, group{query: pq, refs: refs})
 	}
-	pq, err := opa.New(opts...).PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("compiling rules: %w", err)
-	}
-	return &Validator{query: pq, refs: refs}, nil
+	return v, nil
 }
 
 // ValidateDir loads dir and validates it: the loader's problems and the
@@ -79,20 +90,43 @@ func (v *Validator) ValidateDir(ctx context.Context, dir string) (policy.Repo, [
 	return repo, vs, nil
 }
 
-// Validate evaluates every rule over the whole repository in one Eval, adds
-// the Go checks, and returns the violations sorted.
+// Validate evaluates every rule over the whole repository, adds the Go
+// checks, and returns the violations sorted. The packages' queries share
+// one converted input and run concurrently, one per CPU.
 func (v *Validator) Validate(ctx context.Context, repo policy.Repo) ([]Violation, error) {
 	in, err := input(repo, overlap.Conflicts(repo.Policies, repo.Settings.Conflicts.WindowDays))
 	if err != nil {
 		return nil, err
 	}
-	rs, err := v.query.Eval(ctx, opa.EvalInput(in))
+	parsed, err := ast.InterfaceToValue(in)
+	if err != nil {
+		return nil, fmt.Errorf("rules input: %w", err)
+	}
+	found := make([][]Violation, len(v.groups))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, grp := range v.groups {
+		g.Go(func() (err error) {
+			found[i], err = grp.eval(gctx, parsed)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	out := append(timezoneViolations(repo.Policies), slices.Concat(found...)...)
+	Sort(out)
+	return out, nil
+}
+
+func (grp group) eval(ctx context.Context, in ast.Value) ([]Violation, error) {
+	rs, err := grp.query.Eval(ctx, opa.EvalParsedInput(in))
 	if err != nil {
 		return nil, fmt.Errorf("evaluating rules: %w", err)
 	}
-	out := timezoneViolations(repo.Policies)
+	var out []Violation
 	if len(rs) == 1 {
-		for _, r := range v.refs {
+		for _, r := range grp.refs {
 			vs, err := decodeSet(r, rs[0].Bindings[r.binding])
 			if err != nil {
 				return nil, err
@@ -100,13 +134,12 @@ func (v *Validator) Validate(ctx context.Context, repo policy.Repo) ([]Violation
 			out = append(out, vs...)
 		}
 	}
-	Sort(out)
 	return out, nil
 }
 
-// rulesQuery binds each package's deny and warn under RulesRoot to a
-// variable: one query evaluates them all.
-func rulesQuery(mods map[string]*ast.Module) ([]ruleRef, string) {
+// rulesRefs finds every package's deny and warn under RulesRoot, sorted,
+// each bound to its own query variable.
+func rulesRefs(mods map[string]*ast.Module) []ruleRef {
 	root := ast.MustParseRef(RulesRoot)
 	byRef := map[string]ruleRef{}
 	for _, m := range mods {
@@ -123,17 +156,33 @@ func rulesQuery(mods map[string]*ast.Module) ([]ruleRef, string) {
 		}
 	}
 	var refs []ruleRef
-	var terms []string
 	for i, ref := range slices.Sorted(maps.Keys(byRef)) {
 		r := byRef[ref]
 		r.binding = fmt.Sprintf("r%d", i)
 		refs = append(refs, r)
-		terms = append(terms, fmt.Sprintf("%s := %s", r.binding, ref))
 	}
-	if len(terms) == 0 {
-		return nil, "true"
+	return refs
+}
+
+// byPackage groups sorted refs by their package.
+func byPackage(refs []ruleRef) [][]ruleRef {
+	var out [][]ruleRef
+	for i, r := range refs {
+		if i == 0 || r.pkg != refs[i-1].pkg {
+			out = append(out, nil)
+		}
+		out[len(out)-1] = append(out[len(out)-1], r)
 	}
-	return refs, strings.Join(terms, "; ")
+	return out
+}
+
+// query binds each ref's set to its variable: "r0 := data...deny; ...".
+func query(refs []ruleRef) string {
+	terms := make([]string, len(refs))
+	for i, r := range refs {
+		terms[i] = fmt.Sprintf("%s := data.%s.%s", r.binding, r.pkg, r.severity)
+	}
+	return strings.Join(terms, "; ")
 }
 
 // decodeSet reads one deny or warn set: objects {rule, msg, policy, file,
