@@ -13,7 +13,6 @@ import (
 	"github.com/retainctl/retainctl/reconcile/apply"
 	"github.com/retainctl/retainctl/reconcile/audit"
 	"github.com/retainctl/retainctl/reconcile/genesys"
-	"github.com/retainctl/retainctl/reconcile/github"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 	"github.com/retainctl/retainctl/reconcile/render"
@@ -65,6 +64,12 @@ func runApply(cmd *cobra.Command, o applyOptions) error {
 	if err != nil {
 		return err
 	}
+	var pr *mergedPR
+	if o.github {
+		if pr, err = findMergedPR(ctx); err != nil {
+			return err
+		}
+	}
 	run, err := startAudit(ctx, settings.Settings, cmd.ErrOrStderr())
 	if err != nil {
 		return err
@@ -75,7 +80,7 @@ func runApply(cmd *cobra.Command, o applyOptions) error {
 		return err
 	}
 	defer done()
-	res, applyErr := applyReviewed(ctx, cmd, o, client, settings, run)
+	res, applyErr := applyReviewed(ctx, cmd, o, client, settings, run, pr)
 	report, pending, auditErr := run.finish(ctx)
 	if applyErr != nil {
 		return applyErr
@@ -83,8 +88,8 @@ func runApply(cmd *cobra.Command, o applyOptions) error {
 	if err := writeApplyResult(cmd.OutOrStdout(), res, o.format); err != nil {
 		return failErr(err)
 	}
-	if o.github {
-		if err := reportApply(ctx, res, report); err != nil {
+	if pr != nil {
+		if err := pr.report(ctx, res, report); err != nil {
 			fmt.Fprintf(cmd.ErrOrStderr(), "retainctl: could not post the result on the pull request: %v\n", err)
 		}
 	}
@@ -106,12 +111,12 @@ func applySettings(ctx context.Context, o applyOptions) (policy.Repo, error) {
 
 // applyReviewed settles which plan is approved, checks that the live
 // organisation still produces it, and applies it.
-func applyReviewed(ctx context.Context, cmd *cobra.Command, o applyOptions, client *genesys.Client, repo policy.Repo, run *auditRun) (apply.Result, error) {
+func applyReviewed(ctx context.Context, cmd *cobra.Command, o applyOptions, client *genesys.Client, repo policy.Repo, run *auditRun, pr *mergedPR) (apply.Result, error) {
 	live, err := client.ListPolicies(ctx)
 	if err != nil {
 		return apply.Result{}, failErr(fmt.Errorf("listing live policies: %w", err))
 	}
-	reviewed, err := approvedPlan(ctx, o, repo, live)
+	reviewed, err := approvedPlan(ctx, o, repo, live, pr)
 	if err != nil {
 		return apply.Result{}, err
 	}
@@ -146,7 +151,7 @@ func applyReviewed(ctx context.Context, cmd *cobra.Command, o applyOptions, clie
 // approvedPlan returns the plan this run may apply: the plan file, or a
 // fresh plan of the repository (approved by --auto-approve or, with
 // --github, by its fingerprint matching the merged pull request's comment).
-func approvedPlan(ctx context.Context, o applyOptions, repo policy.Repo, live []genesys.Policy) (plan.Plan, error) {
+func approvedPlan(ctx context.Context, o applyOptions, repo policy.Repo, live []genesys.Policy, pr *mergedPR) (plan.Plan, error) {
 	if o.planFile != "" {
 		return readPlanFile(o.planFile)
 	}
@@ -154,8 +159,8 @@ func approvedPlan(ctx context.Context, o applyOptions, repo policy.Repo, live []
 	if err != nil {
 		return p, failErr(err)
 	}
-	if o.github {
-		if err := checkReviewed(ctx, p); err != nil {
+	if pr != nil {
+		if err := pr.checkReviewed(ctx, p); err != nil {
 			return p, err
 		}
 	}
@@ -204,31 +209,6 @@ func checkStale(ctx context.Context, reviewed plan.Plan, live []genesys.Policy, 
 	}
 	return failErr(fmt.Errorf("the plan is stale: the organisation changed since it was made, so applying it would not do what was reviewed (plan %s, now %s):\n  %s\nPlan again and review the new plan",
 		reviewed.Fingerprint, fresh.Fingerprint, strings.Join(plan.Moved(reviewed, fresh), "\n  ")))
-}
-
-// checkReviewed compares a fresh plan with the one approved on the pull
-// request merged as this commit.
-func checkReviewed(ctx context.Context, fresh plan.Plan) error {
-	env, err := github.EnvFromOS(os.Getenv)
-	if err != nil {
-		return usageErr(err)
-	}
-	gc, err := github.NewClient(env, nil)
-	if err != nil {
-		return usageErr(err)
-	}
-	pr, err := gc.FindMergedPR(ctx, env.SHA)
-	if err != nil {
-		return failErr(err)
-	}
-	reviewed, err := gc.ReviewedFingerprint(ctx, pr)
-	if err != nil {
-		return failErr(fmt.Errorf("pull request #%d: %w", pr, err))
-	}
-	if err := github.CheckFingerprint(reviewed, fresh.Fingerprint); err != nil {
-		return failErr(fmt.Errorf("pull request #%d: %w", pr, err))
-	}
-	return nil
 }
 
 func writeApplyResult(w io.Writer, res apply.Result, format string) error {

@@ -66,29 +66,53 @@ func reportComment(cmd *cobra.Command, res github.Result) {
 	}
 }
 
-// reportApply posts the apply result as a new comment on the pull request
-// that was merged as this commit.
-func reportApply(ctx context.Context, res apply.Result, rep audit.Report) error {
+// mergedPR is the pull request merged as this commit, on which the plan
+// apply carries out was approved.
+type mergedPR struct {
+	env    github.Env
+	gc     *github.Client
+	number int
+}
+
+func findMergedPR(ctx context.Context) (*mergedPR, error) {
 	env, err := github.EnvFromOS(os.Getenv)
 	if err != nil {
-		return err
+		return nil, usageErr(err)
 	}
 	gc, err := github.NewClient(env, nil)
 	if err != nil {
-		return err
+		return nil, usageErr(err)
 	}
-	pr, err := gc.FindMergedPR(ctx, env.SHA)
+	n, err := gc.FindMergedPR(ctx, env.SHA)
 	if err != nil {
-		return err
+		return nil, failErr(err)
 	}
+	return &mergedPR{env: env, gc: gc, number: n}, nil
+}
+
+// checkReviewed refuses a fresh plan other than the one approved on the PR.
+func (pr *mergedPR) checkReviewed(ctx context.Context, fresh plan.Plan) error {
+	reviewed, err := pr.gc.ReviewedFingerprint(ctx, pr.number)
+	if err == nil {
+		err = github.CheckFingerprint(reviewed, fresh.Fingerprint)
+	}
+	if err != nil {
+		return failErr(fmt.Errorf("pull request #%d: %w", pr.number, err))
+	}
+	return nil
+}
+
+// report posts the apply result as a new comment on the pull request and
+// in the job summary.
+func (pr *mergedPR) report(ctx context.Context, res apply.Result, rep audit.Report) error {
 	var text strings.Builder
 	if err := rep.WriteText(&text); err != nil {
 		return err
 	}
 	md := render.ApplyMarkdown(res, text.String())
-	if err := github.WriteStepSummary(env.StepSummary, md); err != nil {
+	if err := github.WriteStepSummary(pr.env.StepSummary, md); err != nil {
 		return err
 	}
-	_, err = gc.PostApplyResult(ctx, pr, md)
+	_, err := pr.gc.PostApplyResult(ctx, pr.number, md)
 	return err
 }

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// fakeGitHub serves the few REST endpoints retainctl uses, for one
+// repository whose pull request 42 was merged as mergeSHA.
+type fakeGitHub struct {
+	*httptest.Server
+	mu       sync.Mutex
+	comments []map[string]any
+}
+
+const (
+	repo     = "acme/retention-policies"
+	mergeSHA = "e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1"
+)
+
+func newFakeGitHub(t *testing.T) *fakeGitHub {
+	g := &fakeGitHub{}
+	mux := http.NewServeMux()
+	base := "/repos/" + repo
+	mux.HandleFunc("GET "+base+"/issues/42/comments", func(w http.ResponseWriter, _ *http.Request) {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		writeJSONBody(w, g.comments)
+	})
+	mux.HandleFunc("POST "+base+"/issues/42/comments", func(w http.ResponseWriter, r *http.Request) {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		c := decodeComment(r)
+		c["id"] = len(g.comments) + 1
+		g.comments = append(g.comments, c)
+		w.WriteHeader(http.StatusCreated)
+		writeJSONBody(w, c)
+	})
+	mux.HandleFunc("PATCH "+base+"/issues/comments/{id}", func(w http.ResponseWriter, r *http.Request) {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		id, _ := strconv.Atoi(r.PathValue("id"))
+		g.comments[id-1]["body"] = decodeComment(r)["body"]
+		writeJSONBody(w, g.comments[id-1])
+	})
+	mux.HandleFunc("GET "+base+"/commits/{sha}/pulls", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSONBody(w, []map[string]any{{"number": 42, "merged_at": "2026-03-03T10:00:00Z", "merge_commit_sha": mergeSHA}})
+	})
+	// Labels are best effort: a token that may not write them is no failure.
+	mux.HandleFunc(base+"/", func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, `{"message":"Resource not accessible by integration"}`, http.StatusForbidden)
+	})
+	g.Server = httptest.NewServer(mux)
+	t.Cleanup(g.Close)
+	return g
+}
+
+func decodeComment(r *http.Request) map[string]any {
+	var c map[string]any
+	_ = json.NewDecoder(r.Body).Decode(&c)
+	c["user"] = map[string]any{"login": "github-actions[bot]"}
+	c["html_url"] = fmt.Sprintf("https://github.com/%s/pull/42#issuecomment", repo)
+	return c
+}
+
+func writeJSONBody(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (g *fakeGitHub) bodies() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var out []string
+	for _, c := range g.comments {
+		out = append(out, c["body"].(string))
+	}
+	return out
+}
+
+// actions sets the Actions variables for an event payload file.
+func actions(t *testing.T, g *fakeGitHub, event, payload string) {
+	t.Helper()
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	for k, v := range map[string]string{
+		"GITHUB_EVENT_NAME": event, "GITHUB_EVENT_PATH": payload, "GITHUB_REPOSITORY": repo,
+		"GITHUB_TOKEN": "ghs_test_token_value", "GITHUB_API_URL": g.URL, "GITHUB_SHA": mergeSHA,
+		"GITHUB_STEP_SUMMARY": summary, "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "7",
+	} {
+		t.Setenv(k, v)
+	}
+}
+
+// The pull request gets one sticky plan comment, updated in place; the
+// merge applies it only while the organisation still produces it.
+func TestGitHubPlanThenApply(t *testing.T) {
+	fixtures, err := filepath.Abs("../../testdata/github")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inExample(t)
+	g := newFakeGitHub(t)
+	actions(t, g, "pull_request", filepath.Join(fixtures, "pull_request_same_repo.json"))
+	for range 2 {
+		if code, _, errOut := cli(t, "plan", "--sim", "--github"); code != exitOK {
+			t.Fatalf("plan --github: exit %d: %s", code, errOut)
+		}
+	}
+	bodies := g.bodies()
+	if len(bodies) != 1 || !strings.Contains(bodies[0], "retainctl plan") || !strings.Contains(bodies[0], "sha256:") {
+		t.Fatalf("want one sticky plan comment, got %d: %v", len(bodies), bodies)
+	}
+	summary, _ := os.ReadFile(os.Getenv("GITHUB_STEP_SUMMARY"))
+	if !strings.Contains(string(summary), "Projected storage") {
+		t.Errorf("job summary: %q", summary)
+	}
+
+	actions(t, g, "push", filepath.Join(fixtures, "push_main.json"))
+	if code, _, errOut := cli(t, "apply", "--sim", "--github"); code != exitOK {
+		t.Fatalf("apply --github: exit %d: %s", code, errOut)
+	}
+	bodies = g.bodies()
+	if len(bodies) != 2 || !strings.Contains(bodies[1], "retainctl apply") || !strings.Contains(bodies[1], "applied") {
+		t.Fatalf("apply result comment: %v", bodies)
+	}
+	// Merged again (say, a revert of a revert): the organisation has moved
+	// since the review, so the approved plan is no longer what would run.
+	code, _, errOut := cli(t, "apply", "--sim", "--github")
+	if code != exitFailure || !strings.Contains(errOut, "#42") {
+		t.Errorf("stale approval: exit %d: %s", code, errOut)
+	}
+	for _, b := range g.bodies() {
+		if strings.Contains(b, "ghs_test_token_value") {
+			t.Error("the GitHub token reached a comment")
+		}
+	}
+}
