@@ -19,7 +19,8 @@ suspect contains [p, f] if {
 
 valid(p, f) if {
 	allowed[f.attribute][p.objectType][f.operator]
-	valid_value(specs[f.attribute], f)
+	spec := specs[f.attribute]
+	valid_value(f.operator, spec.kind, spec, f.value)
 }
 
 # allowed[attribute][objectType][operator] is the filter table as one
@@ -30,43 +31,28 @@ allowed[attr][t][op] := true if {
 	some op in spec.operators
 }
 
-valid_value(spec, f) if {
-	f.operator == "EQ"
-	valid_item(spec, f.value)
-}
+# valid_value and valid_item take the operator and the kind first, so that
+# OPA's rule index picks the one matching definition.
+valid_value("EQ", kind, spec, v) if valid_item(kind, spec, v)
 
-valid_value(spec, f) if {
-	f.operator == "IN"
-	non_empty_array(f.value)
-	every x in f.value {
-		valid_item(spec, x)
+valid_value("IN", kind, spec, v) if {
+	non_empty_array(v)
+	every x in v {
+		valid_item(kind, spec, x)
 	}
 }
 
-valid_value(_, f) if {
-	f.operator in {"OVER", "UNDER"}
-	lib.positive_int(f.value)
-}
+valid_value("OVER", _, _, v) if lib.positive_int(v)
 
-valid_value(_, f) if {
-	f.operator == "BETWEEN"
-	valid_between(f.value)
-}
+valid_value("UNDER", _, _, v) if lib.positive_int(v)
 
-valid_item(spec, x) if {
-	spec.kind == "id"
-	non_empty_string(x)
-}
+valid_value("BETWEEN", _, _, v) if valid_between(v)
 
-valid_item(spec, x) if {
-	spec.kind == "enum"
-	x in spec.values
-}
+valid_item("id", _, x) if non_empty_string(x)
 
-valid_item(spec, x) if {
-	spec.kind == "interval"
-	valid_interval(x)
-}
+valid_item("enum", spec, x) if x in spec.values
+
+valid_item("interval", _, x) if valid_interval(x)
 
 deny contains lib.violation("filter.attribute", p, msg) if {
 	some [p, f] in suspect
