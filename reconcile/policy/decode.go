@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -135,8 +136,17 @@ func (d *decoder) scalar(n *yaml.Node, v reflect.Value, path string) {
 	}
 	if err := n.Decode(v.Addr().Interface()); err != nil {
 		d.problem(n, "yaml.type", "%s must be %s, got %s", path, kindName(v.Kind()), describe(n))
+		return
+	}
+	if v.Kind() == reflect.Float64 && !finite(v.Float()) {
+		d.problem(n, "yaml.type", "%s must be a finite number, got %s", path, n.Value)
+		v.SetFloat(0)
 	}
 }
+
+// finite rejects YAML's .nan and .inf, which no JSON document, plan or rule
+// can carry.
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
 // filterValue decodes a filter's value: a scalar or a list of scalars, kept
 // as written (strings, ints, floats, bools) for the rules to check.
@@ -180,6 +190,10 @@ func (d *decoder) filterScalar(n *yaml.Node, path string) (any, bool) {
 	}
 	if err := n.Decode(x); err != nil {
 		d.problem(n, "yaml.type", "%s: cannot read %s", path, describe(n))
+		return nil, false
+	}
+	if f, ok := x.(*float64); ok && !finite(*f) {
+		d.problem(n, "yaml.type", "%s must be a finite number, got %s", path, n.Value)
 		return nil, false
 	}
 	return reflect.ValueOf(x).Elem().Interface(), true

@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -35,6 +36,10 @@ func FuzzLoad(f *testing.F) {
 			if p.Source.File == "" || p.Source.Line < 1 || p.ObjectType == "sms" {
 				t.Fatalf("policy %+v: missing source or not normalised", p)
 			}
+		}
+		// Whatever loads must travel on: plans, rules and audit are JSON.
+		if _, err := json.Marshal(repo); err != nil {
+			t.Fatalf("loaded repository does not encode: %v", err)
 		}
 	})
 }
