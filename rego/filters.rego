@@ -23,13 +23,9 @@ valid(p, f) if {
 	valid_value(f.operator, spec.kind, spec, f.value)
 }
 
-# allowed[attribute][objectType][operator] is the filter table as one
-# lookup, built once per evaluation.
-allowed[attr][t][op] := true if {
-	some attr, spec in specs
-	some t in spec.objectTypes
-	some op in spec.operators
-}
+# allowed[attribute][objectType] is the set of operators the filter table
+# permits: one value, built once per evaluation, indexed per filter.
+allowed := {attr: {t: {op | some op in spec.operators} | some t in spec.objectTypes} | some attr, spec in specs}
 
 # valid_value and valid_item take the operator and the kind first, so that
 # OPA's rule index picks the one matching definition.

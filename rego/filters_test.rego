@@ -68,3 +68,12 @@ test_repeated_attribute if {
 		{"attribute": "queue", "operator": "EQ", "value": "b"},
 	]) == {"filter.duplicate"}
 }
+
+# The fast path: valid filters are not even looked at by the rules.
+test_valid_filters_are_not_suspect if {
+	count(filters.suspect) == 0 with input as {"policies": [with_filters("call", [
+		{"attribute": "direction", "operator": "IN", "value": ["INBOUND", "OUTBOUND"]},
+		{"attribute": "queue", "operator": "EQ", "value": "q1"},
+		{"attribute": "duration", "operator": "BETWEEN", "value": [10, 600]},
+	])]}
+}

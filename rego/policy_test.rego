@@ -12,6 +12,12 @@ test_valid_policy_passes if {
 	count(rules_of(base, settings)) == 0
 }
 
+# The fast path: a valid policy is not even looked at by the rules.
+test_valid_policy_is_not_suspect if {
+	count(policy.suspect) == 0 with input as {"policies": [base], "settings": settings}
+	count(policy.suspect) == 0 with input as {"policies": [object.union(base, {"order": 3, "archiveAfter": 30})], "settings": settings}
+}
+
 test_name_required if {
 	rules_of(object.union(base, {"name": ""}), settings) == {"policy.required"}
 }

@@ -8,8 +8,33 @@ frequencies := {"DAILY", "WEEKLY", "MONTHLY"}
 
 days := {"MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"}
 
-deny contains lib.violation("schedule.frequency", p, msg) if {
+# suspect holds the scheduled policies that fail the cheap check below; the
+# rules look only at these (see policy.rego). Day 29 to 31 is suspect too,
+# for the short-month warning.
+suspect contains p if {
 	some p in input.policies
+	s := p.schedule
+	not plausible(s.frequency, s)
+}
+
+plausible("DAILY", s) if {
+	s.dayOfWeek == ""
+	s.dayOfMonth == 0
+}
+
+plausible("WEEKLY", s) if {
+	s.dayOfWeek in days
+	s.dayOfMonth == 0
+}
+
+plausible("MONTHLY", s) if {
+	s.dayOfWeek == ""
+	s.dayOfMonth >= 1
+	s.dayOfMonth <= 28
+}
+
+deny contains lib.violation("schedule.frequency", p, msg) if {
+	some p in suspect
 	f := p.schedule.frequency
 	not f in frequencies
 	msg := frequency_msg(f)
@@ -20,7 +45,7 @@ frequency_msg("") := "schedule.frequency is required: DAILY, WEEKLY or MONTHLY"
 frequency_msg(f) := sprintf("schedule.frequency %q must be DAILY, WEEKLY or MONTHLY", [f]) if f != ""
 
 deny contains lib.violation("schedule.day-of-week", p, msg) if {
-	some p in input.policies
+	some p in suspect
 	p.schedule.frequency == "WEEKLY"
 	d := p.schedule.dayOfWeek
 	not d in days
@@ -32,14 +57,14 @@ day_of_week_msg("") := "WEEKLY schedules need dayOfWeek: MONDAY to SUNDAY"
 day_of_week_msg(d) := sprintf("dayOfWeek %q must be MONDAY to SUNDAY (upper case)", [d]) if d != ""
 
 deny contains lib.violation("schedule.day-of-month", p, msg) if {
-	some p in input.policies
+	some p in suspect
 	p.schedule.frequency == "MONTHLY"
 	p.schedule.dayOfMonth == 0
 	msg := "MONTHLY schedules need dayOfMonth: 1 to 31"
 }
 
 deny contains lib.violation("schedule.day-of-month", p, msg) if {
-	some p in input.policies
+	some p in suspect
 	d := p.schedule.dayOfMonth
 	d != 0
 	not valid_day_of_month(d)
@@ -52,7 +77,7 @@ valid_day_of_month(d) if {
 }
 
 warn contains lib.violation("schedule.short-month", p, msg) if {
-	some p in input.policies
+	some p in suspect
 	p.schedule.frequency == "MONTHLY"
 	d := p.schedule.dayOfMonth
 	d in {29, 30, 31}
@@ -60,14 +85,14 @@ warn contains lib.violation("schedule.short-month", p, msg) if {
 }
 
 deny contains lib.violation("schedule.day-of-week", p, msg) if {
-	some p in input.policies
+	some p in suspect
 	p.schedule.dayOfWeek != ""
 	p.schedule.frequency != "WEEKLY"
 	msg := sprintf("dayOfWeek is only used by WEEKLY schedules, not %s: remove it or set frequency: WEEKLY", [p.schedule.frequency])
 }
 
 deny contains lib.violation("schedule.day-of-month", p, msg) if {
-	some p in input.policies
+	some p in suspect
 	p.schedule.dayOfMonth != 0
 	p.schedule.frequency != "MONTHLY"
 	msg := sprintf("dayOfMonth is only used by MONTHLY schedules, not %s: remove it or set frequency: MONTHLY", [p.schedule.frequency])

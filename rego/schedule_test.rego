@@ -43,3 +43,10 @@ test_day_for_wrong_frequency if {
 	denied({"frequency": "DAILY", "dayOfWeek": "MONDAY"}) == {"schedule.day-of-week"}
 	denied({"frequency": "WEEKLY", "dayOfWeek": "MONDAY", "dayOfMonth": 3}) == {"schedule.day-of-month"}
 }
+
+# The fast path: valid schedules are not even looked at by the rules.
+test_valid_schedules_are_not_suspect if {
+	every s in [{"frequency": "DAILY"}, {"frequency": "WEEKLY", "dayOfWeek": "MONDAY"}, {"frequency": "MONTHLY", "dayOfMonth": 28}] {
+		count(schedule.suspect) == 0 with input as {"policies": [with_schedule(s)]}
+	}
+}
