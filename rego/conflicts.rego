@@ -1,6 +1,6 @@
 # Overlapping policies whose retention differs by more than
 # conflicts.windowDays. Which policies overlap is computed in Go
-# (reconcile/validate/overlap.go, indexed so 10k policies stay fast) and
+# (reconcile/overlap/conflicts.go, indexed so 10k policies stay fast) and
 # arrives as input.conflicts: [{"policy": i, "other": j}], i the shorter
 # retention; the reporting, per conflicts.strategy, is decided here.
 package retainctl.rules.conflicts
