@@ -59,7 +59,7 @@ func yamlDocs(t *testing.T, data []byte) []any {
 
 // The example organisation is valid against the schemas editors use.
 func TestExamplesMatchSchema(t *testing.T) {
-	files, _ := filepath.Glob("../../policies/*.yaml")
+	files, _ := filepath.Glob("../../policies/*.y*ml")
 	if len(files) < 2 {
 		t.Fatal("no example policies")
 	}
