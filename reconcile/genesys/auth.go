@@ -35,7 +35,7 @@ func newTokens(cfg Config, hc *http.Client) *tokens {
 	}
 	// The context lives as long as the client: oauth2 keeps it for every refresh.
 	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, hc)
-	return &tokens{fetch: grant{ctx: ctx, cfg: cc}}
+	return &tokens{fetch: grant{ctx: ctx, cfg: cc, rec: cfg.Recorder}}
 }
 
 // grant fetches a fresh client-credentials token on every call: the cache
@@ -43,14 +43,33 @@ func newTokens(cfg Config, hc *http.Client) *tokens {
 type grant struct {
 	ctx context.Context
 	cfg *clientcredentials.Config
+	rec Recorder // may be nil
 }
 
 func (g grant) Token() (*oauth2.Token, error) {
+	start := time.Now()
 	t, err := g.cfg.Token(g.ctx)
+	if g.rec != nil {
+		g.rec.RecordRequest(RequestStat{Method: http.MethodPost, Path: "/oauth/token", Status: tokenStatus(err),
+			Latency: time.Since(start), Attempt: 1, Err: err})
+	}
 	if err != nil {
 		return nil, tokenError(g.cfg.TokenURL, err)
 	}
 	return t, nil
+}
+
+// tokenStatus is the token endpoint's HTTP status: 200, the error's, or 0
+// when no answer arrived.
+func tokenStatus(err error) int {
+	var re *oauth2.RetrieveError
+	switch {
+	case err == nil:
+		return http.StatusOK
+	case errors.As(err, &re) && re.Response != nil:
+		return re.Response.StatusCode
+	}
+	return 0
 }
 
 // token returns a valid bearer token.

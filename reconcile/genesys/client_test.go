@@ -289,8 +289,9 @@ func TestRateLimitedThenSuccess(t *testing.T) {
 		t.Fatalf("waits = %v, want one wait of Retry-After 2s", w)
 	}
 	st := e.stats.all()
-	if len(st) != 2 || !st[0].RateLimited || st[0].Status != 429 || st[1].Status != 200 || st[1].Attempt != 2 {
-		t.Fatalf("stats = %+v", st)
+	if len(st) != 3 || st[0].Path != "/oauth/token" || st[0].Status != 200 ||
+		!st[1].RateLimited || st[1].Status != 429 || st[2].Status != 200 || st[2].Attempt != 2 {
+		t.Fatalf("stats = %+v (want the token grant, the 429, the retry)", st)
 	}
 }
 
