@@ -14,7 +14,7 @@ var riskIcon = map[plan.Risk]string{plan.Safe: "🟢", plan.Review: "🟡", plan
 // line boundary keeps what a reviewer needs most.
 func Markdown(p plan.Plan) string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "## retainctl plan\n\n**%s**\n\n", headline(p.Summary))
+	fmt.Fprintf(&sb, "## retainctl plan\n\n**%s**\n\n", headline(p))
 	mdDestructive(&sb, p)
 	mdViolations(&sb, p)
 	mdSummaryTable(&sb, p)

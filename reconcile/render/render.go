@@ -13,6 +13,7 @@ import (
 
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
+	"github.com/retainctl/retainctl/reconcile/validate"
 )
 
 // JSON writes the plan document (design §4).
@@ -52,12 +53,26 @@ func PolicyDiff(c plan.Change) string {
 }
 
 // headline says what the plan does in one line.
-func headline(s plan.Summary) string {
+func headline(p plan.Plan) string {
+	if n := denies(p); n > 0 {
+		return fmt.Sprintf("Not planned: the policies have %d error(s) to fix first (listed below). Nothing was compared with the organisation.", n)
+	}
+	s := p.Summary
 	if s.Changes() == 0 {
 		return "No changes. The organisation matches the repository."
 	}
 	return fmt.Sprintf("%d to create, %d to update, %d to adopt, %d to delete (%d unchanged)",
 		s.Create, s.Update, s.Adopt, s.Delete, s.Noop)
+}
+
+func denies(p plan.Plan) int {
+	n := 0
+	for _, v := range p.Violations {
+		if v.Severity == validate.Deny {
+			n++
+		}
+	}
+	return n
 }
 
 // gb formats a size in GB, switching to TB where that reads better.

@@ -147,3 +147,15 @@ func TestUnifiedDiff(t *testing.T) {
 		t.Errorf("from empty: %q", got)
 	}
 }
+
+// A plan that could not be made says so, rather than "no changes".
+func TestNotPlannedHeadline(t *testing.T) {
+	p := plan.Plan{Version: plan.Version, Violations: []validate.Violation{{Rule: "policy.required", Severity: "deny", Message: "name is required", File: "p.yaml", Line: 1}}}
+	var b bytes.Buffer
+	_ = render.Text(&b, p, false)
+	for _, out := range []string{b.String(), render.Markdown(p)} {
+		if !strings.Contains(out, "Not planned") || strings.Contains(out, "No changes") {
+			t.Errorf("headline:\n%s", out)
+		}
+	}
+}

@@ -22,7 +22,7 @@ var actionSign = map[plan.Action]string{plan.Create: "+", plan.Update: "~", plan
 // Text writes the plan for a terminal.
 func Text(w io.Writer, p plan.Plan, color bool) error {
 	t := textWriter{w: w, color: color}
-	t.line(bold, "retainctl plan: %s", headline(p.Summary))
+	t.line(bold, "retainctl plan: %s", headline(p))
 	for _, v := range p.Violations {
 		t.line(severityColor(v.Severity), "%s:%d: %s [%s] %s: %s", v.File, v.Line, v.Severity, v.Rule, v.Policy, v.Message)
 	}
