@@ -43,6 +43,7 @@ func publishPlan(ctx context.Context, cmd *cobra.Command, p plan.Plan) error {
 		PR: env.Event.PR.Number, Markdown: md, Fingerprint: p.Fingerprint,
 		Counts:      github.Counts{Create: p.Summary.Create, Update: p.Summary.Update, Delete: p.Summary.Delete, Adopt: p.Summary.Adopt, Noop: p.Summary.Noop},
 		Destructive: p.HasDestructive(),
+		Blocked:     validate.HasDeny(p.Violations),
 	})
 	if err != nil {
 		return err

@@ -143,3 +143,30 @@ func TestGitHubPlanThenApply(t *testing.T) {
 		}
 	}
 }
+
+// Policies that do not validate still get a comment saying why, and that
+// comment approves nothing.
+func TestGitHubBlockedPlan(t *testing.T) {
+	fixtures, err := filepath.Abs("../../testdata/github")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := inExample(t)
+	g := newFakeGitHub(t)
+	if err := os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("name: Broken\nobjectType: fax\nretentionPeriod: 90\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	actions(t, g, "pull_request", filepath.Join(fixtures, "pull_request_same_repo.json"))
+	code, out, errOut := cli(t, "plan", "--sim", "--github")
+	if code != exitFailure || !strings.Contains(out, "::error file=policies/broken.yaml,line=1") {
+		t.Fatalf("exit %d, annotations:\n%s%s", code, out, errOut)
+	}
+	if b := g.bodies(); len(b) != 1 || !strings.Contains(b[0], "Not planned") || !strings.Contains(b[0], "fingerprint=none") {
+		t.Fatalf("comment: %v", b)
+	}
+	actions(t, g, "push", filepath.Join(fixtures, "push_main.json"))
+	if code, _, errOut := cli(t, "apply", "--sim", "--github"); code != exitFailure {
+		t.Errorf("apply after a blocked plan: exit %d: %s", code, errOut)
+	}
+}
+

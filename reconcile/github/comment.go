@@ -19,8 +19,11 @@ const prWrite = "pull-requests: write"
 
 var (
 	fingerprintRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
-	planMarkerRE  = regexp.MustCompile(`^<!-- retainctl:plan fingerprint=(sha256:[0-9a-f]{64}) -->`)
+	planMarkerRE  = regexp.MustCompile(`^<!-- retainctl:plan fingerprint=(sha256:[0-9a-f]{64}|none) -->`)
 )
+
+// noFingerprint marks the comment of a plan that validation errors blocked.
+const noFingerprint = "none"
 
 // ErrNotPlanned means a pull request has no retainctl plan comment.
 var ErrNotPlanned = errors.New("no retainctl plan comment")
@@ -40,6 +43,9 @@ type PlanComment struct {
 	Fingerprint string // sha256:<64 hex> of the semantic plan
 	Counts      Counts
 	Destructive bool // any change has risk "destructive"
+	// Blocked means validation errors stopped the plan: there is nothing to
+	// approve, so the comment records no fingerprint and the label says so.
+	Blocked bool
 }
 
 // CommentAction says what happened to a comment.
@@ -70,17 +76,21 @@ func (c *Client) PostPlan(ctx context.Context, pc PlanComment) (Result, error) {
 	if pc.PR <= 0 {
 		return Result{}, fmt.Errorf("github: pull request number %d is not valid", pc.PR)
 	}
-	if !fingerprintRE.MatchString(pc.Fingerprint) {
+	fingerprint := pc.Fingerprint
+	switch {
+	case pc.Blocked:
+		fingerprint = noFingerprint
+	case !fingerprintRE.MatchString(fingerprint):
 		return Result{}, fmt.Errorf("github: plan fingerprint %q is not sha256:<64 lowercase hex>", pc.Fingerprint)
 	}
-	marker := fmt.Sprintf("<!-- retainctl:plan fingerprint=%s -->\n", pc.Fingerprint)
+	marker := fmt.Sprintf("<!-- retainctl:plan fingerprint=%s -->\n", fingerprint)
 	body, truncated := c.commentBody(marker, pc.Markdown)
 	res, err := c.upsertPlanComment(ctx, pc.PR, body)
 	if err != nil {
 		return Result{}, err
 	}
 	res.Truncated = truncated
-	label := resultLabel(pc.Counts, pc.Destructive)
+	label := resultLabel(pc)
 	res.LabelSkipped, err = c.setResultLabel(ctx, pc.PR, label)
 	if err != nil {
 		return res, err
@@ -133,6 +143,9 @@ func (c *Client) ReviewedFingerprint(ctx context.Context, pr int) (string, error
 		return "", fmt.Errorf("pull request #%d has %w by %s: the plan workflow never ran on it (or could not comment), so nobody reviewed a plan; open a pull request that changes policies/ to get one", pr, ErrNotPlanned, c.env.BotLogin)
 	}
 	fp, _ := planFingerprint(cm.GetBody())
+	if fp == noFingerprint {
+		return "", fmt.Errorf("the last plan on pull request #%d was blocked by validation errors, so nobody approved a plan: fix the policies and let the plan workflow run again", pr)
+	}
 	return fp, nil
 }
 

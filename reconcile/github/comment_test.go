@@ -264,3 +264,23 @@ func BenchmarkPostPlanUpdate(b *testing.B) {
 		}
 	}
 }
+
+// A plan blocked by validation errors is posted, edits the same sticky
+// comment, and can never be approved.
+func TestBlockedPlanIsPostedButNotApprovable(t *testing.T) {
+	f, c := newTestClient(t)
+	ctx := context.Background()
+	if _, err := c.PostPlan(ctx, PlanComment{PR: 7, Markdown: "## Not planned", Fingerprint: fpA}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.PostPlan(ctx, PlanComment{PR: 7, Markdown: "## Not planned: 1 error", Blocked: true})
+	if err != nil || res.Action != CommentUpdated {
+		t.Fatalf("blocked plan: %+v, %v", res, err)
+	}
+	if n := f.count("POST", "/repos/acme/policies/issues/7/comments"); n != 1 {
+		t.Errorf("%d comments created, want the one sticky comment", n)
+	}
+	if _, err := c.ReviewedFingerprint(ctx, 7); err == nil || !strings.Contains(err.Error(), "blocked by validation errors") {
+		t.Errorf("reviewed fingerprint of a blocked plan: %v", err)
+	}
+}

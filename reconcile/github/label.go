@@ -14,20 +14,24 @@ const (
 	LabelNoChanges   = "retainctl: no changes"
 	LabelChanges     = "retainctl: changes"
 	LabelDestructive = "retainctl: destructive"
+	LabelBlocked     = "retainctl: invalid"
 )
 
 var labelStyle = map[string]struct{ color, description string }{
 	LabelNoChanges:   {"0e8a16", "retainctl plan: the organisation already matches"},
 	LabelChanges:     {"1d76db", "retainctl plan: policies will change"},
 	LabelDestructive: {"b60205", "retainctl plan: deletes or shortens retention"},
+	LabelBlocked:     {"e99695", "retainctl plan: the policies do not validate"},
 }
 
 // resultLabel picks the label for a plan.
-func resultLabel(c Counts, destructive bool) string {
+func resultLabel(pc PlanComment) string {
 	switch {
-	case destructive:
+	case pc.Blocked:
+		return LabelBlocked
+	case pc.Destructive:
 		return LabelDestructive
-	case c.Changes() == 0:
+	case pc.Counts.Changes() == 0:
 		return LabelNoChanges
 	default:
 		return LabelChanges

@@ -8,17 +8,17 @@ import (
 
 func TestResultLabel(t *testing.T) {
 	for _, tc := range []struct {
-		c           Counts
-		destructive bool
-		want        string
+		pc   PlanComment
+		want string
 	}{
-		{Counts{Noop: 4}, false, LabelNoChanges},
-		{Counts{Create: 1, Noop: 4}, false, LabelChanges},
-		{Counts{Adopt: 1}, false, LabelChanges},
-		{Counts{Delete: 1}, true, LabelDestructive},
+		{PlanComment{Counts: Counts{Noop: 4}}, LabelNoChanges},
+		{PlanComment{Counts: Counts{Create: 1, Noop: 4}}, LabelChanges},
+		{PlanComment{Counts: Counts{Adopt: 1}}, LabelChanges},
+		{PlanComment{Counts: Counts{Delete: 1}, Destructive: true}, LabelDestructive},
+		{PlanComment{Blocked: true}, LabelBlocked},
 	} {
-		if got := resultLabel(tc.c, tc.destructive); got != tc.want {
-			t.Errorf("resultLabel(%+v, %v) = %q, want %q", tc.c, tc.destructive, got, tc.want)
+		if got := resultLabel(tc.pc); got != tc.want {
+			t.Errorf("resultLabel(%+v) = %q, want %q", tc.pc, got, tc.want)
 		}
 	}
 }
