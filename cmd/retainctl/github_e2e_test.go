@@ -169,4 +169,3 @@ func TestGitHubBlockedPlan(t *testing.T) {
 		t.Errorf("apply after a blocked plan: exit %d: %s", code, errOut)
 	}
 }
-
