@@ -11,11 +11,14 @@ attribute_names := concat(", ", sort(object.keys(specs)))
 # suspect holds each policy's filters that fail the cheap check below; the
 # rules that say what is wrong look only at these, which keeps a large,
 # valid repository fast (a filter is visited once, not once per rule).
-suspect contains [p, f] if {
+suspect contains [p, i, f] if {
 	some p in input.policies
-	some f in p.filters
+	some i, f in p.filters
 	not valid(p, f)
 }
+
+# at is where the filter's key is written.
+at(i, k) := sprintf("filters[%d].%s", [i, k])
 
 valid(p, f) if {
 	allowed[f.attribute][p.objectType][f.operator]
@@ -50,13 +53,13 @@ valid_item("enum", spec, x) if x in spec.values
 
 valid_item("interval", _, x) if valid_interval(x)
 
-deny contains lib.violation("filter.attribute", p, msg) if {
-	some [p, f] in suspect
+deny contains lib.violation_at("filter.attribute", p, at(i, "attribute"), msg) if {
+	some [p, i, f] in suspect
 	not specs[f.attribute]
 	msg := sprintf("filter attribute %q must be one of %s", [f.attribute, attribute_names])
 }
 
-deny contains lib.violation("filter.duplicate", p, msg) if {
+deny contains lib.violation_at("filter.duplicate", p, at(j, "attribute"), msg) if {
 	some p in input.policies
 	count(p.filters) > 1
 	some i, f in p.filters
@@ -66,8 +69,8 @@ deny contains lib.violation("filter.duplicate", p, msg) if {
 	msg := sprintf("filter attribute %s appears more than once: combine the values into one IN filter", [f.attribute])
 }
 
-deny contains lib.violation("filter.object-type", p, msg) if {
-	some [p, f] in suspect
+deny contains lib.violation_at("filter.object-type", p, at(i, "attribute"), msg) if {
+	some [p, i, f] in suspect
 	spec := specs[f.attribute]
 	p.objectType in lib.object_types
 	not p.objectType in spec.objectTypes
@@ -77,15 +80,15 @@ deny contains lib.violation("filter.object-type", p, msg) if {
 	)
 }
 
-deny contains lib.violation("filter.operator", p, msg) if {
-	some [p, f] in suspect
+deny contains lib.violation_at("filter.operator", p, at(i, "operator"), msg) if {
+	some [p, i, f] in suspect
 	spec := specs[f.attribute]
 	not f.operator in spec.operators
 	msg := sprintf("filter %s: operator %q must be one of %s", [f.attribute, f.operator, concat(", ", spec.operators)])
 }
 
-deny contains lib.violation("filter.value", p, sprintf("filter %s: %s", [f.attribute, problem])) if {
-	some [p, f] in suspect
+deny contains lib.violation_at("filter.value", p, at(i, "value"), sprintf("filter %s: %s", [f.attribute, problem])) if {
+	some [p, i, f] in suspect
 	spec := specs[f.attribute]
 	f.operator in spec.operators
 	some problem in value_problems(spec, f)

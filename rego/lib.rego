@@ -1,8 +1,13 @@
 # Helpers shared by the rules; custom modules may import them too.
 package retainctl.lib
 
-# violation is the object every policy rule reports.
+# violation is the object every policy rule reports, at the policy's line.
 violation(rule, p, msg) := {"rule": rule, "msg": msg, "policy": p.name, "file": p.file, "line": p.line}
+
+# violation_at reports at the line of key ("retentionPeriod",
+# "schedule.dayOfWeek", "filters[1].value"), or the policy's when the key
+# is not written.
+violation_at(rule, p, key, msg) := {"rule": rule, "msg": msg, "policy": p.name, "file": p.file, "line": object.get(p, ["lines", key], p.line)}
 
 # setting_violation points at the line of a key in the settings file.
 setting_violation(rule, key, msg) := {

@@ -23,39 +23,39 @@ plausible(p) if {
 
 tier_minimum := data.retainctl.licenseTiers[input.settings.licenseTier]
 
-deny contains lib.violation("policy.required", p, msg) if {
+deny contains lib.violation_at("policy.required", p, field, msg) if {
 	some p in suspect
 	some field in ["name", "objectType"]
 	p[field] == ""
 	msg := sprintf("%s is required", [field])
 }
 
-deny contains lib.violation("policy.required", p, msg) if {
+deny contains lib.violation_at("policy.required", p, "retentionPeriod", msg) if {
 	some p in suspect
 	p.retentionPeriod == 0
 	msg := "retentionPeriod is required: the number of days to keep recordings"
 }
 
-deny contains lib.violation("policy.object-type", p, msg) if {
+deny contains lib.violation_at("policy.object-type", p, "objectType", msg) if {
 	some p in suspect
 	p.objectType == "task"
 	msg := "objectType task is not supported: Genesys Cloud media retention covers no task recordings; remove this policy"
 }
 
-deny contains lib.violation("policy.object-type", p, msg) if {
+deny contains lib.violation_at("policy.object-type", p, "objectType", msg) if {
 	some p in suspect
 	not p.objectType in lib.object_types
 	not p.objectType in {"", "task"}
 	msg := sprintf("objectType %q must be one of call, chat, email, message, sms, interaction", [p.objectType])
 }
 
-deny contains lib.violation("policy.retention", p, msg) if {
+deny contains lib.violation_at("policy.retention", p, "retentionPeriod", msg) if {
 	some p in suspect
 	p.retentionPeriod < 0
 	msg := sprintf("retentionPeriod must be a positive number of days, got %d", [p.retentionPeriod])
 }
 
-deny contains lib.violation("policy.tier-minimum", p, msg) if {
+deny contains lib.violation_at("policy.tier-minimum", p, "retentionPeriod", msg) if {
 	some p in suspect
 	tier := input.settings.licenseTier
 	minimum := data.retainctl.licenseTiers[tier]
@@ -64,13 +64,13 @@ deny contains lib.violation("policy.tier-minimum", p, msg) if {
 	msg := sprintf("retentionPeriod %d is below the %s license tier minimum of %d days", [p.retentionPeriod, tier, minimum])
 }
 
-deny contains lib.violation("policy.archive", p, msg) if {
+deny contains lib.violation_at("policy.archive", p, "archiveAfter", msg) if {
 	some p in suspect
 	p.archiveAfter < 0
 	msg := sprintf("archiveAfter must be a positive number of days, got %d", [p.archiveAfter])
 }
 
-deny contains lib.violation("policy.archive", p, msg) if {
+deny contains lib.violation_at("policy.archive", p, "archiveAfter", msg) if {
 	some p in suspect
 	p.archiveAfter > 0
 	p.retentionPeriod > 0
@@ -78,7 +78,7 @@ deny contains lib.violation("policy.archive", p, msg) if {
 	msg := sprintf("archiveAfter (%d) must be less than retentionPeriod (%d): recordings would be deleted before they are archived", [p.archiveAfter, p.retentionPeriod])
 }
 
-deny contains lib.violation("policy.order", p, msg) if {
+deny contains lib.violation_at("policy.order", p, "order", msg) if {
 	some p in suspect
 	p.order < 0
 	msg := sprintf("order must be 0 or more, got %d", [p.order])

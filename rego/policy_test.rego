@@ -66,3 +66,11 @@ test_violation_carries_location if {
 	some v in policy.deny with input as {"policies": [object.union(base, {"name": "X", "retentionPeriod": 0, "line": 7})], "settings": settings}
 	v == {"rule": "policy.required", "msg": "retentionPeriod is required: the number of days to keep recordings", "policy": "X", "file": "p.yaml", "line": 7}
 }
+
+# Findings point at the line of the offending key when the loader knows it.
+test_finding_points_at_the_key if {
+	p := object.union(base, {"retentionPeriod": -1, "lines": {"retentionPeriod": 7}})
+	some v in policy.deny with input as {"policies": [p], "settings": settings}
+	v.rule == "policy.retention"
+	v.line == 7
+}

@@ -8,6 +8,10 @@ frequencies := {"DAILY", "WEEKLY", "MONTHLY"}
 
 days := {"MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"}
 
+# key is k when the policy writes it, else the schedule itself, so that a
+# missing field points at the schedule that lacks it.
+key(p, k) := k if p.lines[k] else := "schedule"
+
 # suspect holds the scheduled policies that fail the cheap check below; the
 # rules look only at these (see policy.rego). Day 29 to 31 is suspect too,
 # for the short-month warning.
@@ -33,7 +37,7 @@ plausible("MONTHLY", s) if {
 	s.dayOfMonth <= 28
 }
 
-deny contains lib.violation("schedule.frequency", p, msg) if {
+deny contains lib.violation_at("schedule.frequency", p, key(p, "schedule.frequency"), msg) if {
 	some p in suspect
 	f := p.schedule.frequency
 	not f in frequencies
@@ -44,7 +48,7 @@ frequency_msg("") := "schedule.frequency is required: DAILY, WEEKLY or MONTHLY"
 
 frequency_msg(f) := sprintf("schedule.frequency %q must be DAILY, WEEKLY or MONTHLY", [f]) if f != ""
 
-deny contains lib.violation("schedule.day-of-week", p, msg) if {
+deny contains lib.violation_at("schedule.day-of-week", p, key(p, "schedule.dayOfWeek"), msg) if {
 	some p in suspect
 	p.schedule.frequency == "WEEKLY"
 	d := p.schedule.dayOfWeek
@@ -56,14 +60,14 @@ day_of_week_msg("") := "WEEKLY schedules need dayOfWeek: MONDAY to SUNDAY"
 
 day_of_week_msg(d) := sprintf("dayOfWeek %q must be MONDAY to SUNDAY (upper case)", [d]) if d != ""
 
-deny contains lib.violation("schedule.day-of-month", p, msg) if {
+deny contains lib.violation_at("schedule.day-of-month", p, key(p, "schedule.dayOfMonth"), msg) if {
 	some p in suspect
 	p.schedule.frequency == "MONTHLY"
 	p.schedule.dayOfMonth == 0
 	msg := "MONTHLY schedules need dayOfMonth: 1 to 31"
 }
 
-deny contains lib.violation("schedule.day-of-month", p, msg) if {
+deny contains lib.violation_at("schedule.day-of-month", p, key(p, "schedule.dayOfMonth"), msg) if {
 	some p in suspect
 	d := p.schedule.dayOfMonth
 	d != 0
@@ -76,7 +80,7 @@ valid_day_of_month(d) if {
 	d <= 31
 }
 
-warn contains lib.violation("schedule.short-month", p, msg) if {
+warn contains lib.violation_at("schedule.short-month", p, "schedule.dayOfMonth", msg) if {
 	some p in suspect
 	p.schedule.frequency == "MONTHLY"
 	d := p.schedule.dayOfMonth
@@ -84,14 +88,14 @@ warn contains lib.violation("schedule.short-month", p, msg) if {
 	msg := sprintf("dayOfMonth %d does not exist in every month: in shorter months the policy runs on the month's last day", [d])
 }
 
-deny contains lib.violation("schedule.day-of-week", p, msg) if {
+deny contains lib.violation_at("schedule.day-of-week", p, key(p, "schedule.dayOfWeek"), msg) if {
 	some p in suspect
 	p.schedule.dayOfWeek != ""
 	p.schedule.frequency != "WEEKLY"
 	msg := sprintf("dayOfWeek is only used by WEEKLY schedules, not %s: remove it or set frequency: WEEKLY", [p.schedule.frequency])
 }
 
-deny contains lib.violation("schedule.day-of-month", p, msg) if {
+deny contains lib.violation_at("schedule.day-of-month", p, key(p, "schedule.dayOfMonth"), msg) if {
 	some p in suspect
 	p.schedule.dayOfMonth != 0
 	p.schedule.frequency != "MONTHLY"

@@ -158,7 +158,7 @@ func TestGitHubBlockedPlan(t *testing.T) {
 	}
 	actions(t, g, "pull_request", filepath.Join(fixtures, "pull_request_same_repo.json"))
 	code, out, errOut := cli(t, "plan", "--sim", "--github")
-	if code != exitFailure || !strings.Contains(out, "::error file=policies/broken.yaml,line=1") {
+	if code != exitFailure || !strings.Contains(out, "::error file=policies/broken.yaml,line=2") {
 		t.Fatalf("exit %d, annotations:\n%s%s", code, out, errOut)
 	}
 	if b := g.bodies(); len(b) != 1 || !strings.Contains(b[0], "Not planned") || !strings.Contains(b[0], "fingerprint=none") {

@@ -18,6 +18,18 @@ const (
 type Source struct {
 	File string `json:"file"`
 	Line int    `json:"line"`
+	// Lines holds the line of each key the policy writes, by path
+	// ("retentionPeriod", "schedule.dayOfWeek", "filters[1].value"), so that
+	// a finding points at the offending line rather than the policy's first.
+	Lines map[string]int `json:"-"`
+}
+
+// LineOf returns the line of key, or of the policy when key is not written.
+func (s Source) LineOf(key string) int {
+	if l, ok := s.Lines[key]; ok {
+		return l
+	}
+	return s.Line
 }
 
 // Policy is one desired media retention policy, as written in YAML.

@@ -35,7 +35,7 @@ func ParsePolicies(file string, data []byte) ([]Policy, []Problem) {
 		if p.ObjectType == "sms" {
 			p.ObjectType = Message
 		}
-		p.Source = Source{File: file, Line: n.Line}
+		p.Source = Source{File: file, Line: n.Line, Lines: keyLines(n, "", map[string]int{})}
 		out = append(out, p)
 	}
 	return out, problems
@@ -170,16 +170,22 @@ func policyName(n *yaml.Node) string {
 	return ""
 }
 
-// keyLines records the line of every key, by dotted path, so that settings
-// violations point at the offending line.
+// keyLines records the line of every key, by dotted path with list
+// indexes ("filters[0].value"), so that findings point at the offending line.
 func keyLines(n *yaml.Node, path string, out map[string]int) map[string]int {
-	if n.Kind != yaml.MappingNode {
-		return out
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		key := join(path, n.Content[i].Value)
-		out[key] = n.Content[i].Line
-		keyLines(n.Content[i+1], key, out)
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key := join(path, n.Content[i].Value)
+			out[key] = n.Content[i].Line
+			keyLines(n.Content[i+1], key, out)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			key := fmt.Sprintf("%s[%d]", path, i)
+			out[key] = c.Line
+			keyLines(c, key, out)
+		}
 	}
 	return out
 }

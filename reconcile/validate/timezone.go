@@ -24,7 +24,7 @@ func timezoneViolations(ps []policy.Policy) []Violation {
 			known[tz] = ok
 		}
 		if !ok {
-			out = append(out, Violation{Rule: "schedule.timezone", Severity: Deny, File: p.Source.File, Line: p.Source.Line, Policy: p.Name,
+			out = append(out, Violation{Rule: "schedule.timezone", Severity: Deny, File: p.Source.File, Line: p.Source.LineOf("schedule.timezone"), Policy: p.Name,
 				Message: fmt.Sprintf("schedule.timezone %q is not an IANA time zone name such as UTC, Europe/London or America/New_York", tz)})
 		}
 	}
