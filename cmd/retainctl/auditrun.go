@@ -25,7 +25,7 @@ type auditRun struct {
 // startAudit opens the log named in the settings and first delivers what
 // earlier runs left pending, so a webhook outage is healed by the next run.
 func startAudit(ctx context.Context, s policy.Settings, warn io.Writer) (*auditRun, error) {
-	masker := redact.FromEnv(os.Getenv)
+	masker := maskerOf(ctx)
 	hook, err := webhook(masker)
 	if err != nil {
 		return nil, usageErr(err)

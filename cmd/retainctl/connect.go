@@ -39,6 +39,7 @@ func connect(ctx context.Context, cmd *cobra.Command, opts ...func(*genesys.Conf
 			}
 			return nil, nil, usageErr(err)
 		}
+		cfg.OnToken = maskerOf(ctx).Add
 		for _, o := range opts {
 			o(&cfg)
 		}
@@ -79,6 +80,7 @@ func startSim(ctx context.Context, statePath string, opts ...func(*genesys.Confi
 		ClientID:     sim.DemoClientID,
 		ClientSecret: sim.DemoClientSecret,
 	}
+	cfg.OnToken = maskerOf(ctx).Add
 	for _, o := range opts {
 		o(&cfg)
 	}

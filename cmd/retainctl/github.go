@@ -27,7 +27,7 @@ func publishPlan(ctx context.Context, cmd *cobra.Command, p plan.Plan) error {
 	if err := validate.WriteGitHub(cmd.OutOrStdout(), p.Violations); err != nil {
 		return err
 	}
-	md := render.Markdown(p)
+	md := maskerOf(ctx).String(render.Markdown(p))
 	if err := github.WriteStepSummary(env.StepSummary, md); err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func (pr *mergedPR) report(ctx context.Context, res apply.Result, rep audit.Repo
 	if err := rep.WriteText(&text); err != nil {
 		return err
 	}
-	md := render.ApplyMarkdown(res, text.String())
+	md := maskerOf(ctx).String(render.ApplyMarkdown(res, text.String()))
 	if err := github.WriteStepSummary(pr.env.StepSummary, md); err != nil {
 		return err
 	}

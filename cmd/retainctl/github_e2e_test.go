@@ -109,6 +109,7 @@ func TestGitHubPlanThenApply(t *testing.T) {
 	inExample(t)
 	g := newFakeGitHub(t)
 	actions(t, g, "pull_request", filepath.Join(fixtures, "pull_request_same_repo.json"))
+	t.Setenv("RETAINCTL_MASK", "Website chat transcripts") // words of an example description
 	for range 2 {
 		if code, _, errOut := cli(t, "plan", "--sim", "--github"); code != exitOK {
 			t.Fatalf("plan --github: exit %d: %s", code, errOut)
@@ -121,6 +122,11 @@ func TestGitHubPlanThenApply(t *testing.T) {
 	summary, _ := os.ReadFile(os.Getenv("GITHUB_STEP_SUMMARY"))
 	if !strings.Contains(string(summary), "Projected storage") {
 		t.Errorf("job summary: %q", summary)
+	}
+	for _, text := range []string{bodies[0], string(summary)} {
+		if strings.Contains(text, "Website chat transcripts") || !strings.Contains(text, "***") {
+			t.Error("a RETAINCTL_MASK value reached the comment or the job summary")
+		}
 	}
 
 	actions(t, g, "push", filepath.Join(fixtures, "push_main.json"))

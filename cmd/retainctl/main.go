@@ -55,8 +55,9 @@ func main() {
 }
 
 // run executes one command line and returns its exit code. Everything it
-// writes passes through a masker, so that no secret from the environment
-// reaches a log, a plan or a comment, whatever prints it.
+// prints passes through a masker, so that no secret from the environment
+// reaches a log, whatever prints it; comments, summaries, plan files and the
+// audit trail use the same masker (maskerOf).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	masker := redact.FromEnv(os.Getenv)
 	out, errOut := redact.NewWriter(stdout, masker), redact.NewWriter(stderr, masker)
@@ -66,7 +67,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(out)
 	root.SetErr(errOut)
-	return exitCode(root.ExecuteContext(ctx), errOut)
+	return exitCode(root.ExecuteContext(context.WithValue(ctx, maskerKey{}, masker)), errOut)
+}
+
+type maskerKey struct{}
+
+// maskerOf returns the run's masker: the secrets from the environment and
+// every token obtained since. Whatever leaves the process goes through it.
+func maskerOf(ctx context.Context) *redact.Masker {
+	if m, ok := ctx.Value(maskerKey{}).(*redact.Masker); ok {
+		return m
+	}
+	return redact.FromEnv(os.Getenv)
 }
 
 // exitCode prints err, if it has a message, and maps it to an exit code.

@@ -65,7 +65,7 @@ func runPlan(cmd *cobra.Command, o planOptions) error {
 		return failErr(err)
 	}
 	if o.out != "" {
-		if err := writePlanFile(o.out, p); err != nil {
+		if err := writePlanFile(o.out, p, maskerOf(ctx)); err != nil {
 			return failErr(err)
 		}
 	}
@@ -123,12 +123,12 @@ func writePlan(w io.Writer, p plan.Plan, format string) error {
 // writePlanFile writes the plan document atomically, so that a reader never
 // sees half a plan. A plan file is applied as it is, so a secret in it
 // cannot be masked away: it is refused instead.
-func writePlanFile(path string, p plan.Plan) error {
+func writePlanFile(path string, p plan.Plan, m *redact.Masker) error {
 	b, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
 		return err
 	}
-	if masked := redact.FromEnv(os.Getenv).Bytes(b); !bytes.Equal(masked, b) {
+	if masked := m.Bytes(b); !bytes.Equal(masked, b) {
 		return fmt.Errorf("%s not written: the plan would contain a secret (a credential or a RETAINCTL_MASK value) in a policy's fields; remove it from the policy YAML", path)
 	}
 	if dir := filepath.Dir(path); dir != "." {

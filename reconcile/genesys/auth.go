@@ -35,15 +35,16 @@ func newTokens(cfg Config, hc *http.Client) *tokens {
 	}
 	// The context lives as long as the client: oauth2 keeps it for every refresh.
 	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, hc)
-	return &tokens{fetch: grant{ctx: ctx, cfg: cc, rec: cfg.Recorder}}
+	return &tokens{fetch: grant{ctx: ctx, cfg: cc, rec: cfg.Recorder, onToken: cfg.OnToken}}
 }
 
 // grant fetches a fresh client-credentials token on every call: the cache
 // lives in tokens, whose margin depends on the token's lifetime.
 type grant struct {
-	ctx context.Context
-	cfg *clientcredentials.Config
-	rec Recorder // may be nil
+	ctx     context.Context
+	cfg     *clientcredentials.Config
+	rec     Recorder           // may be nil
+	onToken func(token string) // may be nil
 }
 
 func (g grant) Token() (*oauth2.Token, error) {
@@ -55,6 +56,9 @@ func (g grant) Token() (*oauth2.Token, error) {
 	}
 	if err != nil {
 		return nil, tokenError(g.cfg.TokenURL, err)
+	}
+	if g.onToken != nil {
+		g.onToken(t.AccessToken)
 	}
 	return t, nil
 }

@@ -47,6 +47,9 @@ type Config struct {
 	BreakerThreshold int           // consecutive failed calls that open the breaker (default 5)
 	Recorder         Recorder      // told about every HTTP attempt; may be nil
 	UserAgent        string
+	// OnToken is told every access token the client obtains, so that the
+	// caller can mask it in whatever it prints; may be nil.
+	OnToken func(token string)
 
 	// Sleep waits between attempts; nil means a real timer. Tests inject
 	// one that returns at once and records the waits.
