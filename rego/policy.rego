@@ -19,6 +19,7 @@ plausible(p) if {
 	p.archiveAfter >= 0
 	p.archiveAfter < p.retentionPeriod
 	object.get(p, "order", 0) >= 0
+	object.get(p, "renamedFrom", "") == ""
 }
 
 tier_minimum := data.retainctl.licenseTiers[input.settings.licenseTier]
@@ -83,3 +84,29 @@ deny contains lib.violation_at("policy.order", p, "order", msg) if {
 	p.order < 0
 	msg := sprintf("order must be 0 or more, got %d", [p.order])
 }
+
+# A rename must name a policy that left the repository, and only one
+# policy may claim it: two claims would merge them into one live policy.
+deny contains lib.violation_at("policy.renamed-from", p, "renamedFrom", msg) if {
+	some p in suspect
+	p.renamedFrom != ""
+	p.renamedFrom in names
+	msg := sprintf("renamedFrom %q names a policy that is in the repository; renamedFrom is the name the policy had before, which no policy has now", [p.renamedFrom])
+}
+
+deny contains lib.violation_at("policy.renamed-from", p, "renamedFrom", msg) if {
+	some p in suspect
+	r := p.renamedFrom
+	r != ""
+	count(renamers[r]) > 1
+	msg := sprintf("%d policies (%s) are renamed from %q: only one can take over that live policy", [count(renamers[r]), concat(", ", sort(renamers[r])), r])
+}
+
+names := {p.name | some p in input.policies}
+
+renamers[r] contains p.name if {
+	some p in suspect
+	r := p.renamedFrom
+	r != ""
+}
+

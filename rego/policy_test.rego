@@ -74,3 +74,18 @@ test_finding_points_at_the_key if {
 	v.rule == "policy.retention"
 	v.line == 7
 }
+
+test_renamed_from_a_policy_still_present if {
+	a := object.union(base, {"name": "A"})
+	b := object.union(base, {"name": "B", "renamedFrom": "A"})
+	rules_in({"policies": [a, b], "settings": settings}) == {"policy.renamed-from"}
+}
+
+test_renamed_from_claimed_twice if {
+	b := object.union(base, {"name": "B", "renamedFrom": "Old"})
+	c := object.union(base, {"name": "C", "renamedFrom": "Old"})
+	rules_in({"policies": [b, c], "settings": settings}) == {"policy.renamed-from"}
+	rules_in({"policies": [b], "settings": settings}) == set()
+}
+
+rules_in(doc) := {v.rule | some v in policy.deny with input as doc}

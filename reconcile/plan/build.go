@@ -22,14 +22,18 @@ func Build(desired []policy.Policy, live []genesys.Policy, s policy.Settings) (P
 		Settings:   Settings{Prune: s.Prune, Conflicts: s.Conflicts, Estimates: s.Estimates},
 		Violations: []validate.Violation{},
 	}
-	matched := map[string]bool{}
-	var untouched []policy.Policy // live policies the plan leaves as they are
+	matched := map[string]string{} // live id → the desired policy that claimed it
+	var untouched []policy.Policy  // live policies the plan leaves as they are
+	names := desiredNames(desired)
 	for _, d := range desired {
 		d = mapping.Canonical(d)
-		l, ok := match(byName, d)
+		l, ok := match(byName, d, names)
 		c := Change{Name: d.Name, After: &d, Source: sourceOf(d)}
 		if ok {
-			matched[l.ID] = true
+			if other, dup := matched[l.ID]; dup {
+				return Plan{}, fmt.Errorf("policies %q and %q both resolve to the live policy %q (id %s): a renamedFrom names a policy another one already claims; fix renamedFrom", other, d.Name, l.Name, l.ID)
+			}
+			matched[l.ID] = d.Name
 			c = diff(c, l)
 		} else {
 			c.Action, c.Risk = Create, Safe
@@ -39,7 +43,7 @@ func Build(desired []policy.Policy, live []genesys.Policy, s policy.Settings) (P
 		p.Changes = append(p.Changes, c)
 	}
 	for _, l := range live {
-		if matched[l.ID] {
+		if _, ok := matched[l.ID]; ok {
 			continue
 		}
 		if lp, kept := p.leftover(l, s.Prune); kept {
@@ -67,16 +71,25 @@ func indexLive(live []genesys.Policy) (map[string]genesys.Policy, error) {
 	return byName, nil
 }
 
-// match finds d's live policy by name, else by its former name.
-func match(byName map[string]genesys.Policy, d policy.Policy) (genesys.Policy, bool) {
+// match finds d's live policy by name, else by its former name, unless a
+// desired policy still has that name: then the live one is that policy's.
+func match(byName map[string]genesys.Policy, d policy.Policy, desired map[string]bool) (genesys.Policy, bool) {
 	if l, ok := byName[d.Name]; ok {
 		return l, true
 	}
-	if d.RenamedFrom != "" {
+	if d.RenamedFrom != "" && !desired[d.RenamedFrom] {
 		l, ok := byName[d.RenamedFrom]
 		return l, ok
 	}
 	return genesys.Policy{}, false
+}
+
+func desiredNames(ps []policy.Policy) map[string]bool {
+	names := make(map[string]bool, len(ps))
+	for _, p := range ps {
+		names[p.Name] = true
+	}
+	return names
 }
 
 // leftover records a live policy no desired policy matched, and returns it

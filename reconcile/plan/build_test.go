@@ -264,3 +264,25 @@ func TestOverlapWithUnmanagedLive(t *testing.T) {
 		t.Errorf("effective retention %d", c.EffectiveRetention)
 	}
 }
+
+// Two desired policies never resolve to one live policy: applying both
+// would merge them, and one policy would silently vanish.
+func TestOneLivePolicyPerDesired(t *testing.T) {
+	old := live("1", desired("Old", "call", 90))
+	b, c := desired("B", "call", 120), desired("C", "call", 30)
+	b.RenamedFrom, c.RenamedFrom = "Old", "Old"
+	if _, err := Build([]policy.Policy{b, c}, []genesys.Policy{old}, policy.DefaultSettings()); err == nil || !strings.Contains(err.Error(), "both resolve") {
+		t.Errorf("two claims: err = %v", err)
+	}
+	// A rename from a name still in the repository leaves that policy alone.
+	kept := desired("Old", "call", 90)
+	p, err := Build([]policy.Policy{kept, b}, []genesys.Policy{old}, policy.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range p.Changes {
+		if ch.Name == "B" && ch.Action != Create || ch.Name == "Old" && ch.Action != Noop {
+			t.Errorf("%s: %s", ch.Name, ch.Action)
+		}
+	}
+}
