@@ -16,6 +16,7 @@ plausible(p) if {
 	p.name != ""
 	p.objectType in lib.object_types
 	p.retentionPeriod >= tier_minimum
+	p.retentionPeriod <= max_days
 	p.archiveAfter >= 0
 	p.archiveAfter < p.retentionPeriod
 	object.get(p, "order", 0) >= 0
@@ -23,6 +24,16 @@ plausible(p) if {
 }
 
 tier_minimum := data.retainctl.licenseTiers[input.settings.licenseTier]
+
+max_days := data.retainctl.maxRetentionDays
+
+# A bound keeps date arithmetic sane: enforce subtracts the retention from
+# today, and a number meant as "forever" must not wrap around to "now".
+deny contains lib.violation_at("policy.retention", p, "retentionPeriod", msg) if {
+	some p in suspect
+	p.retentionPeriod > max_days
+	msg := sprintf("retentionPeriod %d is more than %d days (100 years): to keep recordings for good, use %d", [p.retentionPeriod, max_days, max_days])
+}
 
 deny contains lib.violation_at("policy.required", p, field, msg) if {
 	some p in suspect

@@ -89,3 +89,8 @@ test_renamed_from_claimed_twice if {
 }
 
 rules_in(doc) := {v.rule | some v in policy.deny with input as doc}
+
+test_retention_upper_bound if {
+	rules_of(object.union(base, {"retentionPeriod": 36501}), settings) == {"policy.retention"}
+	count(rules_of(object.union(base, {"retentionPeriod": 36500}), settings)) == 0
+}

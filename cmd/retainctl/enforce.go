@@ -134,12 +134,12 @@ func runJobs(cmd *cobra.Command, o enforceOptions, sel []enforce.Selected, now t
 		return enforceResult{}, err
 	}
 	defer done()
-	overlaps, err := protectingOverlaps(ctx, client, repo)
+	org, err := orgPlan(ctx, client, repo)
 	if err != nil {
 		_, _, _ = run.finish(context.WithoutCancel(ctx))
 		return enforceResult{}, failErr(err)
 	}
-	pl := enforce.NewPlan(enforce.Protect(sel, overlaps), now)
+	pl := enforce.NewPlan(enforce.Gate(sel, org), now)
 	stderr := cmd.ErrOrStderr()
 	r := &enforce.Runner{API: client, Audit: run, DryRun: o.dryRun, Timeout: o.timeout,
 		Progress: enforce.NewProgress(stderr, isTerminal(stderr))}
@@ -162,20 +162,16 @@ func writeEnforce(w io.Writer, rep enforce.Report, format string) error {
 	return enforce.WriteText(w, rep)
 }
 
-// protectingOverlaps lists where another policy — in the repository, or
-// live and left alone by it — keeps recordings longer than a due policy.
-// Unlike the plan's report, no tolerance window applies: deleting a
-// recording a day before another policy lets go of it is still wrong.
-func protectingOverlaps(ctx context.Context, client *genesys.Client, repo policy.Repo) ([]plan.Overlap, error) {
+// orgPlan plans the repository against the live organisation as enforce
+// needs it: no tolerance window on overlaps (deleting a recording a day
+// before another policy lets go of it is still wrong) and no prune, so that
+// every policy still live protects what it keeps.
+func orgPlan(ctx context.Context, client *genesys.Client, repo policy.Repo) (plan.Plan, error) {
 	live, err := client.ListPolicies(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("listing live policies for overlaps: %w", err)
+		return plan.Plan{}, fmt.Errorf("listing live policies: %w", err)
 	}
 	s := repo.Settings
-	s.Conflicts.WindowDays = 0
-	p, err := plan.Build(repo.Policies, live, s)
-	if err != nil {
-		return nil, err
-	}
-	return p.Overlaps, nil
+	s.Conflicts.WindowDays, s.Prune = 0, false
+	return plan.Build(repo.Policies, live, s)
 }

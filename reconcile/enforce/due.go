@@ -85,6 +85,8 @@ type Selected struct {
 	// of overlapping policies (KeptFor) that its DELETE job must respect.
 	KeepDays int
 	KeptFor  []string
+	// Refused says why it gets no job, when it must not be enforced now.
+	Refused string
 }
 
 // Select returns the policies due at now, in repository order. When only is

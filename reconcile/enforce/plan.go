@@ -2,7 +2,11 @@ package enforce
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"time"
+
+	"github.com/retainctl/retainctl/reconcile/mapping"
 )
 
 // Plan is what a run will do: the due policies and their jobs. It is a pure
@@ -34,6 +38,16 @@ func NewPlan(sel []Selected, now time.Time) Plan {
 		p := s.Policy
 		if s.KeepDays > p.RetentionPeriod {
 			p.RetentionPeriod, pr.KeptDays, pr.KeptFor = s.KeepDays, s.KeepDays, s.KeptFor
+		}
+		switch {
+		case s.Refused != "":
+			pr.Refused = s.Refused
+		case s.KeepDays >= mapping.ForeverDays:
+			pr.Refused = fmt.Sprintf("%s keep(s) these recordings for good, and Genesys keeps the longest retention: nothing it matches may be deleted", strings.Join(s.KeptFor, ", "))
+		}
+		if pr.Refused != "" {
+			pl.Policies = append(pl.Policies, pr)
+			continue
 		}
 		jobs, err := Jobs(p, now)
 		var ref *Refusal

@@ -6,6 +6,39 @@ import (
 	"github.com/retainctl/retainctl/reconcile/plan"
 )
 
+// Gate prepares the selected policies against the organisation's plan:
+// only policies the organisation already has as written are enforced (a
+// retention not yet applied must not delete anything), and each one's
+// deletion age waits for any longer overlapping policy (Protect). p must be
+// built with no tolerance window and without prune, so that every policy
+// still live counts.
+func Gate(sel []Selected, p plan.Plan) []Selected {
+	out := Protect(sel, p.Overlaps)
+	for i := range out {
+		if why := unconverged(out[i].Policy.Name, p.Changes); why != "" {
+			out[i].Refused = why
+		}
+	}
+	return out
+}
+
+// unconverged says why a policy's live state is not its repository state.
+func unconverged(name string, cs []plan.Change) string {
+	for _, c := range cs {
+		if c.Name != name {
+			continue
+		}
+		switch {
+		case c.Action == plan.Noop, c.Action == plan.Adopt && len(c.Fields) == 0:
+			return ""
+		case c.Action == plan.Create:
+			return "not in the organisation yet: apply the repository first"
+		}
+		return "the live policy differs from the repository (" + string(c.Action) + " pending): apply first, so that enforcement uses the retention Genesys has"
+	}
+	return ""
+}
+
 // Protect raises each selected policy's deletion age to the longest
 // retention of any policy that can match the same recordings. Genesys keeps
 // a recording for the longest retention of every policy that matches it; a

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
@@ -44,4 +46,45 @@ func TestProtectWaitsForTheLongestRetention(t *testing.T) {
 	if pl.Policies[0].KeptDays != 400 || pl.Policies[0].KeptFor[0] != "Hold" {
 		t.Errorf("report %+v", pl.Policies[0])
 	}
+}
+
+// Only what the organisation already has is enforced, and nothing a
+// policy keeps for good is deleted.
+func TestGate(t *testing.T) {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	daily := &policy.Schedule{Frequency: "DAILY"}
+	same := policy.Policy{Name: "Same", ObjectType: "email", RetentionPeriod: 90, Schedule: daily}
+	changed := policy.Policy{Name: "Changed", ObjectType: "chat", RetentionPeriod: 30, Schedule: daily}
+	added := policy.Policy{Name: "New", ObjectType: "message", RetentionPeriod: 30, Schedule: daily}
+	live := []genesys.Policy{
+		withID(mapping.ToAPI(same, nil), "1"),
+		withID(mapping.ToAPI(policy.Policy{Name: "Changed", ObjectType: "chat", RetentionPeriod: 60}, nil), "2"),
+		withID(genesys.Policy{Name: "Hold", Description: "legal hold, by hand", MediaPolicies: &genesys.MediaPolicies{
+			EmailPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{}}, // no deleteRetention: kept for good
+		}}, "3"),
+	}
+	s := policy.DefaultSettings()
+	s.Conflicts.WindowDays = 0
+	ps := []policy.Policy{same, changed, added}
+	p, err := plan.Build(ps, live, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel, _ := Select(ps, now, "")
+	pl := NewPlan(Gate(sel, p), now)
+	refused := map[string]string{}
+	for _, r := range pl.Policies {
+		refused[r.Name] = r.Refused
+	}
+	if !strings.Contains(refused["Same"], "for good") || !strings.Contains(refused["Changed"], "apply first") || !strings.Contains(refused["New"], "not in the organisation") {
+		t.Errorf("refusals %q", refused)
+	}
+	if len(pl.Jobs) != 0 {
+		t.Errorf("%d jobs built", len(pl.Jobs))
+	}
+}
+
+func withID(g genesys.Policy, id string) genesys.Policy {
+	g.ID = id
+	return g
 }

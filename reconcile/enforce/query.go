@@ -58,8 +58,8 @@ func Jobs(p policy.Policy, now time.Time) ([]JobSpec, error) {
 	if !ok {
 		return nil, refuse(p, "objectType %q is not call, chat, email, message or interaction", p.ObjectType)
 	}
-	if p.RetentionPeriod <= 0 {
-		return nil, refuse(p, "retentionPeriod %d is not a positive number of days", p.RetentionPeriod)
+	if p.RetentionPeriod <= 0 || p.RetentionPeriod > policy.MaxRetentionDays {
+		return nil, refuse(p, "retentionPeriod %d is not between 1 and %d days", p.RetentionPeriod, policy.MaxRetentionDays)
 	}
 	segs, ranges, err := segmentFilters(p, media)
 	if err != nil {

@@ -18,7 +18,18 @@ type Live struct {
 	// Immediate is set when the live policy deletes recordings at once
 	// (deleteRecording or alwaysDelete) rather than after a retention.
 	Immediate bool
+	// Forever is set when it keeps recordings and never deletes them (no
+	// deleteRetention days): RetentionPeriod then reads 0.
+	Forever bool
+	// Keeps holds, one per media, what the live policy keeps and for how
+	// long (ForeverDays for good), for the overlap analysis; parts that
+	// delete at once keep nothing and are left out.
+	Keeps []policy.Policy
 }
+
+// ForeverDays stands for "kept for good" where a number of days is needed,
+// as when comparing retentions: longer than any retention a policy may set.
+const ForeverDays = 1 << 30
 
 // Representable reports whether the live policy is exactly one YAML policy.
 func (l Live) Representable() bool { return len(l.Media) == 1 && !l.Immediate }
@@ -40,10 +51,24 @@ func FromAPI(g genesys.Policy) Live {
 			l.Media = append(l.Media, media)
 		}
 	}
-	if len(l.Media) > 0 {
-		part := parts[l.Media[0]]
-		p.Filters = CanonicalFilters(filters(part.Conditions))
-		p.RetentionPeriod, p.ArchiveAfter, l.Immediate = retention(part.Actions)
+	for i, media := range l.Media {
+		part := parts[media]
+		kept := p
+		kept.ObjectType = media
+		kept.Filters = CanonicalFilters(filters(part.Conditions))
+		days, archive, immediate := retention(part.Actions)
+		kept.RetentionPeriod, kept.ArchiveAfter = days, archive
+		if i == 0 {
+			p.Filters, p.RetentionPeriod, p.ArchiveAfter = kept.Filters, days, archive
+			l.Immediate, l.Forever = immediate, !immediate && days == 0
+		}
+		if immediate {
+			continue
+		}
+		if days == 0 {
+			kept.RetentionPeriod = ForeverDays
+		}
+		l.Keeps = append(l.Keeps, kept)
 	}
 	p.ObjectType = strings.Join(l.Media, "+")
 	l.Policy = p

@@ -46,9 +46,7 @@ func Build(desired []policy.Policy, live []genesys.Policy, s policy.Settings) (P
 		if _, ok := matched[l.ID]; ok {
 			continue
 		}
-		if lp, kept := p.leftover(l, s.Prune); kept {
-			untouched = append(untouched, lp)
-		}
+		untouched = append(untouched, p.leftover(l, s.Prune)...)
 	}
 	sortChanges(p.Changes)
 	p.Overlaps = overlaps(p.Changes, untouched, s.Conflicts.WindowDays)
@@ -92,12 +90,11 @@ func desiredNames(ps []policy.Policy) map[string]bool {
 	return names
 }
 
-// leftover records a live policy no desired policy matched, and returns it
-// when it stays in the organisation and still keeps recordings.
-func (p *Plan) leftover(l genesys.Policy, prune bool) (policy.Policy, bool) {
+// leftover records a live policy no desired policy matched, and returns
+// what it keeps, per media, when it stays in the organisation.
+func (p *Plan) leftover(l genesys.Policy, prune bool) []policy.Policy {
 	lv := mapping.FromAPI(l)
-	ref := LiveRef{Name: l.Name, ID: l.ID, Retention: lv.Policy.RetentionPeriod, Media: lv.Policy.ObjectType}
-	keeps := lv.Representable() && lv.Policy.IsEnabled()
+	ref := LiveRef{Name: l.Name, ID: l.ID, Retention: lv.Policy.RetentionPeriod, Forever: lv.Forever, Media: lv.Policy.ObjectType}
 	switch {
 	case !lv.Managed:
 		p.Unmanaged = append(p.Unmanaged, ref)
@@ -107,11 +104,14 @@ func (p *Plan) leftover(l genesys.Policy, prune bool) (policy.Policy, bool) {
 			Action: Delete, Name: l.Name, ID: l.ID, Risk: Destructive, Before: &before,
 			Reasons: []string{"managed policy left the repository and prune is on: it is deleted, and new recordings it matched fall back to other policies"},
 		})
-		return policy.Policy{}, false
+		return nil
 	default:
 		p.Orphaned = append(p.Orphaned, ref)
 	}
-	return lv.Policy, keeps
+	if !lv.Policy.IsEnabled() {
+		return nil
+	}
+	return lv.Keeps
 }
 
 func sourceOf(d policy.Policy) *policy.Source {
@@ -153,7 +153,10 @@ func summarize(cs []Change) Summary {
 }
 
 func days(n int) string {
-	if n == 1 {
+	switch {
+	case n >= mapping.ForeverDays:
+		return "kept for good"
+	case n == 1:
 		return "1 day"
 	}
 	return fmt.Sprintf("%d days", n)

@@ -286,3 +286,22 @@ func TestOneLivePolicyPerDesired(t *testing.T) {
 		}
 	}
 }
+
+// A live policy without deleteRetention keeps recordings for good: giving
+// it a retention deletes recordings, so it is destructive, and while it is
+// left alone it outlasts any overlapping policy.
+func TestKeptForGood(t *testing.T) {
+	forever := live("1", desired("Hold", "call", 90))
+	forever.MediaPolicies.CallPolicy.Actions.RetentionDuration = nil
+	p, err := Build([]policy.Policy{desired("Hold", "call", 90)}, []genesys.Policy{forever}, policy.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := p.Changes[0]; c.Action != Update || c.Risk != Destructive {
+		t.Errorf("forever → 90 days: %s %s %v", c.Action, c.Risk, c.Reasons)
+	}
+	p, _ = Build([]policy.Policy{desired("Calls", "call", 30)}, []genesys.Policy{unmanaged(forever)}, policy.DefaultSettings())
+	if len(p.Overlaps) != 1 || p.Overlaps[0].Effective != mapping.ForeverDays || !strings.Contains(strings.Join(p.Changes[0].Reasons, " "), "for good") {
+		t.Errorf("overlap with a hold kept for good: %+v %v", p.Overlaps, p.Changes[0].Reasons)
+	}
+}

@@ -29,6 +29,9 @@ func diff(c Change, l genesys.Policy) Change {
 	if lv.Immediate {
 		c.Fields = append(c.Fields, FieldChange{Field: "deleteImmediately", Before: true, After: false})
 	}
+	if lv.Forever {
+		c.Fields = append(c.Fields, FieldChange{Field: "keepForever", Before: true, After: false})
+	}
 	c.Risk, c.Reasons = assess(c.Fields)
 	switch {
 	case !lv.Managed:
@@ -130,6 +133,8 @@ func fieldRisk(f FieldChange) (Risk, string) {
 		return Review, fmt.Sprintf("archive after %s → %s", archiveDays(f.Before), archiveDays(f.After))
 	case f.Field == "order":
 		return Review, fmt.Sprintf("evaluation order %v → %v", orNone(f.Before), orNone(f.After))
+	case f.Field == "keepForever":
+		return Destructive, "the live policy keeps recordings for good; it will delete them after the retention period"
 	case f.Field == "deleteImmediately":
 		return Review, "the live policy deletes recordings at once; it will keep them for the retention period instead"
 	case strings.HasPrefix(f.Field, "filters."):

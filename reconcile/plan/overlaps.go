@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 
+	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/overlap"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
@@ -45,9 +46,17 @@ func noteOverlap(c *Change, o Overlap) {
 	if o.Effective > c.EffectiveRetention {
 		c.EffectiveRetention = o.Effective
 	}
-	why := fmt.Sprintf("overlaps %q (%s): Genesys keeps recordings matching both for %s", o.With, days(o.WithRetention), days(o.Effective))
+	why := fmt.Sprintf("overlaps %q (%s): Genesys keeps recordings matching both %s", o.With, days(o.WithRetention), kept(o.Effective))
 	if o.Shadowed {
-		why = fmt.Sprintf("shadowed by %q (%s): every recording this policy matches is kept %s, so its own retention never applies", o.With, days(o.WithRetention), days(o.Effective))
+		why = fmt.Sprintf("shadowed by %q (%s): every recording this policy matches is kept %s, so its own retention never applies", o.With, days(o.WithRetention), kept(o.Effective))
 	}
 	c.Reasons = append(c.Reasons, why)
+}
+
+// kept says for how long recordings are kept: "for 90 days", "for good".
+func kept(n int) string {
+	if n >= mapping.ForeverDays {
+		return "for good"
+	}
+	return "for " + days(n)
 }

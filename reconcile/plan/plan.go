@@ -91,6 +91,7 @@ type LiveRef struct {
 	Name      string `json:"name"`
 	ID        string `json:"id"`
 	Retention int    `json:"retentionPeriod,omitempty"`
+	Forever   bool   `json:"keepsForever,omitempty"` // keeps recordings, never deletes them
 	Media     string `json:"objectType,omitempty"`
 }
 

@@ -14,6 +14,10 @@ const (
 	Interaction = "interaction" // all media: Genesys' top-level conditions and actions
 )
 
+// MaxRetentionDays bounds retentionPeriod (100 years; the same bound is in
+// rego/data.json): date arithmetic on a larger number could wrap around.
+const MaxRetentionDays = 36500
+
 // Source says where a policy was written, for messages that point at it.
 type Source struct {
 	File string `json:"file"`

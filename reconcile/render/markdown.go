@@ -95,7 +95,7 @@ func mdOverlaps(sb *strings.Builder, p plan.Plan) {
 		if o.Shadowed {
 			note = "shadowed: its own retention never applies"
 		}
-		fmt.Fprintf(sb, "| %s (%d d) | %s (%d d) | %d d | %s |\n", mdEscape(o.Policy), o.Retention, mdEscape(o.With), o.WithRetention, o.Effective, note)
+		fmt.Fprintf(sb, "| %s (%s) | %s (%s) | %s | %s |\n", mdEscape(o.Policy), dd(o.Retention), mdEscape(o.With), dd(o.WithRetention), dd(o.Effective), note)
 	}
 	sb.WriteString("\n")
 }
@@ -104,7 +104,7 @@ func mdLeftAlone(sb *strings.Builder, p plan.Plan) {
 	if len(p.Unmanaged) > 0 {
 		fmt.Fprintf(sb, "<details><summary>%d unmanaged live policies (never touched)</summary>\n\n", len(p.Unmanaged))
 		for _, r := range p.Unmanaged {
-			fmt.Fprintf(sb, "- %s (`%s`, %s, %d d)\n", mdEscape(r.Name), r.ID, r.Media, r.Retention)
+			fmt.Fprintf(sb, "- %s (`%s`, %s, %s)\n", mdEscape(r.Name), r.ID, r.Media, refRetention(r))
 		}
 		sb.WriteString("\nRun `retainctl export` to bring them into the repository.\n</details>\n\n")
 	}

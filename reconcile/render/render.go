@@ -7,10 +7,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 	"github.com/retainctl/retainctl/reconcile/validate"
@@ -92,13 +94,36 @@ func signedGB(v float64) string {
 
 // retention describes a change's retention, before → after when it moves.
 func retention(c plan.Change) string {
+	before := ""
+	if c.Before != nil {
+		before = dd(c.Before.RetentionPeriod)
+		if slices.ContainsFunc(c.Fields, func(f plan.FieldChange) bool { return f.Field == "keepForever" }) {
+			before = dd(mapping.ForeverDays)
+		}
+	}
 	switch {
 	case c.After == nil:
-		return fmt.Sprintf("%d d → deleted", c.Before.RetentionPeriod)
-	case c.Before == nil || c.Before.RetentionPeriod == c.After.RetentionPeriod:
-		return fmt.Sprintf("%d d", c.After.RetentionPeriod)
+		return before + " → deleted"
+	case c.Before == nil || before == dd(c.After.RetentionPeriod):
+		return dd(c.After.RetentionPeriod)
 	}
-	return fmt.Sprintf("%d d → %d d", c.Before.RetentionPeriod, c.After.RetentionPeriod)
+	return before + " → " + dd(c.After.RetentionPeriod)
+}
+
+// dd writes a retention in days, compactly.
+func dd(n int) string {
+	if n >= mapping.ForeverDays {
+		return "for good"
+	}
+	return fmt.Sprintf("%d d", n)
+}
+
+// refRetention writes a live policy's retention.
+func refRetention(r plan.LiveRef) string {
+	if r.Forever {
+		return dd(mapping.ForeverDays)
+	}
+	return dd(r.Retention)
 }
 
 // changed returns the changes that are not noops.
