@@ -97,9 +97,10 @@ func (r Result) OK() bool { return r.Failed() == 0 && len(r.Drift) == 0 }
 
 // Run applies p. live is the listing the staleness check was made against:
 // updates are built on it so that nothing set outside retainctl is dropped.
-// Changes run in phases — creates, adoptions and retention increases, then
-// decreases, then deletes — so coverage never has a gap; within a phase
-// they run concurrently, and one failure does not stop the others.
+// Changes run in phases — those that keep or widen coverage, then those
+// that narrow it, then deletes — so coverage never has a gap. Within a phase
+// they run concurrently and one failure does not stop the others; a failure
+// stops the later phases.
 func Run(ctx context.Context, api API, p plan.Plan, live []genesys.Policy, o Options) (Result, error) {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 4
@@ -107,6 +108,10 @@ func Run(ctx context.Context, api API, p plan.Plan, live []genesys.Policy, o Opt
 	r := runner{api: api, opts: o, live: byID(live), strategy: p.Settings.Conflicts.Strategy, total: p.Summary.Changes()}
 	res := Result{Fingerprint: p.Fingerprint}
 	for _, phase := range phases(p.Changes) {
+		if res.Failed() > 0 {
+			res.Changes = append(res.Changes, skipAll(phase, "not attempted: a change of an earlier phase failed, and this one may leave recordings uncovered without it; fix the failure and apply again")...)
+			continue
+		}
 		res.Changes = append(res.Changes, r.phase(ctx, phase)...)
 	}
 	if r.auditErr != nil {
@@ -156,6 +161,9 @@ func (r *runner) one(ctx context.Context, c plan.Change) ChangeResult {
 		res.Outcome, res.Note = Skipped, "not attempted: the run stopped"
 		return res
 	}
+	// A change once started runs to its answer and is recorded even if the
+	// run is interrupted, so nothing done is left unrecorded or half-known.
+	ctx = context.WithoutCancel(ctx)
 	intent := audit.Event{Type: audit.ChangeStarted, Policy: c.Name, PolicyID: c.ID, Action: string(c.Action), Risk: string(c.Risk), After: c.After}
 	if err := r.opts.Recorder.Record(ctx, intent); err != nil {
 		r.fail(err)
@@ -225,6 +233,14 @@ func (r *runner) stopped() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.auditErr != nil
+}
+
+func skipAll(cs []plan.Change, why string) []ChangeResult {
+	out := make([]ChangeResult, len(cs))
+	for i, c := range cs {
+		out[i] = ChangeResult{Action: c.Action, Name: c.Name, ID: c.ID, Risk: c.Risk, Outcome: Skipped, Note: why}
+	}
+	return out
 }
 
 func errorInfo(err error) *ErrorInfo {

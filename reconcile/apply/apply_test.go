@@ -166,18 +166,25 @@ func TestApplyOrder(t *testing.T) {
 }
 
 // A policy of the planned name appears before the POST: the 409 is resolved
-// by taking it over, never by a duplicate.
+// by taking it over when retainctl manages it, never by a duplicate, and
+// never by touching a policy someone made by hand.
 func TestApplyConflictOnCreate(t *testing.T) {
 	for _, tc := range []struct {
-		strategy string
-		wantDays int
-		wantOK   bool
-	}{{"merge-max", 365, true}, {"warn", 90, true}, {"fail", 365, false}} {
-		t.Run(tc.strategy, func(t *testing.T) {
+		name, strategy string
+		managed        bool
+		wantDays       int
+		wantOK         bool
+	}{
+		{"merge-max keeps the longer retention", "merge-max", true, 365, true},
+		{"warn overwrites", "warn", true, 90, true},
+		{"fail fails", "fail", true, 365, false},
+		{"unmanaged is never touched", "merge-max", false, 365, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
 			_, c := newOrg(t)
 			p, live := planFor(t, c, []policy.Policy{pol("Race", "call", 90)}, false)
 			p.Settings.Conflicts.Strategy = tc.strategy
-			seed(t, c, false, pol("Race", "call", 365)) // someone else, meanwhile
+			seed(t, c, tc.managed, pol("Race", "call", 365)) // someone else, meanwhile
 			rec := &events{}
 			res := run(t, c, p, live, rec)
 			if res.Failed() == 0 != tc.wantOK {
@@ -189,6 +196,9 @@ func TestApplyConflictOnCreate(t *testing.T) {
 			}
 			if days := mapping.FromAPI(got[0]).Policy.RetentionPeriod; days != tc.wantDays {
 				t.Errorf("retention %d, want %d", days, tc.wantDays)
+			}
+			if mapping.IsManaged(got[0]) != tc.managed {
+				t.Error("an unmanaged policy was taken over")
 			}
 			if tc.wantOK && rec.types()[audit.ConflictResolved] != 1 {
 				t.Errorf("events %v", rec.types())
@@ -239,5 +249,27 @@ func TestApplyLostCreateAnswer(t *testing.T) {
 	}
 	if n := len(liveByName(t, c)["Once"]); n != 1 {
 		t.Errorf("%d policies named Once", n)
+	}
+}
+
+// A failure stops the later phases: no delete runs after a create or an
+// update it may depend on has failed.
+func TestFailureStopsLaterPhases(t *testing.T) {
+	_, c := newOrg(t)
+	ids := seed(t, c, true, pol("Vanishes", "call", 30), pol("Old name", "chat", 90))
+	p, live := planFor(t, c, []policy.Policy{pol("Vanishes", "call", 60), pol("New name", "chat", 90)}, true)
+	if err := c.DeletePolicy(context.Background(), ids["Vanishes"]); err != nil {
+		t.Fatal(err)
+	}
+	res := run(t, c, p, live, &events{})
+	outcome := map[string]apply.Outcome{}
+	for _, ch := range res.Changes {
+		outcome[ch.Name] = ch.Outcome
+	}
+	if outcome["Vanishes"] != apply.Failed || outcome["New name"] != apply.Applied || outcome["Old name"] != apply.Skipped {
+		t.Errorf("outcomes %v", outcome)
+	}
+	if len(liveByName(t, c)["Old name"]) != 1 {
+		t.Error("the delete ran after a failure")
 	}
 }

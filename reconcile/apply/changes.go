@@ -27,8 +27,10 @@ func (r *runner) create(ctx context.Context, c plan.Change, res *ChangeResult) (
 }
 
 // resolveConflict handles a 409 on create: re-read the policy that took the
-// name, then take it over (merge-max keeps the longer retention, warn
-// overwrites it) or, under fail, leave it alone and fail the change.
+// name. One retainctl manages (another run made it) is taken over —
+// merge-max keeps the longer retention, warn overwrites it — unless the
+// strategy is fail. One it does not manage is never touched: the change
+// fails, and a new plan adopts it in the open.
 func (r *runner) resolveConflict(ctx context.Context, c plan.Change, res *ChangeResult, conflict error) (audit.Event, error) {
 	found, err := r.api.FindPoliciesByName(ctx, c.Name)
 	if err != nil {
@@ -38,6 +40,9 @@ func (r *runner) resolveConflict(ctx context.Context, c plan.Change, res *Change
 		return audit.Event{}, fmt.Errorf("%w; %d live policies are now named %q: resolve in Genesys Cloud, then plan again", conflict, len(found), c.Name)
 	}
 	live := found[0]
+	if !mapping.IsManaged(live) {
+		return audit.Event{}, fmt.Errorf("a policy named %q (id %s) appeared in Genesys Cloud after the plan was made, and retainctl does not manage it: it was left alone; plan again to adopt it explicitly", c.Name, live.ID)
+	}
 	if r.strategy == "fail" {
 		return audit.Event{}, fmt.Errorf("a policy named %q (id %s) appeared in Genesys Cloud after the plan was made, and conflicts.strategy is fail: review it, then plan again", c.Name, live.ID)
 	}
@@ -93,8 +98,10 @@ func (r *runner) delete(ctx context.Context, c plan.Change, res *ChangeResult) (
 	return audit.Event{Type: audit.PolicyDeleted}, nil
 }
 
-// phases orders the changes (design §6): creates, adoptions and updates
-// that keep or lengthen retention; then those that shorten it; then deletes.
+// phases orders the changes (design §6): first those that keep or widen
+// coverage (creates, and safe updates and adoptions), then those that narrow
+// it (shorter retention, disabling, narrower filters: anything not safe),
+// then deletes.
 func phases(cs []plan.Change) [][]plan.Change {
 	var grow, shrink, del []plan.Change
 	for _, c := range cs {
@@ -102,17 +109,13 @@ func phases(cs []plan.Change) [][]plan.Change {
 		case c.Action == plan.Noop:
 		case c.Action == plan.Delete:
 			del = append(del, c)
-		case shortens(c):
+		case c.Risk != plan.Safe:
 			shrink = append(shrink, c)
 		default:
 			grow = append(grow, c)
 		}
 	}
 	return [][]plan.Change{grow, shrink, del}
-}
-
-func shortens(c plan.Change) bool {
-	return c.Before != nil && c.After != nil && c.After.RetentionPeriod < c.Before.RetentionPeriod
 }
 
 // verify re-lists the organisation and re-plans the same desired state:

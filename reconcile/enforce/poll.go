@@ -56,7 +56,15 @@ func (r *Runner) await(ctx context.Context, id string, done func(genesys.Recordi
 func (r *Runner) create(ctx context.Context, spec JobSpec) (genesys.RecordingJob, error) {
 	wait := r.pollInitial()
 	for {
-		j, err := r.API.CreateRecordingJob(ctx, spec.Query)
+		if err := ctx.Err(); err != nil {
+			return genesys.RecordingJob{}, err
+		}
+		// Once sent, the POST runs to its answer even if the run is
+		// interrupted: a job the server made but whose id was never read
+		// would hold one of the org's two slots, and nobody would cancel it.
+		cctx, done := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		j, err := r.API.CreateRecordingJob(cctx, spec.Query)
+		done()
 		if err == nil || !isSlotLimit(err) {
 			return j, err
 		}
