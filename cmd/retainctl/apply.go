@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -60,7 +62,7 @@ func newApplyCmd() *cobra.Command {
 
 func runApply(cmd *cobra.Command, o applyOptions) error {
 	ctx := cmd.Context()
-	settings, err := applySettings(ctx, o)
+	in, err := applyInputs(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -70,18 +72,21 @@ func runApply(cmd *cobra.Command, o applyOptions) error {
 			return err
 		}
 	}
-	run, err := startAudit(ctx, settings.Settings, cmd.ErrOrStderr())
+	run, err := startAudit(ctx, in.repo.Settings, cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}
+	// The audit trail is finished and shipped even when the run is interrupted.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
 	client, done, err := connect(ctx, cmd, withRecorder(run))
 	if err != nil {
-		_, _, _ = run.finish(ctx)
+		_, _, _ = run.finish(fctx)
 		return err
 	}
 	defer done()
-	res, applyErr := applyReviewed(ctx, cmd, o, client, settings, run, pr)
-	report, pending, auditErr := run.finish(ctx)
+	res, applyErr := applyReviewed(ctx, cmd, o, client, in, run, pr)
+	report, pending, auditErr := run.finish(fctx)
 	if applyErr != nil {
 		return applyErr
 	}
@@ -89,38 +94,64 @@ func runApply(cmd *cobra.Command, o applyOptions) error {
 		return failErr(err)
 	}
 	if pr != nil {
-		if err := pr.report(ctx, res, report); err != nil {
+		if err := pr.report(fctx, res, report); err != nil {
 			fmt.Fprintf(cmd.ErrOrStderr(), "retainctl: could not post the result on the pull request: %v\n", err)
 		}
 	}
 	return applyExit(res, pending, auditErr)
 }
 
-// applySettings loads and validates the repository. A plan file brings its
-// own desired state, but the settings (audit log) still come from the repo.
-func applySettings(ctx context.Context, o applyOptions) (policy.Repo, error) {
-	repo, vs, err := loadValid(ctx, o.policies, o.rules)
+// applyInput is what apply checks before it contacts anything.
+type applyInput struct {
+	repo policy.Repo
+	file *plan.Plan // the plan file, when one was given
+}
+
+// applyInputs loads and validates the repository (its settings name the
+// audit log) and the plan file, whose desired policies are input like any
+// other and must pass the same rules, custom ones included.
+func applyInputs(ctx context.Context, o applyOptions) (applyInput, error) {
+	v, err := validate.New(ctx, o.rules)
 	if err != nil {
-		return repo, err
+		return applyInput{}, usageErr(err)
+	}
+	repo, vs, err := validateDir(ctx, v, o.policies)
+	if err != nil {
+		return applyInput{}, err
 	}
 	if validate.HasDeny(vs) {
-		return repo, failErr(fmt.Errorf("the policies in %s do not validate: run `retainctl validate --policies %s`", o.policies, o.policies))
+		return applyInput{}, failErr(fmt.Errorf("the policies in %s do not validate: run `retainctl validate --policies %s`", o.policies, o.policies))
 	}
-	return repo, nil
+	in := applyInput{repo: repo}
+	if o.planFile == "" {
+		return in, nil
+	}
+	p, err := readPlanFile(o.planFile)
+	if err != nil {
+		return in, err
+	}
+	settings := repo.Settings
+	settings.Prune, settings.Conflicts = p.Settings.Prune, p.Settings.Conflicts
+	vs, err = v.Validate(ctx, policy.Repo{Policies: p.Desired(), Settings: settings})
+	if err != nil {
+		return in, failErr(err)
+	}
+	if i := slices.IndexFunc(vs, func(v validate.Violation) bool { return v.Severity == validate.Deny }); i >= 0 {
+		return in, failErr(fmt.Errorf("%s: the plan's policies do not validate (%s: %s)", o.planFile, vs[i].Policy, vs[i].Message))
+	}
+	in.file = &p
+	return in, nil
 }
 
 // applyReviewed settles which plan is approved, checks that the live
 // organisation still produces it, and applies it.
-func applyReviewed(ctx context.Context, cmd *cobra.Command, o applyOptions, client *genesys.Client, repo policy.Repo, run *auditRun, pr *mergedPR) (apply.Result, error) {
+func applyReviewed(ctx context.Context, cmd *cobra.Command, o applyOptions, client *genesys.Client, in applyInput, run *auditRun, pr *mergedPR) (apply.Result, error) {
 	live, err := client.ListPolicies(ctx)
 	if err != nil {
 		return apply.Result{}, failErr(fmt.Errorf("listing live policies: %w", err))
 	}
-	reviewed, err := approvedPlan(ctx, o, repo, live, pr)
+	reviewed, err := approvedPlan(ctx, in, live, pr)
 	if err != nil {
-		return apply.Result{}, err
-	}
-	if err := checkStale(ctx, reviewed, live, repo); err != nil {
 		return apply.Result{}, err
 	}
 	if reviewed.Summary.Changes() == 0 {
@@ -139,7 +170,7 @@ func applyReviewed(ctx context.Context, cmd *cobra.Command, o applyOptions, clie
 	if err != nil || !res.OK() {
 		finish.Outcome = audit.Failure
 	}
-	if rerr := run.Record(ctx, finish); err == nil && rerr != nil {
+	if rerr := run.Record(context.WithoutCancel(ctx), finish); err == nil && rerr != nil {
 		err = rerr
 	}
 	if err != nil {
@@ -148,21 +179,29 @@ func applyReviewed(ctx context.Context, cmd *cobra.Command, o applyOptions, clie
 	return res, nil
 }
 
-// approvedPlan returns the plan this run may apply: the plan file, or a
-// fresh plan of the repository (approved by --auto-approve or, with
-// --github, by its fingerprint matching the merged pull request's comment).
-func approvedPlan(ctx context.Context, o applyOptions, repo policy.Repo, live []genesys.Policy, pr *mergedPR) (plan.Plan, error) {
-	if o.planFile != "" {
-		return readPlanFile(o.planFile)
-	}
-	p, err := plan.Build(repo.Policies, live, repo.Settings)
+// approvedPlan returns the plan this run may apply: the plan file, if the
+// organisation still produces it, or a fresh plan of the repository. With
+// --github either must be the plan approved on the merged pull request.
+func approvedPlan(ctx context.Context, in applyInput, live []genesys.Policy, pr *mergedPR) (plan.Plan, error) {
+	p, err := freshOrFile(in, live)
 	if err != nil {
-		return p, failErr(err)
+		return p, err
 	}
 	if pr != nil {
 		if err := pr.checkReviewed(ctx, p); err != nil {
 			return p, err
 		}
+	}
+	return p, nil
+}
+
+func freshOrFile(in applyInput, live []genesys.Policy) (plan.Plan, error) {
+	if in.file != nil {
+		return checkStale(*in.file, live)
+	}
+	p, err := plan.Build(in.repo.Policies, live, in.repo.Settings)
+	if err != nil {
+		return p, failErr(err)
 	}
 	return p, nil
 }
@@ -183,31 +222,17 @@ func readPlanFile(path string) (plan.Plan, error) {
 	return p, nil
 }
 
-// checkStale refuses a plan the organisation no longer produces, naming
-// what moved, and re-validates the plan's desired policies (a plan file is
-// input like any other).
-func checkStale(ctx context.Context, reviewed plan.Plan, live []genesys.Policy, repo policy.Repo) error {
-	v, err := validate.New(ctx, "")
-	if err != nil {
-		return failErr(err)
-	}
-	settings := repo.Settings
-	settings.Prune, settings.Conflicts = reviewed.Settings.Prune, reviewed.Settings.Conflicts
-	vs, err := v.Validate(ctx, policy.Repo{Policies: reviewed.Desired(), Settings: settings})
-	if err != nil {
-		return failErr(err)
-	}
-	if validate.HasDeny(vs) {
-		return failErr(fmt.Errorf("the plan's policies do not validate (first: %s: %s)", vs[0].Policy, vs[0].Message))
-	}
+// checkStale returns the reviewed plan if the organisation still produces
+// it, and refuses it otherwise, naming what moved.
+func checkStale(reviewed plan.Plan, live []genesys.Policy) (plan.Plan, error) {
 	fresh, err := plan.Replan(reviewed, live)
 	if err != nil {
-		return failErr(err)
+		return reviewed, failErr(err)
 	}
 	if fresh.Fingerprint == reviewed.Fingerprint {
-		return nil
+		return reviewed, nil
 	}
-	return failErr(fmt.Errorf("the plan is stale: the organisation changed since it was made, so applying it would not do what was reviewed (plan %s, now %s):\n  %s\nPlan again and review the new plan",
+	return reviewed, failErr(fmt.Errorf("the plan is stale: the organisation changed since it was made, so applying it would not do what was reviewed (plan %s, now %s):\n  %s\nPlan again and review the new plan",
 		reviewed.Fingerprint, fresh.Fingerprint, strings.Join(plan.Moved(reviewed, fresh), "\n  ")))
 }
 

@@ -136,6 +136,9 @@ func TestApplyRejectsEditedPlanFile(t *testing.T) {
 	if code != exitUsage || !strings.Contains(errOut, "fingerprint") {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
+	if _, err := os.Stat("audit"); err == nil {
+		t.Error("a bad plan file started an audited run: it must be refused before anything is contacted")
+	}
 }
 
 // Export writes YAML that validates, plans to adoptions and noops only,

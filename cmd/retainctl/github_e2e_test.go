@@ -137,6 +137,14 @@ func TestGitHubPlanThenApply(t *testing.T) {
 	if len(bodies) != 2 || !strings.Contains(bodies[1], "retainctl apply") || !strings.Contains(bodies[1], "applied") {
 		t.Fatalf("apply result comment: %v", bodies)
 	}
+	// A plan file is no way around the review: it too must be the approved plan.
+	t.Setenv("RETAINCTL_MASK", "")
+	if code, _, errOut := cli(t, "plan", "--sim", "--out", "other.json"); code != exitOK {
+		t.Fatalf("plan: %s", errOut)
+	}
+	if code, _, errOut := cli(t, "apply", "other.json", "--sim", "--github"); code != exitFailure || !strings.Contains(errOut, "#42") {
+		t.Errorf("apply PLANFILE --github without review: exit %d: %s", code, errOut)
+	}
 	// Merged again (say, a revert of a revert): the organisation has moved
 	// since the review, so the approved plan is no longer what would run.
 	code, _, errOut := cli(t, "apply", "--sim", "--github")

@@ -78,12 +78,16 @@ func runPlan(cmd *cobra.Command, o planOptions) error {
 }
 
 // loadValid loads and validates the policies directory. Violations are
-// returned for the plan to show; only an unusable directory is an error.
+// returned for the caller to show; only an unusable directory is an error.
 func loadValid(ctx context.Context, dir, rules string) (policy.Repo, []validate.Violation, error) {
 	v, err := validate.New(ctx, rules)
 	if err != nil {
 		return policy.Repo{}, nil, usageErr(err)
 	}
+	return validateDir(ctx, v, dir)
+}
+
+func validateDir(ctx context.Context, v *validate.Validator, dir string) (policy.Repo, []validate.Violation, error) {
 	repo, vs, err := v.ValidateDir(ctx, dir)
 	if err != nil {
 		return repo, nil, usageErr(err)
