@@ -120,6 +120,11 @@ type answer struct {
 // do runs c with rate limiting, retries and the breaker, and decodes a 2xx
 // answer into out (when out is not nil).
 func (c *Client) do(ctx context.Context, cl call, out any) error {
+	if strings.HasSuffix(cl.path, "/") {
+		// An empty id would address the collection instead: a DELETE there
+		// is the bulk delete.
+		return fmt.Errorf("%s %s: empty id", cl.method, cl.route)
+	}
 	payload, err := encodeBody(cl.body)
 	if err != nil {
 		return fmt.Errorf("%s %s: encode request: %w", cl.method, cl.route, err)

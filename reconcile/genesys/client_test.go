@@ -451,3 +451,17 @@ func TestDataRetention(t *testing.T) {
 		t.Fatalf("want 400 for 30 days, got %v", err)
 	}
 }
+
+// An empty id never reaches the server: it would address the collection.
+func TestEmptyIDRefused(t *testing.T) {
+	e := newEnv(t, sim.Options{}, nil)
+	if err := e.client.DeletePolicy(context.Background(), ""); err == nil || !strings.Contains(err.Error(), "empty id") {
+		t.Errorf("DeletePolicy(\"\") = %v", err)
+	}
+	if _, err := e.client.GetRecordingJob(context.Background(), ""); err == nil {
+		t.Error("GetRecordingJob(\"\") went through")
+	}
+	if n := e.org.RequestCount(); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"github.com/retainctl/retainctl/reconcile/genesys"
 	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/policy"
-	"github.com/retainctl/retainctl/reconcile/validate"
 )
 
 // Build diffs the desired policies against the live ones. It is pure: the
@@ -20,7 +19,7 @@ func Build(desired []policy.Policy, live []genesys.Policy, s policy.Settings) (P
 	p := Plan{
 		Version:    Version,
 		Settings:   Settings{Prune: s.Prune, Conflicts: s.Conflicts, Estimates: s.Estimates},
-		Violations: []validate.Violation{},
+		Violations: []policy.Violation{},
 	}
 	matched := map[string]string{} // live id → the desired policy that claimed it
 	var untouched []policy.Policy  // live policies the plan leaves as they are
@@ -61,6 +60,9 @@ func Build(desired []policy.Policy, live []genesys.Policy, s policy.Settings) (P
 func indexLive(live []genesys.Policy) (map[string]genesys.Policy, error) {
 	byName := make(map[string]genesys.Policy, len(live))
 	for _, l := range live {
+		if l.ID == "" {
+			return nil, fmt.Errorf("the organisation listed a policy without an id (%q): retainctl cannot change or keep track of it; check the API answer", l.Name)
+		}
 		if prev, dup := byName[l.Name]; dup {
 			return nil, fmt.Errorf("the live organisation has two policies named %q (ids %s and %s): rename or delete one in Genesys Cloud, then plan again", l.Name, prev.ID, l.ID)
 		}

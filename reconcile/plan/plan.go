@@ -5,7 +5,6 @@ package plan
 
 import (
 	"github.com/retainctl/retainctl/reconcile/policy"
-	"github.com/retainctl/retainctl/reconcile/validate"
 )
 
 // Version is the plan document's format version.
@@ -36,16 +35,16 @@ var riskRank = map[Risk]int{Safe: 0, Review: 1, Destructive: 2}
 
 // Plan is the reviewed unit: apply carries out exactly this.
 type Plan struct {
-	Version     int                  `json:"version"`
-	Fingerprint string               `json:"fingerprint"`
-	Summary     Summary              `json:"summary"`
-	Changes     []Change             `json:"changes"`
-	Violations  []validate.Violation `json:"violations"`
-	Storage     OrgStorage           `json:"storage"`
-	Overlaps    []Overlap            `json:"overlaps"`
-	Unmanaged   []LiveRef            `json:"unmanaged"`
-	Orphaned    []LiveRef            `json:"orphaned"`
-	Settings    Settings             `json:"settings"`
+	Version     int                `json:"version"`
+	Fingerprint string             `json:"fingerprint"`
+	Summary     Summary            `json:"summary"`
+	Changes     []Change           `json:"changes"`
+	Violations  []policy.Violation `json:"violations"`
+	Storage     OrgStorage         `json:"storage"`
+	Overlaps    []Overlap          `json:"overlaps"`
+	Unmanaged   []LiveRef          `json:"unmanaged"`
+	Orphaned    []LiveRef          `json:"orphaned"`
+	Settings    Settings           `json:"settings"`
 }
 
 // Summary counts the changes by action.

@@ -48,3 +48,22 @@ func (e *LoadError) Error() string {
 	}
 	return b.String()
 }
+
+// Severities of a Violation.
+const (
+	Deny = "deny" // fails validation (exit 1)
+	Warn = "warn" // reported, does not fail
+)
+
+// Violation is one validation finding (design §4 contract: validate --format
+// json), carried in plans too. It lives here, with the desired state, so that
+// what carries findings need not depend on the rules engine.
+type Violation struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Policy   string `json:"policy"`
+}
+

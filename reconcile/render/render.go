@@ -15,7 +15,6 @@ import (
 	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
-	"github.com/retainctl/retainctl/reconcile/validate"
 )
 
 // JSON writes the plan document (design §4).
@@ -70,7 +69,7 @@ func headline(p plan.Plan) string {
 func denies(p plan.Plan) int {
 	n := 0
 	for _, v := range p.Violations {
-		if v.Severity == validate.Deny {
+		if v.Severity == policy.Deny {
 			n++
 		}
 	}

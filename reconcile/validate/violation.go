@@ -12,19 +12,12 @@ import (
 
 // Severities of a Violation.
 const (
-	Deny = "deny" // fails validation (exit 1)
-	Warn = "warn" // reported, does not fail
+	Deny = policy.Deny
+	Warn = policy.Warn
 )
 
-// Violation is one finding (design §4 contract: validate --format json).
-type Violation struct {
-	Rule     string `json:"rule"`
-	Severity string `json:"severity"`
-	Message  string `json:"message"`
-	File     string `json:"file"`
-	Line     int    `json:"line"`
-	Policy   string `json:"policy"`
-}
+// Violation is one finding; see policy.Violation.
+type Violation = policy.Violation
 
 // Sort orders violations by file, line and rule; stable, so equal keys keep
 // their order (and output is deterministic).
