@@ -66,4 +66,3 @@ type Violation struct {
 	Line     int    `json:"line"`
 	Policy   string `json:"policy"`
 }
-
