@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/retainctl/retainctl/reconcile/wait"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -37,7 +38,7 @@ func NewDeliverer(cfg WebhookConfig) (*Deliverer, error) {
 	if cfg.Secret == "" {
 		return nil, fmt.Errorf("%s is empty: set it to the shared secret the receiver verifies %s with", EnvWebhookSecret, SignatureHeader)
 	}
-	return &Deliverer{cfg: cfg.withDefaults(), url: u, sleep: sleepCtx, now: time.Now}, nil
+	return &Deliverer{cfg: cfg.withDefaults(), url: u, sleep: wait.Sleep, now: time.Now}, nil
 }
 
 // Payload is the JSON body of one delivery.
@@ -180,7 +181,7 @@ func (d *Deliverer) postOnce(ctx context.Context, deliveryID string, body []byte
 	err = fmt.Errorf("receiver answered %s%s", resp.Status, describeBody(d.cfg.Masker.Bytes(snippet)))
 	switch {
 	case resp.StatusCode == http.StatusRequestTimeout, resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode >= 500:
-		return resp.StatusCode, parseRetryAfter(resp.Header.Get("Retry-After"), d.now()), err
+		return resp.StatusCode, wait.RetryAfter(resp.Header.Get("Retry-After"), d.now()), err
 	default:
 		return resp.StatusCode, 0, permanentError{err}
 	}
@@ -197,20 +198,6 @@ func describeBody(b []byte) string {
 	return ": " + strconv.Quote(string(b))
 }
 
-// parseRetryAfter reads seconds or an HTTP date; 0 when absent or invalid.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
-
 // backoff is BaseDelay·2^(attempt-1), capped at MaxDelay, with equal jitter.
 func (d *Deliverer) backoff(attempt int) time.Duration {
 	exp := d.cfg.BaseDelay << min(attempt-1, 30)
@@ -219,15 +206,4 @@ func (d *Deliverer) backoff(attempt int) time.Duration {
 	}
 	half := exp / 2
 	return half + rand.N(half+1)
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

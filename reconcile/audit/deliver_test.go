@@ -147,19 +147,6 @@ func TestBackoffGrowsWithJitterAndCap(t *testing.T) {
 	}
 }
 
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	for in, want := range map[string]time.Duration{
-		"": 0, "7": 7 * time.Second, "-1": 0, "soon": 0,
-		"Wed, 01 Jan 2025 00:00:30 GMT": 30 * time.Second,
-		"Tue, 31 Dec 2024 00:00:30 GMT": 0,
-	} {
-		if got := parseRetryAfter(in, now); got != want {
-			t.Errorf("parseRetryAfter(%q) = %v, want %v", in, got, want)
-		}
-	}
-}
-
 func TestNewDelivererChecksConfig(t *testing.T) {
 	tests := []struct{ url, secret, wantErr string }{
 		{"https://audit.example.com/hook", "s", ""},

@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/retainctl/retainctl/reconcile/wait"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -96,7 +96,7 @@ func applyDefaults(cfg *Config) {
 		cfg.UserAgent = DefaultUserAgent
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
+		cfg.Sleep = wait.Sleep
 	}
 }
 
@@ -334,16 +334,3 @@ func (e *outcomeUnknownError) Error() string {
 }
 
 func (e *outcomeUnknownError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.err} }
-
-// parseRetryAfter reads a Retry-After header in seconds (the only form the
-// Platform API sends); anything else counts as absent.
-func parseRetryAfter(v string) time.Duration {
-	secs, err := strconv.Atoi(strings.TrimSpace(v))
-	if err != nil || secs < 0 {
-		return 0
-	}
-	if secs > 86400 {
-		secs = 86400
-	}
-	return time.Duration(secs) * time.Second
-}

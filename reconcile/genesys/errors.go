@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/retainctl/retainctl/reconcile/wait"
 	"net/http"
 	"strings"
 	"time"
@@ -83,7 +84,7 @@ func decodeAPIError(method, path string, status int, header http.Header, body []
 		e.ContextID = header.Get("ININ-Correlation-Id")
 	}
 	if header != nil {
-		e.RetryAfter = parseRetryAfter(header.Get("Retry-After"))
+		e.RetryAfter = wait.RetryAfter(header.Get("Retry-After"), time.Now())
 	}
 	if e.Message == "" {
 		e.Message = http.StatusText(status)
