@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/retainctl/retainctl/reconcile/audit"
 	"github.com/retainctl/retainctl/reconcile/enforce"
 	"github.com/retainctl/retainctl/reconcile/genesys"
 	"github.com/retainctl/retainctl/reconcile/plan"
@@ -68,6 +69,9 @@ func runEnforce(cmd *cobra.Command, o enforceOptions) error {
 		return failErr(fmt.Errorf("the policies in %s do not validate: nothing was enforced", o.policies))
 	}
 	sel, err := enforce.Select(repo.Policies, now, o.only)
+	if err == nil && o.only == "" {
+		sel, err = catchUp(repo, now, sel)
+	}
 	if err != nil {
 		if o.only != "" {
 			return usageErr(err)
@@ -174,4 +178,15 @@ func orgPlan(ctx context.Context, client *genesys.Client, repo policy.Repo) (pla
 	s := repo.Settings
 	s.Conflicts.WindowDays, s.Prune = 0, false
 	return plan.Build(repo.Policies, live, s)
+}
+
+// catchUp adds the policies whose last scheduled run no enforcement
+// completed, as the audit log tells (a cron run GitHub dropped, or one that
+// failed): a missed day must not become a missed month.
+func catchUp(repo policy.Repo, now time.Time, sel []enforce.Selected) ([]enforce.Selected, error) {
+	entries, _, err := audit.ReadLog(repo.Settings.Audit.Log) // none yet: no history
+	if err != nil {
+		return sel, fmt.Errorf("reading the audit log for past runs: %w", err)
+	}
+	return enforce.CatchUp(repo.Policies, now, enforce.LastRuns(entries), sel)
 }

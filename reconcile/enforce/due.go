@@ -87,6 +87,9 @@ type Selected struct {
 	KeptFor  []string
 	// Refused says why it gets no job, when it must not be enforced now.
 	Refused string
+	// Missed is the scheduled date a skipped or failed run did not enforce,
+	// when this run catches up on it.
+	Missed time.Time
 }
 
 // Select returns the policies due at now, in repository order. When only is

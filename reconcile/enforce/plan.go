@@ -21,6 +21,7 @@ type Plan struct {
 type PolicyReport struct {
 	Name    string `json:"name"`
 	Forced  bool   `json:"forced,omitempty"`  // named by --policy, schedule ignored
+	Missed  string `json:"missed,omitempty"`  // the scheduled date this run catches up on
 	Jobs    int    `json:"jobs"`              // jobs built for it
 	Refused string `json:"refused,omitempty"` // why it cannot be enforced by a job
 	// KeptDays is set when overlapping policies (KeptFor) keep its
@@ -35,6 +36,9 @@ func NewPlan(sel []Selected, now time.Time) Plan {
 	pl := Plan{Now: now.UTC(), Policies: []PolicyReport{}}
 	for _, s := range sel {
 		pr := PolicyReport{Name: s.Policy.Name, Forced: s.Forced}
+		if !s.Missed.IsZero() {
+			pr.Missed = s.Missed.Format(time.DateOnly)
+		}
 		p := s.Policy
 		if s.KeepDays > p.RetentionPeriod {
 			p.RetentionPeriod, pr.KeptDays, pr.KeptFor = s.KeepDays, s.KeepDays, s.KeptFor

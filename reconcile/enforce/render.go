@@ -41,6 +41,9 @@ func WriteText(w io.Writer, r Report) error {
 func writeNotes(w io.Writer, r Report) {
 	var notes []string
 	for _, p := range r.Policies {
+		if p.Missed != "" {
+			notes = append(notes, fmt.Sprintf("%s: catching up on its run of %s, which no enforcement completed", p.Name, p.Missed))
+		}
 		if p.Forced {
 			notes = append(notes, fmt.Sprintf("%s: selected by --policy (its schedule was not consulted)", p.Name))
 		}
