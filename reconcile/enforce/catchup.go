@@ -19,7 +19,7 @@ func LastOccurrence(p policy.Policy, now time.Time) (time.Time, error) {
 	if s == nil {
 		return time.Time{}, errors.New("no schedule")
 	}
-	loc, err := location(s.Timezone)
+	loc, err := s.Location()
 	if err != nil {
 		return time.Time{}, err
 	}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	_ "time/tzdata" // the IANA database, so schedules do not depend on the host
 
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
@@ -35,7 +34,7 @@ func Due(p policy.Policy, now time.Time) (bool, error) {
 	if s == nil || !p.IsEnabled() {
 		return false, nil
 	}
-	loc, err := location(s.Timezone)
+	loc, err := s.Location()
 	if err != nil {
 		return false, err
 	}
@@ -56,20 +55,6 @@ func Due(p policy.Policy, now time.Time) (bool, error) {
 		return local.Day() == min(s.DayOfMonth, lastDay(local)), nil
 	}
 	return false, fmt.Errorf("schedule.frequency %q is not DAILY, WEEKLY or MONTHLY", s.Frequency)
-}
-
-func location(tz string) (*time.Location, error) {
-	if tz == "" {
-		return time.UTC, nil
-	}
-	if tz == "Local" {
-		return nil, errors.New(`schedule.timezone "Local" depends on the machine; name an IANA zone`)
-	}
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
-		return nil, fmt.Errorf("schedule.timezone %q is not an IANA time zone name", tz)
-	}
-	return loc, nil
 }
 
 // lastDay is the number of days in t's month.

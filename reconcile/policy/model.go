@@ -2,7 +2,12 @@
 // settings that an organisation keeps as YAML in Git (design §3).
 package policy
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"time"
+	_ "time/tzdata" // the IANA database, so schedules do not depend on the host
+)
 
 // Object types a policy may cover. "sms" is accepted in YAML as an alias of
 // message and normalised by the loader.
@@ -53,6 +58,23 @@ type Policy struct {
 
 	// Source is filled by the loader; it is not part of the YAML.
 	Source Source `yaml:"-" json:"-"`
+}
+
+// Location returns the schedule's timezone (UTC when empty) from the
+// embedded IANA database. "Local" is refused: it would depend on the machine
+// CI happens to run on.
+func (s Schedule) Location() (*time.Location, error) {
+	switch s.Timezone {
+	case "":
+		return time.UTC, nil
+	case "Local":
+		return nil, errors.New(`schedule.timezone "Local" depends on the machine; name an IANA zone such as UTC or Europe/London`)
+	}
+	loc, err := time.LoadLocation(s.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("schedule.timezone %q is not an IANA time zone name such as UTC, Europe/London or America/New_York", s.Timezone)
+	}
+	return loc, nil
 }
 
 // IsEnabled reports the effective enabled flag (default true).
