@@ -6,8 +6,8 @@ violation(rule, p, msg) := {"rule": rule, "msg": msg, "policy": p.name, "file": 
 
 # violation_at reports at the line of key ("retentionPeriod",
 # "schedule.dayOfWeek", "filters[1].value"), or the policy's when the key
-# is not written.
-violation_at(rule, p, key, msg) := {"rule": rule, "msg": msg, "policy": p.name, "file": p.file, "line": object.get(p, ["lines", key], p.line)}
+# is not written: retainctl resolves the key to its line.
+violation_at(rule, p, key, msg) := {"rule": rule, "msg": msg, "policy": p.name, "file": p.file, "line": p.line, "key": key}
 
 # setting_violation points at the line of a key in the settings file.
 setting_violation(rule, key, msg) := {

@@ -64,15 +64,15 @@ test_order if {
 
 test_violation_carries_location if {
 	some v in policy.deny with input as {"policies": [object.union(base, {"name": "X", "retentionPeriod": 0, "line": 7})], "settings": settings}
-	v == {"rule": "policy.required", "msg": "retentionPeriod is required: the number of days to keep recordings", "policy": "X", "file": "p.yaml", "line": 7}
+	v == {"rule": "policy.required", "msg": "retentionPeriod is required: the number of days to keep recordings", "policy": "X", "file": "p.yaml", "line": 7, "key": "retentionPeriod"}
 }
 
-# Findings point at the line of the offending key when the loader knows it.
-test_finding_points_at_the_key if {
-	p := object.union(base, {"retentionPeriod": -1, "lines": {"retentionPeriod": 7}})
+# Findings name the offending key; retainctl points at its line.
+test_finding_names_the_key if {
+	p := object.union(base, {"retentionPeriod": -1})
 	some v in policy.deny with input as {"policies": [p], "settings": settings}
 	v.rule == "policy.retention"
-	v.line == 7
+	v.key == "retentionPeriod"
 }
 
 test_renamed_from_a_policy_still_present if {

@@ -10,7 +10,11 @@ days := {"MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SU
 
 # key is k when the policy writes it, else the schedule itself, so that a
 # missing field points at the schedule that lacks it.
-key(p, k) := k if p.lines[k] else := "schedule"
+key(p, k) := k if {
+	f := split(k, ".")[1]
+	p.schedule[f] != ""
+	p.schedule[f] != 0
+} else := "schedule"
 
 # suspect holds the scheduled policies that fail the cheap check below; the
 # rules look only at these (see policy.rego). Day 29 to 31 is suspect too,

@@ -65,4 +65,7 @@ type Violation struct {
 	File     string `json:"file"`
 	Line     int    `json:"line"`
 	Policy   string `json:"policy"`
+	// Key, when a rule names the policy key a finding is about
+	// ("retentionPeriod", "filters[1].value"), is resolved to Line.
+	Key string `json:"-"`
 }

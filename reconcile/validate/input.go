@@ -39,7 +39,6 @@ func policyInput(p policy.Policy) map[string]any {
 		"renamedFrom":     p.RenamedFrom,
 		"file":            p.Source.File,
 		"line":            p.Source.Line,
-		"lines":           linesInput(p.Source.Lines),
 	}
 	if p.Order != nil {
 		m["order"] = *p.Order
@@ -57,14 +56,6 @@ func filtersInput(fs []policy.Filter) []any {
 	out := make([]any, len(fs))
 	for i, f := range fs {
 		out[i] = map[string]any{"attribute": f.Attribute, "operator": f.Operator, "value": f.Value}
-	}
-	return out
-}
-
-func linesInput(lines map[string]int) map[string]any {
-	out := make(map[string]any, len(lines))
-	for k, l := range lines {
-		out[k] = l
 	}
 	return out
 }

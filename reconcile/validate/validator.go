@@ -115,8 +115,28 @@ func (v *Validator) Validate(ctx context.Context, repo policy.Repo) ([]Violation
 		return nil, err
 	}
 	out := append(timezoneViolations(repo.Policies), slices.Concat(found...)...)
+	atKeys(out, repo.Policies)
 	Sort(out)
 	return out, nil
+}
+
+// atKeys moves each finding that names a key to that key's line. Rules name
+// the key rather than look the line up, so that the lines of every key of
+// every policy need not travel in the rules' input.
+func atKeys(vs []Violation, ps []policy.Policy) {
+	type at struct {
+		file string
+		line int
+	}
+	sources := make(map[at]policy.Source, len(ps))
+	for _, p := range ps {
+		sources[at{p.Source.File, p.Source.Line}] = p.Source
+	}
+	for i, v := range vs {
+		if src, ok := sources[at{v.File, v.Line}]; ok && v.Key != "" {
+			vs[i].Line = src.LineOf(v.Key)
+		}
+	}
 }
 
 func (grp group) eval(ctx context.Context, in ast.Value) ([]Violation, error) {
@@ -200,8 +220,8 @@ func decodeSet(r ruleRef, x any) ([]Violation, error) {
 			v.Message = e
 		case map[string]any:
 			var raw struct {
-				Rule, Msg, Message, Policy, File string
-				Line                             json.Number
+				Rule, Msg, Message, Policy, File, Key string
+				Line                                  json.Number
 			}
 			b, _ := json.Marshal(e)
 			if err := json.Unmarshal(b, &raw); err != nil {
@@ -209,7 +229,7 @@ func decodeSet(r ruleRef, x any) ([]Violation, error) {
 			}
 			line, _ := raw.Line.Int64()
 			v.Rule = cmp.Or(raw.Rule, r.pkg)
-			v.Message, v.Policy, v.File, v.Line = cmp.Or(raw.Msg, raw.Message), raw.Policy, raw.File, int(line)
+			v.Message, v.Policy, v.File, v.Line, v.Key = cmp.Or(raw.Msg, raw.Message), raw.Policy, raw.File, int(line), raw.Key
 		default:
 			return nil, fmt.Errorf("rule %s.%s: a violation must be an object or a string, got %T", r.pkg, r.severity, e)
 		}
