@@ -23,14 +23,21 @@ func (o *Org) listPolicies(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	name := strings.ToLower(q.Get("name"))
-	enabled := q.Get("enabled")
+	enabled, filterEnabled := true, q.Get("enabled") != ""
+	if filterEnabled {
+		var err error
+		if enabled, err = strconv.ParseBool(q.Get("enabled")); err != nil {
+			invalid(w, r, "enabled", fmt.Sprintf("Value [%s] is not valid for field [enabled]. Allowable values are: true, false", q.Get("enabled")))
+			return
+		}
+	}
 	o.mu.Lock()
 	var match []genesys.Policy
 	for _, p := range o.st.Policies {
 		if name != "" && !strings.Contains(strings.ToLower(p.Name), name) {
 			continue
 		}
-		if enabled != "" && strconv.FormatBool(p.Enabled != nil && *p.Enabled) != enabled {
+		if filterEnabled && (p.Enabled != nil && *p.Enabled) != enabled {
 			continue
 		}
 		match = append(match, p)
@@ -58,12 +65,22 @@ func (o *Org) createPolicy(w http.ResponseWriter, r *http.Request) {
 	}
 	now := stamp(o.opts.Now())
 	p.ID = o.ids.next()
+	defaultEnabled(&p)
 	p.CreatedDate, p.ModifiedDate, p.SelfURI = now, now, policiesPath+"/"+p.ID
 	o.st.Policies = append(o.st.Policies, p)
 	if o.saveFailed(w, r) {
 		return
 	}
 	writeJSON(w, http.StatusOK, p)
+}
+
+// defaultEnabled stores a policy sent without "enabled" as disabled, and
+// answers with the flag always present, as the real Policy model does.
+func defaultEnabled(p *genesys.Policy) {
+	if p.Enabled == nil {
+		off := false
+		p.Enabled = &off
+	}
 }
 
 func (o *Org) getPolicy(w http.ResponseWriter, r *http.Request) {
@@ -96,6 +113,7 @@ func (o *Org) putPolicy(w http.ResponseWriter, r *http.Request) {
 	}
 	old := o.st.Policies[i]
 	p.ID, p.CreatedDate, p.SelfURI = old.ID, old.CreatedDate, old.SelfURI
+	defaultEnabled(&p)
 	p.ModifiedDate = stamp(o.opts.Now())
 	o.st.Policies[i] = p
 	if o.saveFailed(w, r) {

@@ -209,3 +209,22 @@ func TestDeterministicGivenSeed(t *testing.T) {
 		}
 	}
 }
+
+// The enabled filter takes true or false in any case and refuses the rest,
+// and a policy sent without "enabled" is stored, and answered, as disabled.
+func TestEnabledFilter(t *testing.T) {
+	_, c := newRaw(t, Options{})
+	const path = "/api/v2/recording/mediaretentionpolicies"
+	var created genesys.Policy
+	if code := c.do("POST", path, "application/json", `{"name":"quiet"}`, &created); code != 200 || created.Enabled == nil || *created.Enabled {
+		t.Fatalf("create without enabled: %d %+v", code, created)
+	}
+	var list genesys.Listing[genesys.Policy]
+	if code := c.do("GET", path+"?enabled=FALSE", "", "", &list); code != 200 || len(list.Entities) != 1 {
+		t.Errorf("enabled=FALSE: %d %+v", code, list)
+	}
+	var e rawError
+	if code := c.do("GET", path+"?enabled=maybe", "", "", &e); code != 400 || e.Code != "invalid.value" {
+		t.Errorf("enabled=maybe: %d %+v", code, e)
+	}
+}
