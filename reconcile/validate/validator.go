@@ -24,6 +24,15 @@ import (
 	rules "github.com/retainctl/retainctl/rego"
 )
 
+// unsafeBuiltins are refused in every module, embedded or custom: rules
+// read policies, they never reach the network or the process environment
+// (which holds the Genesys client secret when plan and apply run).
+var unsafeBuiltins = map[string]struct{}{
+	"http.send":          {},
+	"net.lookup_ip_addr": {},
+	"opa.runtime":        {},
+}
+
 // RulesRoot is the package under which every module's deny and warn rules
 // are collected: a custom module adds rules by declaring them in its own
 // package below it.
@@ -57,7 +66,7 @@ func New(ctx context.Context, customRulesDir string) (*Validator, error) {
 	}
 	v := &Validator{}
 	for _, refs := range byPackage(rulesRefs(mods)) {
-		opts := []func(*opa.Rego){opa.Query(query(refs)), opa.Store(inmem.NewFromObject(data))}
+		opts := []func(*opa.Rego){opa.Query(query(refs)), opa.Store(inmem.NewFromObject(data)), opa.UnsafeBuiltins(unsafeBuiltins)}
 		for _, m := range slices.Sorted(maps.Keys(mods)) {
 			opts = append(opts, opa.ParsedModule(mods[m]))
 		}

@@ -3,6 +3,7 @@ package validate
 import (
 	"context"
 	"fmt"
+	"github.com/open-policy-agent/opa/v1/ast"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
@@ -27,6 +28,7 @@ func RunTests(ctx context.Context, customDir string) ([]TestResult, error) {
 		return nil, err
 	}
 	ch, err := tester.NewRunner().
+		SetCompiler(ast.NewCompiler().WithUnsafeBuiltins(unsafeBuiltins)).
 		SetStore(inmem.NewFromObject(data)).
 		SetModules(mods).
 		RunTests(ctx, nil)
