@@ -39,10 +39,6 @@ func NewPlan(sel []Selected, now time.Time) Plan {
 		if !s.Missed.IsZero() {
 			pr.Missed = s.Missed.Format(time.DateOnly)
 		}
-		p := s.Policy
-		if s.KeepDays > p.RetentionPeriod {
-			p.RetentionPeriod, pr.KeptDays, pr.KeptFor = s.KeepDays, s.KeepDays, s.KeptFor
-		}
 		switch {
 		case s.Refused != "":
 			pr.Refused = s.Refused
@@ -52,6 +48,10 @@ func NewPlan(sel []Selected, now time.Time) Plan {
 		if pr.Refused != "" {
 			pl.Policies = append(pl.Policies, pr)
 			continue
+		}
+		p := s.Policy
+		if s.KeepDays > p.RetentionPeriod {
+			p.RetentionPeriod, pr.KeptDays, pr.KeptFor = s.KeepDays, s.KeepDays, s.KeptFor
 		}
 		jobs, err := Jobs(p, now)
 		var ref *Refusal
