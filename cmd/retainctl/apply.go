@@ -76,16 +76,15 @@ func runApply(cmd *cobra.Command, o applyOptions) error {
 	if err != nil {
 		return err
 	}
-	// The audit trail is finished and shipped even when the run is interrupted.
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-	defer cancel()
 	client, done, err := connect(ctx, cmd, withRecorder(run))
 	if err != nil {
-		_, _, _ = run.finish(fctx)
+		run.close(ctx)
 		return err
 	}
 	defer done()
 	res, applyErr := applyReviewed(ctx, cmd, o, client, in, run, pr)
+	fctx, cancel := detached(ctx)
+	defer cancel()
 	report, pending, auditErr := run.finish(fctx)
 	if applyErr != nil {
 		return applyErr
@@ -99,6 +98,12 @@ func runApply(cmd *cobra.Command, o applyOptions) error {
 		}
 	}
 	return applyExit(res, pending, auditErr)
+}
+
+// detached gives the closing steps — the audit report, the webhook, the PR
+// comment — their own minute, even when the run was interrupted.
+func detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 }
 
 // applyInput is what apply checks before it contacts anything.

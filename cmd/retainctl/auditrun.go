@@ -91,3 +91,11 @@ func (a *auditRun) finish(ctx context.Context) (rep audit.Report, pending int, e
 	}
 	return rep, res.Pending, nil
 }
+
+// close finishes the run on a path that failed before any work, still
+// writing the report and shipping what was recorded.
+func (a *auditRun) close(ctx context.Context) {
+	fctx, cancel := detached(ctx)
+	defer cancel()
+	_, _, _ = a.finish(fctx)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -11,6 +12,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/audit"
 	"github.com/retainctl/retainctl/reconcile/enforce"
 	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 	"github.com/retainctl/retainctl/reconcile/validate"
@@ -136,16 +138,16 @@ func runJobs(cmd *cobra.Command, o enforceOptions, sel []enforce.Selected, now t
 	}
 	client, done, err := connect(ctx, cmd, withRecorder(run))
 	if err != nil {
-		_, _, _ = run.finish(context.WithoutCancel(ctx))
+		run.close(ctx)
 		return enforceResult{}, err
 	}
 	defer done()
-	org, err := orgPlan(ctx, client, repo)
+	changes, overlaps, err := orgState(ctx, client, repo)
 	if err != nil {
-		_, _, _ = run.finish(context.WithoutCancel(ctx))
+		run.close(ctx)
 		return enforceResult{}, failErr(err)
 	}
-	pl := enforce.NewPlan(enforce.Gate(sel, org), now)
+	pl := enforce.NewPlan(enforce.Gate(sel, changes, overlaps), now)
 	stderr := cmd.ErrOrStderr()
 	r := &enforce.Runner{API: client, Audit: run, DryRun: o.dryRun, Timeout: o.timeout,
 		Progress: enforce.NewProgress(stderr, isTerminal(stderr))}
@@ -155,7 +157,7 @@ func runJobs(cmd *cobra.Command, o enforceOptions, sel []enforce.Selected, now t
 	}
 	res := enforceResult{rep: r.Run(ctx, pl)}
 	// Finish even when interrupted: the report and webhook must still go out.
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	fctx, cancel := detached(ctx)
 	defer cancel()
 	_, res.pending, res.auditErr = run.finish(fctx)
 	return res, nil
@@ -168,18 +170,29 @@ func writeEnforce(w io.Writer, rep enforce.Report, format string) error {
 	return enforce.WriteText(w, rep)
 }
 
-// orgPlan plans the repository against the live organisation as enforce
-// needs it: no tolerance window on overlaps (deleting a recording a day
-// before another policy lets go of it is still wrong) and no prune, so that
-// every policy still live protects what it keeps.
-func orgPlan(ctx context.Context, client *genesys.Client, repo policy.Repo) (plan.Plan, error) {
+// orgState plans the repository against the live organisation, for the
+// gate, and finds where another policy keeps recordings longer than a due
+// one would: the repository's policies and every live one as it is now
+// (a change not yet applied still keeps what it keeps), with no tolerance
+// window, since deleting a recording a day before another policy lets go of
+// it is still wrong.
+func orgState(ctx context.Context, client *genesys.Client, repo policy.Repo) ([]plan.Change, []plan.Overlap, error) {
 	live, err := client.ListPolicies(ctx)
 	if err != nil {
-		return plan.Plan{}, fmt.Errorf("listing live policies: %w", err)
+		return nil, nil, fmt.Errorf("listing live policies: %w", err)
 	}
-	s := repo.Settings
-	s.Conflicts.WindowDays, s.Prune = 0, false
-	return plan.Build(repo.Policies, live, s)
+	p, err := plan.Build(repo.Policies, live, repo.Settings)
+	if err != nil {
+		return nil, nil, err
+	}
+	keeping := slices.Clone(repo.Policies)
+	for _, l := range live {
+		if lv := mapping.FromAPI(l); lv.Policy.IsEnabled() {
+			keeping = append(keeping, lv.Keeps...)
+		}
+	}
+	overlaps, _ := plan.Overlaps(keeping, 0)
+	return p.Changes, overlaps, nil
 }
 
 // catchUp adds the policies whose last scheduled run no enforcement

@@ -6,16 +6,17 @@ import (
 	"github.com/retainctl/retainctl/reconcile/plan"
 )
 
-// Gate prepares the selected policies against the organisation's plan:
-// only policies the organisation already has as written are enforced (a
-// retention not yet applied must not delete anything), and each one's
-// deletion age waits for any longer overlapping policy (Protect). p must be
-// built with no tolerance window and without prune, so that every policy
-// still live counts.
-func Gate(sel []Selected, p plan.Plan) []Selected {
-	out := Protect(sel, p.Overlaps)
+// Gate prepares the selected policies against the organisation: only
+// policies it already has as written are enforced (a retention not yet
+// applied must not delete anything), and each one's deletion age waits for
+// any longer overlapping policy (Protect). changes is the repository planned
+// against the organisation; overlaps must count every policy that keeps
+// recordings now — the live ones as they are, not as the repository will
+// make them — and use no tolerance window.
+func Gate(sel []Selected, changes []plan.Change, overlaps []plan.Overlap) []Selected {
+	out := Protect(sel, overlaps)
 	for i := range out {
-		if why := unconverged(out[i].Policy.Name, p.Changes); why != "" {
+		if why := unconverged(out[i].Policy.Name, changes); why != "" {
 			out[i].Refused = why
 		}
 	}

@@ -51,6 +51,7 @@ func TestProtectWaitsForTheLongestRetention(t *testing.T) {
 // Only what the organisation already has is enforced, and nothing a
 // policy keeps for good is deleted.
 func TestGate(t *testing.T) {
+	retain := true
 	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 	daily := &policy.Schedule{Frequency: "DAILY"}
 	same := policy.Policy{Name: "Same", ObjectType: "email", RetentionPeriod: 90, Schedule: daily}
@@ -60,7 +61,7 @@ func TestGate(t *testing.T) {
 		withID(mapping.ToAPI(same, nil), "1"),
 		withID(mapping.ToAPI(policy.Policy{Name: "Changed", ObjectType: "chat", RetentionPeriod: 60}, nil), "2"),
 		withID(genesys.Policy{Name: "Hold", Description: "legal hold, by hand", MediaPolicies: &genesys.MediaPolicies{
-			EmailPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{}}, // no deleteRetention: kept for good
+			EmailPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{RetainRecording: &retain}}, // retained, never deleted: kept for good
 		}}, "3"),
 	}
 	s := policy.DefaultSettings()
@@ -71,7 +72,8 @@ func TestGate(t *testing.T) {
 		t.Fatal(err)
 	}
 	sel, _ := Select(ps, now, "")
-	pl := NewPlan(Gate(sel, p), now)
+	found, _ := plan.Overlaps(append(ps, liveKeeps(live)...), 0)
+	pl := NewPlan(Gate(sel, p.Changes, found), now)
 	refused := map[string]string{}
 	for _, r := range pl.Policies {
 		refused[r.Name] = r.Refused
@@ -84,7 +86,39 @@ func TestGate(t *testing.T) {
 	}
 }
 
+func liveKeeps(live []genesys.Policy) []policy.Policy {
+	var out []policy.Policy
+	for _, l := range live {
+		out = append(out, mapping.FromAPI(l).Keeps...)
+	}
+	return out
+}
+
 func withID(g genesys.Policy, id string) genesys.Policy {
 	g.ID = id
 	return g
+}
+
+// A hold still protects while the repository's change to it is not applied:
+// what counts is what the organisation keeps now.
+func TestGateCountsPendingChangesAsLive(t *testing.T) {
+	retain := true
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	daily := &policy.Schedule{Frequency: "DAILY"}
+	a := policy.Policy{Name: "A", ObjectType: "call", RetentionPeriod: 30, Schedule: daily}
+	b := policy.Policy{Name: "B", ObjectType: "call", RetentionPeriod: 30} // live: kept for good
+	liveB := mapping.ToAPI(b, nil)
+	liveB.MediaPolicies.CallPolicy.Actions = &genesys.Actions{RetainRecording: &retain}
+	live := []genesys.Policy{withID(mapping.ToAPI(a, nil), "1"), withID(liveB, "2")}
+	ps := []policy.Policy{a, b}
+	p, err := plan.Build(ps, live, policy.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, _ := plan.Overlaps(append(ps, liveKeeps(live)...), 0)
+	sel, _ := Select(ps, now, "")
+	pl := NewPlan(Gate(sel, p.Changes, found), now)
+	if len(pl.Jobs) != 0 || !strings.Contains(pl.Policies[0].Refused, "for good") {
+		t.Errorf("A was enforced while live B keeps its recordings for good: %+v", pl.Policies)
+	}
 }

@@ -18,8 +18,9 @@ type Live struct {
 	// Immediate is set when the live policy deletes recordings at once
 	// (deleteRecording or alwaysDelete) rather than after a retention.
 	Immediate bool
-	// Forever is set when it keeps recordings and never deletes them (no
-	// deleteRetention days): RetentionPeriod then reads 0.
+	// Forever is set when it retains recordings and never deletes them
+	// (retainRecording true, no deleteRetention days): RetentionPeriod then
+	// reads 0.
 	Forever bool
 	// Keeps holds, one per media, what the live policy keeps and for how
 	// long (ForeverDays for good), for the overlap analysis; parts that
@@ -58,15 +59,19 @@ func FromAPI(g genesys.Policy) Live {
 		kept.Filters = CanonicalFilters(filters(part.Conditions))
 		days, archive, immediate := retention(part.Actions)
 		kept.RetentionPeriod, kept.ArchiveAfter = days, archive
+		// A part that says to retain recordings and sets no deletion keeps
+		// them for good; one that sets neither (say, evaluations only)
+		// keeps nothing of its own.
+		forever := !immediate && days == 0 && part.Actions != nil && isTrue(part.Actions.RetainRecording)
 		if i == 0 {
 			p.Filters, p.RetentionPeriod, p.ArchiveAfter = kept.Filters, days, archive
-			l.Immediate, l.Forever = immediate, !immediate && days == 0
+			l.Immediate, l.Forever = immediate, forever
 		}
-		if immediate {
-			continue
-		}
-		if days == 0 {
+		switch {
+		case forever:
 			kept.RetentionPeriod = ForeverDays
+		case immediate || days == 0:
+			continue
 		}
 		l.Keeps = append(l.Keeps, kept)
 	}

@@ -75,3 +75,19 @@ func TestFromAPIReadsWhatItCannotWrite(t *testing.T) {
 		t.Errorf("immediate delete: %+v", l)
 	}
 }
+
+// Only a part that retains recordings and sets no deletion keeps them for
+// good; one that only assigns evaluations keeps nothing of its own.
+func TestKeptForGoodNeedsRetain(t *testing.T) {
+	yes := true
+	evals := genesys.Policy{Name: "QA", MediaPolicies: &genesys.MediaPolicies{CallPolicy: &genesys.MediaPolicy{
+		Actions: &genesys.Actions{AssignEvaluations: json.RawMessage(`[{"evaluationForm":{"id":"f"}}]`)}}}}
+	if l := FromAPI(evals); l.Forever || len(l.Keeps) != 0 {
+		t.Errorf("evaluations only: %+v", l)
+	}
+	hold := genesys.Policy{Name: "Hold", MediaPolicies: &genesys.MediaPolicies{CallPolicy: &genesys.MediaPolicy{
+		Actions: &genesys.Actions{RetainRecording: &yes}}}}
+	if l := FromAPI(hold); !l.Forever || len(l.Keeps) != 1 || l.Keeps[0].RetentionPeriod != ForeverDays {
+		t.Errorf("retain, no deletion: %+v", l)
+	}
+}

@@ -25,20 +25,29 @@ func overlaps(cs []Change, untouched []policy.Policy, windowDays int) []Overlap 
 		ps = append(ps, u)
 		at = append(at, -1)
 	}
-	var out []Overlap
-	for _, c := range overlap.Conflicts(ps, windowDays) {
+	found, pairs := Overlaps(ps, windowDays)
+	for i, c := range pairs {
+		if at[c.Policy] >= 0 {
+			noteOverlap(&cs[at[c.Policy]], found[i])
+		}
+	}
+	return found
+}
+
+// Overlaps finds, among ps, the pairs that can match the same recordings
+// with retentions more than windowDays apart, the shorter first; pairs
+// indexes each one into ps.
+func Overlaps(ps []policy.Policy, windowDays int) (found []Overlap, pairs []overlap.Conflict) {
+	pairs = overlap.Conflicts(ps, windowDays)
+	for _, c := range pairs {
 		sp, lp := ps[c.Policy], ps[c.Other]
-		o := Overlap{
+		found = append(found, Overlap{
 			Policy: sp.Name, With: lp.Name, ObjectType: sp.ObjectType,
 			Retention: sp.RetentionPeriod, WithRetention: lp.RetentionPeriod,
 			Effective: lp.RetentionPeriod, Shadowed: overlap.Covers(lp, sp),
-		}
-		out = append(out, o)
-		if at[c.Policy] >= 0 {
-			noteOverlap(&cs[at[c.Policy]], o)
-		}
+		})
 	}
-	return out
+	return found, pairs
 }
 
 // noteOverlap tells the shorter policy's change where it is overruled.

@@ -34,7 +34,7 @@ func RetryAfter(header string, now time.Time) time.Duration {
 	}
 	var d time.Duration
 	if secs, err := strconv.Atoi(header); err == nil {
-		d = time.Duration(secs) * time.Second
+		d = time.Duration(min(secs, int(maxRetryAfter/time.Second))) * time.Second
 	} else if t, err := http.ParseTime(header); err == nil {
 		d = t.Sub(now)
 	}

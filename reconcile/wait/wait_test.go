@@ -15,6 +15,7 @@ func TestRetryAfter(t *testing.T) {
 		"-5":                            0,
 		"soon":                          0,
 		"999999999":                     24 * time.Hour,
+		"18446744074":                   24 * time.Hour, // would wrap around if multiplied first
 		"Sun, 29 Nov 2026 12:00:30 GMT": 30 * time.Second,
 		"Sun, 29 Nov 2026 11:00:00 GMT": 0,
 	} {
