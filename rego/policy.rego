@@ -32,7 +32,7 @@ max_days := data.retainctl.maxRetentionDays
 deny contains lib.violation_at("policy.retention", p, "retentionPeriod", msg) if {
 	some p in suspect
 	p.retentionPeriod > max_days
-	msg := sprintf("retentionPeriod %d is more than %d days (100 years): to keep recordings for good, use %d", [p.retentionPeriod, max_days, max_days])
+	msg := sprintf("retentionPeriod %d is more than %d days (100 years), the longest retention retainctl can express", [p.retentionPeriod, max_days])
 }
 
 deny contains lib.violation_at("policy.required", p, field, msg) if {

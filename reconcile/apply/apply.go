@@ -109,7 +109,7 @@ func Run(ctx context.Context, api API, p plan.Plan, live []genesys.Policy, o Opt
 	res := Result{Fingerprint: p.Fingerprint}
 	for _, phase := range phases(p.Changes) {
 		if res.Failed() > 0 {
-			res.Changes = append(res.Changes, skipAll(phase, "not attempted: a change of an earlier phase failed, and this one may leave recordings uncovered without it; fix the failure and apply again")...)
+			res.Changes = append(res.Changes, r.skip(ctx, phase, "not attempted: a change of an earlier phase failed, and this one may leave recordings uncovered without it; fix the failure and apply again")...)
 			continue
 		}
 		res.Changes = append(res.Changes, r.phase(ctx, phase)...)
@@ -199,8 +199,11 @@ func (r *runner) do(ctx context.Context, c plan.Change, res *ChangeResult) (audi
 func (r *runner) record(ctx context.Context, c plan.Change, res ChangeResult, ev audit.Event) {
 	ev.Policy, ev.PolicyID, ev.Action, ev.Risk = c.Name, res.ID, string(c.Action), string(c.Risk)
 	ev.Outcome = audit.Success
-	if res.Outcome == Failed {
+	switch res.Outcome {
+	case Failed:
 		ev.Outcome = audit.Failure
+	case Skipped:
+		ev.Outcome = audit.Skipped
 	}
 	ev.LatencyMs = res.LatencyMs
 	if ev.Before == nil && c.Before != nil {
@@ -235,10 +238,12 @@ func (r *runner) stopped() bool {
 	return r.auditErr != nil
 }
 
-func skipAll(cs []plan.Change, why string) []ChangeResult {
+// skip records every change of a phase as not attempted, and why.
+func (r *runner) skip(ctx context.Context, cs []plan.Change, why string) []ChangeResult {
 	out := make([]ChangeResult, len(cs))
 	for i, c := range cs {
 		out[i] = ChangeResult{Action: c.Action, Name: c.Name, ID: c.ID, Risk: c.Risk, Outcome: Skipped, Note: why}
+		r.record(context.WithoutCancel(ctx), c, out[i], audit.Event{Type: audit.ChangeSkipped, Message: why})
 	}
 	return out
 }

@@ -261,7 +261,11 @@ func TestFailureStopsLaterPhases(t *testing.T) {
 	if err := c.DeletePolicy(context.Background(), ids["Vanishes"]); err != nil {
 		t.Fatal(err)
 	}
-	res := run(t, c, p, live, &events{})
+	rec := &events{}
+	res := run(t, c, p, live, rec)
+	if rec.types()[audit.ChangeSkipped] != 1 {
+		t.Errorf("skipped delete not in the audit trail: %v", rec.types())
+	}
 	outcome := map[string]apply.Outcome{}
 	for _, ch := range res.Changes {
 		outcome[ch.Name] = ch.Outcome

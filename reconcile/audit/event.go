@@ -15,6 +15,7 @@ const (
 	EnforceStarted   Type = "enforce.started"
 	EnforceFinished  Type = "enforce.finished"
 	ChangeStarted    Type = "change.started" // written before a change is sent, so a crash mid-call still leaves a trace
+	ChangeSkipped    Type = "change.skipped" // a planned change not attempted (an earlier phase failed)
 	PolicyCreated    Type = "policy.created"
 	PolicyUpdated    Type = "policy.updated"
 	PolicyDeleted    Type = "policy.deleted"
@@ -35,7 +36,7 @@ const (
 // Types lists every event type, in lifecycle order.
 var Types = []Type{
 	ApplyStarted, ApplyFinished, EnforceStarted, EnforceFinished,
-	ChangeStarted, PolicyCreated, PolicyUpdated, PolicyDeleted, PolicyAdopted, PolicyRenamed,
+	ChangeStarted, ChangeSkipped, PolicyCreated, PolicyUpdated, PolicyDeleted, PolicyAdopted, PolicyRenamed,
 	OverlapDetected, OverlapMerged, ConflictResolved,
 	JobCreated, JobReady, JobExecuted, JobFulfilled, JobFailed, JobCancelled,
 	Error,
@@ -44,7 +45,7 @@ var Types = []Type{
 // isChange reports whether t changes a policy in the organisation.
 func (t Type) isChange() bool {
 	switch t {
-	case PolicyCreated, PolicyUpdated, PolicyDeleted, PolicyAdopted, PolicyRenamed, OverlapMerged, ConflictResolved:
+	case PolicyCreated, PolicyUpdated, PolicyDeleted, PolicyAdopted, PolicyRenamed, OverlapMerged, ConflictResolved, ChangeSkipped:
 		return true
 	}
 	return false

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/retainctl/retainctl/reconcile/mapping"
+	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
 // Plan is what a run will do: the due policies and their jobs. It is a pure
@@ -44,6 +45,8 @@ func NewPlan(sel []Selected, now time.Time) Plan {
 			pr.Refused = s.Refused
 		case s.KeepDays >= mapping.ForeverDays:
 			pr.Refused = fmt.Sprintf("%s keep(s) these recordings for good, and Genesys keeps the longest retention: nothing it matches may be deleted", strings.Join(s.KeptFor, ", "))
+		case s.KeepDays > policy.MaxRetentionDays:
+			pr.Refused = fmt.Sprintf("%s keep(s) these recordings %d days, longer than a job can express: nothing it matches is deleted", strings.Join(s.KeptFor, ", "), s.KeepDays)
 		}
 		if pr.Refused != "" {
 			pl.Policies = append(pl.Policies, pr)

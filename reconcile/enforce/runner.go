@@ -159,7 +159,7 @@ func (r *Runner) runJob(ctx context.Context, i int, s JobSpec) (res Result, keep
 	j, err := r.create(ctx, s)
 	if err != nil {
 		res.Outcome, res.Error = r.stopped(ctx, Errored), "create: "+err.Error()
-		if errors.Is(err, genesys.ErrOutcomeUnknown) || ctx.Err() != nil {
+		if errors.Is(err, genesys.ErrOutcomeUnknown) { // the POST may have made a job
 			res.Error += "; the job may exist: check GET /api/v2/recording/jobs?state=PENDING and cancel it if so (it was not retried)"
 			keepSlot = true
 		}
