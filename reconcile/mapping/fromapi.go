@@ -32,9 +32,6 @@ type Live struct {
 // as when comparing retentions: longer than any retention a policy may set.
 const ForeverDays = 1 << 30
 
-// Representable reports whether the live policy is exactly one YAML policy.
-func (l Live) Representable() bool { return len(l.Media) == 1 && !l.Immediate }
-
 // FromAPI reads a live policy into the YAML vocabulary. Server-filled
 // defaults (empty lists, retain flags, zero archive days) vanish here, which
 // is what keeps a converged organisation at zero changes.

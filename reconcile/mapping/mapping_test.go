@@ -37,7 +37,7 @@ func TestInteractionUsesTopLevelConditions(t *testing.T) {
 	if g.MediaPolicies != nil || g.Actions == nil || g.Conditions == nil || g.Conditions.CustomerParticipation != "YES" {
 		t.Errorf("interaction policy: %+v", g)
 	}
-	if l := FromAPI(g); l.Policy.ObjectType != "interaction" || !l.Representable() || !l.Managed {
+	if l := FromAPI(g); l.Policy.ObjectType != "interaction" || len(l.Media) != 1 || !l.Managed {
 		t.Errorf("read back: %+v", l)
 	}
 }
@@ -67,11 +67,11 @@ func TestFromAPIReadsWhatItCannotWrite(t *testing.T) {
 		CallPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{}},
 		ChatPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{}},
 	}}
-	if l := FromAPI(multi); l.Representable() || l.Policy.ObjectType != "call+chat" {
+	if l := FromAPI(multi); len(l.Media) != 2 || l.Policy.ObjectType != "call+chat" {
 		t.Errorf("multi-media: %+v", l)
 	}
 	now := genesys.Policy{Name: "n", MediaPolicies: &genesys.MediaPolicies{EmailPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{AlwaysDelete: &yes}}}}
-	if l := FromAPI(now); l.Representable() || !l.Immediate {
+	if l := FromAPI(now); !l.Immediate {
 		t.Errorf("immediate delete: %+v", l)
 	}
 }
