@@ -72,7 +72,7 @@ func runApply(cmd *cobra.Command, o applyOptions) error {
 			return err
 		}
 	}
-	run, err := startAudit(ctx, in.repo.Settings, cmd.ErrOrStderr())
+	run, err := startAudit(ctx, cmd, in.repo.Settings)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/spf13/cobra"
 	"io"
 	"os"
 
@@ -24,7 +25,8 @@ type auditRun struct {
 
 // startAudit opens the log named in the settings and first delivers what
 // earlier runs left pending, so a webhook outage is healed by the next run.
-func startAudit(ctx context.Context, s policy.Settings, warn io.Writer) (*auditRun, error) {
+func startAudit(ctx context.Context, cmd *cobra.Command, s policy.Settings) (*auditRun, error) {
+	warn := cmd.ErrOrStderr()
 	masker := maskerOf(ctx)
 	hook, err := webhook(masker)
 	if err != nil {
@@ -34,6 +36,7 @@ func startAudit(ctx context.Context, s policy.Settings, warn io.Writer) (*auditR
 		audit.WithMasker(masker),
 		audit.WithCI(audit.CIFromEnv(os.Getenv)),
 		audit.WithTool("retainctl "+version),
+		audit.WithOrg(orgName(cmd)),
 		audit.WithWarnings(func(msg string) { fmt.Fprintln(warn, "retainctl: audit:", msg) }))
 	if err != nil {
 		return nil, failErr(fmt.Errorf("opening the audit log %s: %w", s.Audit.Log, err))
@@ -98,4 +101,18 @@ func (a *auditRun) close(ctx context.Context) {
 	fctx, cancel := detached(ctx)
 	defer cancel()
 	_, _, _ = a.finish(fctx)
+}
+
+// orgName says which organisation a run changes, for the audit trail: the
+// API base URL (never a credential), or the simulator.
+func orgName(cmd *cobra.Command) string {
+	if useSim, _ := cmd.Flags().GetBool("sim"); useSim {
+		state, _ := cmd.Flags().GetString("sim-state")
+		return "simulated organisation (" + state + ")"
+	}
+	cfg, err := genesys.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return ""
+	}
+	return cfg.BaseURL
 }

@@ -75,6 +75,9 @@ func TestPlanApplyConverges(t *testing.T) {
 	if code, out, _ := cli(t, "plan", "--sim", "--detailed-exitcode"); code != exitOK {
 		t.Errorf("after apply: exit %d\n%s", code, out)
 	}
+	if log, _ := os.ReadFile("audit/retainctl-audit.jsonl"); !strings.Contains(string(log), `"org":"simulated organisation`) {
+		t.Error("audit events do not say which organisation was changed")
+	}
 	// The plan applied; applying it again is refused, as the org moved.
 	code, _, errOut := cli(t, "apply", "out/plan.json", "--sim")
 	if code != exitFailure || !strings.Contains(errOut, "stale") {

@@ -132,7 +132,7 @@ func enforceNow(o enforceOptions) (time.Time, error) {
 // the current directory, as the settings file documents.
 func runJobs(cmd *cobra.Command, o enforceOptions, sel []enforce.Selected, now time.Time, repo policy.Repo) (enforceResult, error) {
 	ctx := cmd.Context()
-	run, err := startAudit(ctx, repo.Settings, cmd.ErrOrStderr())
+	run, err := startAudit(ctx, cmd, repo.Settings)
 	if err != nil {
 		return enforceResult{}, err
 	}

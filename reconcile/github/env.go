@@ -36,9 +36,6 @@ type Env struct {
 	Event    Event
 }
 
-// Repository returns owner/name.
-func (e Env) Repository() string { return e.Owner + "/" + e.Repo }
-
 // RunURL links to the workflow run, or is empty when the run is unknown.
 func (e Env) RunURL() string {
 	if e.ServerURL == "" || e.RunID == "" {
