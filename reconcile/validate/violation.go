@@ -5,6 +5,7 @@ package validate
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 
 	"github.com/retainctl/retainctl/reconcile/policy"
@@ -37,7 +38,11 @@ func HasDeny(vs []Violation) bool {
 func FromProblems(ps []policy.Problem) []Violation {
 	out := make([]Violation, 0, len(ps))
 	for _, p := range ps {
-		out = append(out, Violation{Rule: p.Rule, Severity: Deny, Message: p.Message, File: p.File, Line: p.Line, Policy: p.Policy})
+		msg := p.Message
+		if p.Column > 0 {
+			msg = fmt.Sprintf("column %d: %s", p.Column, msg)
+		}
+		out = append(out, Violation{Rule: p.Rule, Severity: Deny, Message: msg, File: p.File, Line: p.Line, Policy: p.Policy})
 	}
 	return out
 }
