@@ -157,6 +157,11 @@ func applyReviewed(ctx context.Context, cmd *cobra.Command, o applyOptions, clie
 	}
 	reviewed, err := approvedPlan(ctx, in, live, pr)
 	if err != nil {
+		// A refused apply is part of the record too: someone tried.
+		refused := audit.Event{Type: audit.Error, Outcome: audit.Failure, Message: "apply refused", Error: err.Error()}
+		if rerr := run.Record(context.WithoutCancel(ctx), refused); rerr != nil {
+			fmt.Fprintf(cmd.ErrOrStderr(), "retainctl: audit: %v\n", rerr)
+		}
 		return apply.Result{}, err
 	}
 	if reviewed.Summary.Changes() == 0 {

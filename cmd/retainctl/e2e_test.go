@@ -112,6 +112,9 @@ func TestStalePlanRefused(t *testing.T) {
 	if string(after) != edited {
 		t.Error("a stale plan changed the organisation")
 	}
+	if log, _ := os.ReadFile("audit/retainctl-audit.jsonl"); !strings.Contains(string(log), "apply refused") {
+		t.Error("the refused apply is not in the audit trail")
+	}
 }
 
 func TestApplyNeedsApproval(t *testing.T) {
