@@ -52,6 +52,27 @@ func publishPlan(ctx context.Context, cmd *cobra.Command, p plan.Plan) error {
 	return nil
 }
 
+// publishWithoutCredentials handles a plan job that got no Genesys
+// credentials. On a pull request from a fork that is GitHub's rule (forks
+// get no secrets), not a failure: the validation still reaches the
+// annotations and the job summary, with the reason there is no plan.
+// Anywhere else it is the usage error it looks like.
+func publishWithoutCredentials(ctx context.Context, cmd *cobra.Command, vs []validate.Violation, cause error) error {
+	env, err := github.EnvFromOS(os.Getenv)
+	if err != nil || env.Event.PR == nil || !env.Event.PR.FromFork() {
+		return cause
+	}
+	if err := validate.WriteGitHub(cmd.OutOrStdout(), vs); err != nil {
+		return failErr(err)
+	}
+	why := "this pull request comes from a fork, and GitHub gives fork workflows no secrets, so retainctl could validate the policies but not read the organisation. A maintainer can push the branch to this repository to get a plan."
+	if err := github.WriteStepSummary(env.StepSummary, maskerOf(ctx).String(render.NotPlanned(why, vs))); err != nil {
+		return failErr(err)
+	}
+	fmt.Fprintln(cmd.ErrOrStderr(), "retainctl: no plan:", why)
+	return planExit(plan.Plan{Violations: vs}, false)
+}
+
 func reportComment(cmd *cobra.Command, res github.Result) {
 	w := cmd.ErrOrStderr()
 	if res.Skipped != "" {

@@ -183,3 +183,31 @@ func TestGitHubBlockedPlan(t *testing.T) {
 		t.Errorf("apply after a blocked plan: exit %d: %s", code, errOut)
 	}
 }
+
+// A pull request from a fork gets no secrets: its plan job validates,
+// annotates and explains in the job summary, and does not fail.
+func TestGitHubForkWithoutCredentials(t *testing.T) {
+	fixtures, err := filepath.Abs("../../testdata/github")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inExample(t)
+	g := newFakeGitHub(t)
+	actions(t, g, "pull_request", filepath.Join(fixtures, "pull_request_fork.json"))
+	for _, k := range []string{"GENESYSCLOUD_OAUTHCLIENT_ID", "GENESYSCLOUD_OAUTHCLIENT_SECRET", "GENESYSCLOUD_ACCESS_TOKEN"} {
+		t.Setenv(k, "")
+	}
+	code, _, errOut := cli(t, "plan", "--github")
+	if code != exitOK || !strings.Contains(errOut, "fork") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	summary, _ := os.ReadFile(os.Getenv("GITHUB_STEP_SUMMARY"))
+	if !strings.Contains(string(summary), "Not planned:") || !strings.Contains(string(summary), "fork") {
+		t.Errorf("job summary: %s", summary)
+	}
+	// The same job on a branch of the repository itself is a plain usage error.
+	actions(t, g, "pull_request", filepath.Join(fixtures, "pull_request_same_repo.json"))
+	if code, _, _ := cli(t, "plan", "--github"); code != exitUsage {
+		t.Errorf("same-repo PR without credentials: exit %d", code)
+	}
+}

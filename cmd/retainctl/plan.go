@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/retainctl/retainctl/reconcile/genesys"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 	"github.com/retainctl/retainctl/reconcile/redact"
@@ -57,6 +59,9 @@ func runPlan(cmd *cobra.Command, o planOptions) error {
 	p := plan.Plan{Version: plan.Version, Violations: vs, Changes: []plan.Change{}}
 	if !validate.HasDeny(vs) {
 		if p, err = planRepo(ctx, cmd, repo); err != nil {
+			if o.github && errors.Is(err, genesys.ErrNoCredentials) {
+				return publishWithoutCredentials(ctx, cmd, vs, err)
+			}
 			return err
 		}
 		p.Violations = vs

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/retainctl/retainctl/reconcile/plan"
+	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
 var riskIcon = map[plan.Risk]string{plan.Safe: "🟢", plan.Review: "🟡", plan.Destructive: "🔴"}
@@ -23,6 +24,18 @@ func Markdown(p plan.Plan) string {
 	mdLeftAlone(&sb, p)
 	mdDetails(&sb, p)
 	fmt.Fprintf(&sb, "\n<sub>Plan fingerprint `%s`. Apply refuses to run if the organisation or the policies no longer produce this plan.</sub>\n", p.Fingerprint)
+	return sb.String()
+}
+
+// NotPlanned explains, for a pull request, why no plan could be made, with
+// the validation findings that could still be computed.
+func NotPlanned(why string, vs []policy.Violation) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "## retainctl plan\n\n**Not planned:** %s\n\n", mdEscape(why))
+	if len(vs) == 0 {
+		sb.WriteString("The policies validate.\n")
+	}
+	mdViolations(&sb, plan.Plan{Violations: vs})
 	return sb.String()
 }
 
