@@ -84,9 +84,8 @@ func validateJobQuery(q genesys.RecordingJobsQuery) *fieldError {
 func (o *Org) getJob(w http.ResponseWriter, r *http.Request) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	j := o.findJob(r.PathValue("jobId"))
+	j := o.jobAt(w, r)
 	if j == nil {
-		notFound(w, r)
 		return
 	}
 	if o.advance(j) && o.saveFailed(w, r) {
@@ -195,9 +194,8 @@ func (o *Org) executeJob(w http.ResponseWriter, r *http.Request) {
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	j := o.findJob(r.PathValue("jobId"))
+	j := o.jobAt(w, r)
 	if j == nil {
-		notFound(w, r)
 		return
 	}
 	if j.State != genesys.JobReady {
@@ -215,9 +213,8 @@ func (o *Org) executeJob(w http.ResponseWriter, r *http.Request) {
 func (o *Org) cancelJob(w http.ResponseWriter, r *http.Request) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	j := o.findJob(r.PathValue("jobId"))
+	j := o.jobAt(w, r)
 	if j == nil {
-		notFound(w, r)
 		return
 	}
 	if j.Terminal() {
@@ -266,12 +263,21 @@ func (o *Org) listFailed(w http.ResponseWriter, r *http.Request) {
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	j := o.findJob(r.PathValue("jobId"))
+	j := o.jobAt(w, r)
 	if j == nil {
-		notFound(w, r)
 		return
 	}
 	writeJSON(w, http.StatusOK, listing(j.FailedRecordings, nil, slices.Clone(j.Failed), size, page))
+}
+
+// jobAt returns the job the request's path names, or answers 404 and
+// returns nil. Call with o.mu held.
+func (o *Org) jobAt(w http.ResponseWriter, r *http.Request) *job {
+	j := o.findJob(r.PathValue("jobId"))
+	if j == nil {
+		notFound(w, r)
+	}
+	return j
 }
 
 // findJob returns the job with id, or nil. Call with o.mu held.
