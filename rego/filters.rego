@@ -59,16 +59,6 @@ deny contains lib.violation_at("filter.attribute", p, at(i, "attribute"), msg) i
 	msg := sprintf("filter attribute %q must be one of %s", [f.attribute, attribute_names])
 }
 
-deny contains lib.violation_at("filter.duplicate", p, at(j, "attribute"), msg) if {
-	some p in input.policies
-	count(p.filters) > 1
-	some i, f in p.filters
-	some j, g in p.filters
-	i < j
-	f.attribute == g.attribute
-	msg := sprintf("filter attribute %s appears more than once: combine the values into one IN filter", [f.attribute])
-}
-
 deny contains lib.violation_at("filter.object-type", p, at(i, "attribute"), msg) if {
 	some [p, i, f] in suspect
 	spec := specs[f.attribute]

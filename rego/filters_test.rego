@@ -62,13 +62,6 @@ test_date_ranges if {
 	denied("call", [{"attribute": "dateRange", "operator": "EQ", "value": "2024-02-01T00:00:00Z"}]) == {"filter.value"}
 }
 
-test_repeated_attribute if {
-	denied("call", [
-		{"attribute": "queue", "operator": "EQ", "value": "a"},
-		{"attribute": "queue", "operator": "EQ", "value": "b"},
-	]) == {"filter.duplicate"}
-}
-
 # The fast path: valid filters are not even looked at by the rules.
 test_valid_filters_are_not_suspect if {
 	count(filters.suspect) == 0 with input as {"policies": [with_filters("call", [

@@ -36,9 +36,27 @@ func ParsePolicies(file string, data []byte) ([]Policy, []Problem) {
 			p.ObjectType = Message
 		}
 		p.Source = Source{File: file, Line: n.Line, Lines: keyLines(n, "", map[string]int{})}
+		problems = append(problems, repeatedFilters(p)...)
 		out = append(out, p)
 	}
 	return out, problems
+}
+
+// repeatedFilters reports a filter attribute written twice in one policy:
+// Genesys has one condition per attribute, so one would silently replace the
+// other. (A structural check, like a repeated key, so it is made here.)
+func repeatedFilters(p Policy) []Problem {
+	seen := map[string]bool{}
+	var out []Problem
+	for i, f := range p.Filters {
+		if seen[f.Attribute] {
+			out = append(out, Problem{Rule: "filter.duplicate", File: p.Source.File, Policy: p.Name,
+				Line:    p.Source.LineOf(fmt.Sprintf("filters[%d].attribute", i)),
+				Message: fmt.Sprintf("filter attribute %s appears more than once: combine the values into one IN filter", f.Attribute)})
+		}
+		seen[f.Attribute] = true
+	}
+	return out
 }
 
 // ParseSettings decodes retainctl.yaml over DefaultSettings. With problems it
