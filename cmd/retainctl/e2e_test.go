@@ -182,6 +182,7 @@ func TestPlanUsageErrors(t *testing.T) {
 	inExample(t)
 	for _, args := range [][]string{
 		{"plan", "--sim", "--format", "yaml"},
+		{"plan", "--sim", "--github", "--format", "json"},
 		{"plan", "--sim", "--policies", "missing"},
 		{"plan"}, // no credentials and no --sim
 		{"apply", "nope.json", "--sim"},

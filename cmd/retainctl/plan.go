@@ -36,6 +36,10 @@ func newPlanCmd() *cobra.Command {
 			if !oneOf(o.format, "text", "markdown", "json") {
 				return usageErr(fmt.Errorf("--format %q: use text, markdown or json", o.format))
 			}
+			if o.github && o.format == "json" {
+				// --github writes annotations on stdout, which would break the document.
+				return usageErr(errors.New("--github writes workflow annotations on stdout: with it, get the JSON plan with --out FILE instead of --format json"))
+			}
 			return runPlan(cmd, o)
 		},
 	}
