@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/retainctl/retainctl/reconcile/wait"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/retainctl/retainctl/reconcile/wait"
 )
 
 // maxResponseBody bounds how much of a receiver's answer is read.

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/retainctl/retainctl/reconcile/wait"
 	"net/http"
 	"time"
 
 	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/wait"
 )
 
 // Polling defaults: jobs take seconds to an hour to build (the tutorial

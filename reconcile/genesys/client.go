@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/retainctl/retainctl/reconcile/wait"
 	"io"
 	"net"
 	"net/http"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
+
+	"github.com/retainctl/retainctl/reconcile/wait"
 )
 
 // maxBody caps how much of an answer is read, so a hostile or broken

@@ -4,11 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/retainctl/retainctl/reconcile/wait"
 	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/retainctl/retainctl/reconcile/wait"
 )
 
 // ErrOutcomeUnknown marks a non-idempotent call (a POST) whose request may

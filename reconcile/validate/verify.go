@@ -3,9 +3,9 @@ package validate
 import (
 	"context"
 	"fmt"
-	"github.com/open-policy-agent/opa/v1/ast"
 	"time"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
 )
