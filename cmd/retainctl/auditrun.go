@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -115,5 +116,10 @@ func orgName(cmd *cobra.Command) string {
 	if err != nil {
 		return ""
 	}
-	return cfg.BaseURL
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil {
+		return ""
+	}
+	u.User = nil // a URL may carry credentials; the trail never does
+	return u.String()
 }
