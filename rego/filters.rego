@@ -22,9 +22,14 @@ at(i, k) := sprintf("filters[%d].%s", [i, k])
 
 valid(p, f) if {
 	allowed[f.attribute][p.objectType][f.operator]
+	duration_operator_allowed(f)
 	spec := specs[f.attribute]
 	valid_value(f.operator, spec.kind, spec, f.value)
 }
+
+duration_operator_allowed(f) if f.attribute == "duration"
+
+duration_operator_allowed(f) if not f.durationOperator
 
 # allowed[attribute][objectType] is the set of operators the filter table
 # permits: one value, built once per evaluation, indexed per filter.
@@ -41,11 +46,19 @@ valid_value("IN", kind, spec, v) if {
 	}
 }
 
-valid_value("OVER", _, _, v) if lib.positive_int(v)
+# A duration is whole seconds (retainctl's form) or Genesys' own
+# durationRange text, carried verbatim: Genesys documents no format for it.
+valid_value("OVER", _, _, v) if valid_duration(v)
 
-valid_value("UNDER", _, _, v) if lib.positive_int(v)
+valid_value("UNDER", _, _, v) if valid_duration(v)
 
 valid_value("BETWEEN", _, _, v) if valid_between(v)
+
+valid_value("BETWEEN", _, _, v) if non_empty_string(v)
+
+valid_duration(v) if lib.positive_int(v)
+
+valid_duration(v) if non_empty_string(v)
 
 valid_item("id", _, x) if non_empty_string(x)
 
@@ -68,6 +81,12 @@ deny contains lib.violation_at("filter.object-type", p, at(i, "attribute"), msg)
 		"filter %s does not apply to objectType %s (Genesys has no such condition for it); %s is supported by %s",
 		[f.attribute, p.objectType, f.attribute, concat(", ", spec.objectTypes)],
 	)
+}
+
+deny contains lib.violation_at("filter.duration-operator", p, at(i, "durationOperator"), msg) if {
+	some [p, i, f] in suspect
+	not duration_operator_allowed(f)
+	msg := sprintf("durationOperator belongs to duration filters only, not %s: remove it", [f.attribute])
 }
 
 deny contains lib.violation_at("filter.operator", p, at(i, "operator"), msg) if {
@@ -105,14 +124,17 @@ value_problems(spec, f) := {msg | some x in f.value; some msg in item_problem(sp
 	non_empty_array(f.value)
 }
 
-value_problems(spec, f) := {sprintf("%s takes a positive whole number of seconds, got %v", [f.operator, f.value])} if {
+value_problems(spec, f) := {msg} if {
 	f.operator in {"OVER", "UNDER"}
-	not lib.positive_int(f.value)
+	not valid_duration(f.value)
+	msg := sprintf("%s takes a positive whole number of seconds or Genesys' durationRange text, got %v", [f.operator, f.value])
 }
 
-value_problems(spec, f) := {sprintf("BETWEEN takes [min, max] seconds, positive whole numbers with min < max, got %v", [f.value])} if {
+value_problems(spec, f) := {msg} if {
 	f.operator == "BETWEEN"
 	not valid_between(f.value)
+	not non_empty_string(f.value)
+	msg := sprintf("BETWEEN takes [min, max] seconds (positive whole numbers, min < max) or Genesys' durationRange text, got %v", [f.value])
 }
 
 non_empty_array(x) if {

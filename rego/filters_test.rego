@@ -53,6 +53,10 @@ test_duration_values if {
 	denied("call", [{"attribute": "duration", "operator": "UNDER", "value": 1.5}]) == {"filter.value"}
 	denied("call", [{"attribute": "duration", "operator": "BETWEEN", "value": [60, 60]}]) == {"filter.value"}
 	denied("call", [{"attribute": "duration", "operator": "BETWEEN", "value": [1]}]) == {"filter.value"}
+	denied("call", [{"attribute": "duration", "operator": "OVER", "value": ""}]) == {"filter.value"}
+	count(denied("call", [{"attribute": "duration", "operator": "OVER", "value": "PT5M", "durationOperator": "GT"}])) == 0
+	count(denied("call", [{"attribute": "duration", "operator": "BETWEEN", "value": "PT1M/PT5M"}])) == 0
+	denied("call", [{"attribute": "queue", "operator": "EQ", "value": "q", "durationOperator": "GT"}]) == {"filter.duration-operator"}
 	count(denied("chat", [{"attribute": "duration", "operator": "UNDER", "value": 30}])) == 0
 }
 

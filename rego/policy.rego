@@ -15,6 +15,7 @@ suspect contains p if {
 plausible(p) if {
 	p.name != ""
 	p.objectType in lib.object_types
+	p.objectType != "interaction"
 	p.retentionPeriod >= tier_minimum
 	p.retentionPeriod <= max_days
 	p.archiveAfter >= 0
@@ -58,7 +59,19 @@ deny contains lib.violation_at("policy.object-type", p, "objectType", msg) if {
 	some p in suspect
 	not p.objectType in lib.object_types
 	not p.objectType in {"", "task"}
-	msg := sprintf("objectType %q must be one of call, chat, email, message, sms, interaction", [p.objectType])
+	msg := sprintf("objectType %q must be one of call, chat, email, message, sms", [p.objectType])
+}
+
+# A policy-level (non-media) policy is Genesys' legacy form: its media
+# types are at most CALL and CHAT, and no Genesys document says what it
+# covers without them (docs/policy-reference.md has the evidence).
+deny contains lib.violation_at("policy.object-type", p, "objectType", msg) if {
+	some p in suspect
+	p.objectType == "interaction"
+	msg := concat(" ", [
+		"objectType interaction (a policy-level Genesys policy) is not supported: Genesys documents no scope for it,",
+		"so retainctl cannot say which recordings it keeps or deletes; write one policy per medium (call, chat, email, message)",
+	])
 }
 
 deny contains lib.violation_at("policy.retention", p, "retentionPeriod", msg) if {

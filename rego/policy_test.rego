@@ -36,6 +36,12 @@ test_task_rejected_with_reason if {
 	contains(v.msg, "no task recordings")
 }
 
+test_interaction_rejected_with_reason if {
+	some v in policy.deny with input as {"policies": [object.union(base, {"objectType": "interaction"})], "settings": settings}
+	v.rule == "policy.object-type"
+	contains(v.msg, "documents no scope")
+}
+
 test_tier_minimum_standard if {
 	p := object.union(base, {"retentionPeriod": 20})
 	rules_of(p, {"licenseTier": "STANDARD"}) == {"policy.tier-minimum"}

@@ -82,8 +82,8 @@ func refuse(p policy.Policy, format string, args ...any) *Refusal {
 // segmentFilters turns media and filters into AND-ed segment filters, one
 // per attribute, each OR-ing that attribute's values; it also returns the
 // dateRange windows (nil: no dateRange filter).
-func segmentFilters(p policy.Policy, media string) ([]genesys.SegmentFilter, []window, error) {
-	var segs []genesys.SegmentFilter
+func segmentFilters(p policy.Policy, media string) ([]genesys.QueryFilter, []window, error) {
+	var segs []genesys.QueryFilter
 	if media != "" {
 		segs = append(segs, orFilter("mediaType", []string{media}))
 	}
@@ -133,8 +133,8 @@ func checkFilter(p policy.Policy, f policy.Filter, vals []string) error {
 	return nil
 }
 
-func orFilter(dimension string, vals []string) genesys.SegmentFilter {
-	f := genesys.SegmentFilter{Type: "or"}
+func orFilter(dimension string, vals []string) genesys.QueryFilter {
+	f := genesys.QueryFilter{Type: "or"}
 	for _, v := range vals {
 		f.Predicates = append(f.Predicates, genesys.Predicate{Type: "dimension", Dimension: dimension, Operator: "matches", Value: v})
 	}
@@ -206,7 +206,7 @@ func merge(ws []window) []window {
 
 // specs makes one job per window that survives the dateRange filter (the
 // whole base window when there is none); empty intersections need no job.
-func specs(p policy.Policy, action string, ageDays int, base window, ranges []window, segs []genesys.SegmentFilter) []JobSpec {
+func specs(p policy.Policy, action string, ageDays int, base window, ranges []window, segs []genesys.QueryFilter) []JobSpec {
 	ws := []window{base}
 	if ranges != nil {
 		ws = ws[:0]

@@ -16,7 +16,7 @@ func deleteJob(media string) genesys.RecordingJobsQuery {
 		Action: genesys.JobDelete,
 		ConversationQuery: &genesys.AsyncConversationQuery{
 			Interval: "2020-01-01T00:00:00.000Z/2026-11-01T00:00:00.000Z",
-			SegmentFilters: []genesys.SegmentFilter{
+			SegmentFilters: []genesys.QueryFilter{
 				{Type: "and", Predicates: []genesys.Predicate{
 					{Type: "dimension", Dimension: "mediaType", Value: media},
 					{Type: "dimension", Dimension: "queueId", Value: queue1},
@@ -133,7 +133,7 @@ func TestJobValidation(t *testing.T) {
 		"bad interval":    {Action: genesys.JobDelete, ConversationQuery: &genesys.AsyncConversationQuery{Interval: "last week"}},
 		"unknown dimension": {Action: genesys.JobDelete, ConversationQuery: &genesys.AsyncConversationQuery{
 			Interval:       "2024-01-01T00:00:00Z/2024-02-01T00:00:00Z",
-			SegmentFilters: []genesys.SegmentFilter{{Type: "and", Predicates: []genesys.Predicate{{Dimension: "colour", Value: "red"}}}}}},
+			SegmentFilters: []genesys.QueryFilter{{Type: "and", Predicates: []genesys.Predicate{{Dimension: "colour", Value: "red"}}}}}},
 	} {
 		_, err := e.client.CreateRecordingJob(ctx, q)
 		var ae *genesys.APIError

@@ -3,7 +3,10 @@
 // Field names follow the public SDK models (shared/reference/genesys-cloud-api.md §2-3).
 package genesys
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"reflect"
+)
 
 // Policy is a media retention policy as the API sends and takes it.
 type Policy struct {
@@ -19,6 +22,22 @@ type Policy struct {
 	Actions       *Actions       `json:"actions,omitempty"`
 	PolicyErrors  *PolicyErrors  `json:"policyErrors,omitempty"`
 	SelfURI       string         `json:"selfUri,omitempty"`
+
+	// Unknown lists the JSON paths of fields the answer held that this
+	// model lacks: a policy with any is never changed or used to delete.
+	Unknown []string `json:"-"`
+}
+
+// UnmarshalJSON decodes a policy and records the fields it did not know.
+func (p *Policy) UnmarshalJSON(data []byte) error {
+	type plain Policy
+	var v plain
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	*p = Policy(v)
+	p.Unknown = unknownFields(data, reflect.TypeFor[plain]())
+	return nil
 }
 
 // MediaPolicies holds the conditions and actions per media type.
@@ -131,6 +150,13 @@ type PolicyErrorMessage struct {
 	ErrorCode         string          `json:"errorCode,omitempty"`
 	CorrelationID     string          `json:"correlationId,omitempty"`
 	InsertDate        string          `json:"insertDate,omitempty"`
+	UserParams        []UserParam     `json:"userParams,omitempty"`
+}
+
+// UserParam is one parameter of a policy error's message.
+type UserParam struct {
+	Key   string `json:"key,omitempty"`
+	Value string `json:"value,omitempty"`
 }
 
 // Listing is the API's paged list envelope.
@@ -170,33 +196,58 @@ type RecordingJobsQuery struct {
 	IncludeRecordingsWithSensitiveData *bool                   `json:"includeRecordingsWithSensitiveData,omitempty"`
 	IncludeScreenRecordings            *bool                   `json:"includeScreenRecordings,omitempty"`
 	IncludePolicyBasedRecordings       *bool                   `json:"includePolicyBasedRecordings,omitempty"`
+	IncludeSnippetRecordings           *bool                   `json:"includeSnippetRecordings,omitempty"`
+	ScreenRecordingActionDate          string                  `json:"screenRecordingActionDate,omitempty"`
+	ScreenRecordingActionAge           int                     `json:"screenRecordingActionAge,omitempty"`
 	ClearExport                        *bool                   `json:"clearExport,omitempty"`
 	ConversationQuery                  *AsyncConversationQuery `json:"conversationQuery,omitempty"`
+	// AgedConversationInterval selects conversations older than five years
+	// (at most six months per job); it excludes ConversationQuery and so
+	// cannot filter by media or anything else.
+	AgedConversationInterval string `json:"agedConversationInterval,omitempty"`
 }
 
-// AsyncConversationQuery selects conversations by interval and segment
-// predicates, as the analytics conversation detail query does.
+// AsyncConversationQuery selects conversations by interval and filters, as
+// the analytics conversation detail query does. It covers conversations up
+// to five years old.
 type AsyncConversationQuery struct {
-	Interval       string          `json:"interval"` // ISO-8601 start/end
-	Order          string          `json:"order,omitempty"`
-	OrderBy        string          `json:"orderBy,omitempty"`
-	SegmentFilters []SegmentFilter `json:"segmentFilters,omitempty"`
+	Interval                   string          `json:"interval"` // ISO-8601 start/end
+	ConversationFilters        []QueryFilter   `json:"conversationFilters,omitempty"`
+	SegmentFilters             []QueryFilter   `json:"segmentFilters,omitempty"`
+	EvaluationFilters          json.RawMessage `json:"evaluationFilters,omitempty"`
+	SurveyFilters              json.RawMessage `json:"surveyFilters,omitempty"`
+	ResolutionFilters          json.RawMessage `json:"resolutionFilters,omitempty"`
+	Order                      string          `json:"order,omitempty"`
+	OrderBy                    string          `json:"orderBy,omitempty"`
+	Limit                      int             `json:"limit,omitempty"`
+	StartOfDayIntervalMatching *bool           `json:"startOfDayIntervalMatching,omitempty"`
 }
 
-// SegmentFilter combines predicates with "and" or "or".
-type SegmentFilter struct {
+// QueryFilter combines its predicates and clauses with "and" or "or"; it
+// is the shape of both segment and conversation filters.
+type QueryFilter struct {
+	Type       string      `json:"type"`
+	Clauses    []Clause    `json:"clauses,omitempty"`
+	Predicates []Predicate `json:"predicates,omitempty"`
+}
+
+// Clause combines predicates with "and" or "or" inside a filter.
+type Clause struct {
 	Type       string      `json:"type"`
 	Predicates []Predicate `json:"predicates"`
 }
 
-// Predicate matches one segment dimension: mediaType (voice, chat, email,
-// message), direction (inbound, outbound), queueId, userId, teamId,
+// Predicate matches one dimension: for segments mediaType (voice, chat,
+// email, message), direction (inbound, outbound), queueId, userId, teamId,
 // wrapUpCode, requestedLanguageId.
 type Predicate struct {
-	Type      string `json:"type,omitempty"` // dimension
-	Dimension string `json:"dimension"`
-	Operator  string `json:"operator,omitempty"` // matches
-	Value     string `json:"value"`
+	Type      string          `json:"type,omitempty"` // dimension | property | metric
+	Dimension string          `json:"dimension,omitempty"`
+	Property  string          `json:"property,omitempty"`
+	Metric    string          `json:"metric,omitempty"`
+	Operator  string          `json:"operator,omitempty"` // matches | exists | notExists
+	Value     string          `json:"value,omitempty"`
+	Range     json.RawMessage `json:"range,omitempty"`
 }
 
 // RecordingJob is a recording bulk job and its progress.

@@ -6,19 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 const (
 	routePolicies = "/api/v2/recording/mediaretentionpolicies"
 	routePolicy   = routePolicies + "/{policyId}"
 )
-
-// listPageSize is the largest page the list endpoints serve.
-const listPageSize = 100
-
-// maxPages stops a server that keeps announcing more pages.
-const maxPages = 10000
 
 // ListPolicies returns every media retention policy. It sends only pageSize
 // and pageNumber: the SDKs' stray enabled=false / hasErrors=false filters
@@ -101,24 +94,3 @@ func (c *Client) DeletePolicy(ctx context.Context, id string) error {
 }
 
 func policyPath(id string) string { return routePolicies + "/" + url.PathEscape(id) }
-
-// listAll reads every page of a listing with pageSize 100, following
-// pageCount; extra holds the only other filters sent.
-func listAll[T any](ctx context.Context, c *Client, route, path string, extra url.Values) ([]T, error) {
-	var all []T
-	for page := 1; page <= maxPages; page++ {
-		q := url.Values{"pageSize": {strconv.Itoa(listPageSize)}, "pageNumber": {strconv.Itoa(page)}}
-		for k, v := range extra {
-			q[k] = v
-		}
-		var l Listing[T]
-		if err := c.do(ctx, call{method: http.MethodGet, route: route, path: path, query: q}, &l); err != nil {
-			return nil, err
-		}
-		all = append(all, l.Entities...)
-		if len(l.Entities) == 0 || page >= l.PageCount {
-			return all, nil
-		}
-	}
-	return nil, fmt.Errorf("GET %s: more than %d pages; giving up", route, maxPages)
-}

@@ -23,23 +23,23 @@ const (
 	AttrDateRange             = "dateRange"
 )
 
-// Duration operators. Genesys publishes no enum for durationRange, so
-// retainctl writes seconds ("300", or "60-600" for a range) and reads back
-// only what it wrote.
+// Duration operators, Genesys' durationMode. Genesys documents no format
+// for durationRange: a string value is sent verbatim; whole seconds are
+// written as "300", and a [min, max] range as "60-600" (retainctl's form).
 const (
 	opOver    = "OVER"
 	opUnder   = "UNDER"
 	opBetween = "BETWEEN"
 )
 
-// conditions sets the filter-driven fields of base from filters. Fields no
-// filter drives (timeAllowed, mediaTypes) are kept from base.
-func conditions(filters []policy.Filter, base *genesys.Conditions) *genesys.Conditions {
-	c := genesys.Conditions{}
-	if base != nil {
-		c = genesys.Conditions{TimeAllowed: base.TimeAllowed, MediaTypes: base.MediaTypes}
+// conditions builds a part's conditions from p's filters and time slots,
+// keeping from base what the YAML cannot state (keptConditions).
+func conditions(p policy.Policy, base *genesys.Conditions) *genesys.Conditions {
+	c := keptConditions(base)
+	if ta := apiTimeAllowed(p.TimeAllowed); ta != nil {
+		c.TimeAllowed = ta
 	}
-	for _, f := range filters {
+	for _, f := range p.Filters {
 		vals := f.Values()
 		switch f.Attribute {
 		case AttrDirection:
@@ -59,7 +59,7 @@ func conditions(filters []policy.Filter, base *genesys.Conditions) *genesys.Cond
 				c.CustomerParticipation = strings.ToUpper(vals[0])
 			}
 		case AttrDuration:
-			c.Duration = durationCondition(f.Operator, vals)
+			c.Duration = durationCondition(f)
 		case AttrDateRange:
 			c.DateRanges = append([]string(nil), vals...)
 		}
@@ -70,18 +70,21 @@ func conditions(filters []policy.Filter, base *genesys.Conditions) *genesys.Cond
 	return &c
 }
 
-func durationCondition(op string, vals []string) *genesys.DurationCondition {
-	switch strings.ToUpper(op) {
+func durationCondition(f policy.Filter) *genesys.DurationCondition {
+	vals := f.Values()
+	d := &genesys.DurationCondition{DurationTarget: "DURATION", DurationOperator: f.DurationOperator, DurationRange: first(vals)}
+	switch strings.ToUpper(f.Operator) {
 	case opBetween:
-		if len(vals) != 2 {
-			return nil
+		d.DurationTarget, d.DurationMode = "DURATION_RANGE", "Between"
+		if len(vals) == 2 {
+			d.DurationRange = vals[0] + "-" + vals[1]
 		}
-		return &genesys.DurationCondition{DurationTarget: "DURATION_RANGE", DurationMode: "Between", DurationRange: vals[0] + "-" + vals[1]}
 	case opUnder:
-		return &genesys.DurationCondition{DurationTarget: "DURATION", DurationMode: "Under", DurationRange: first(vals)}
+		d.DurationMode = "Under"
 	default:
-		return &genesys.DurationCondition{DurationTarget: "DURATION", DurationMode: "Over", DurationRange: first(vals)}
+		d.DurationMode = "Over"
 	}
+	return d
 }
 
 // filters reads the filter-driven fields of c back as YAML filters, in the
@@ -112,24 +115,37 @@ func filters(c *genesys.Conditions) []policy.Filter {
 	return out
 }
 
+// durationFilter reads a duration condition back as a YAML filter; ok is
+// false for one no filter writes (an unknown mode or target), which
+// updates then keep as they are.
 func durationFilter(d *genesys.DurationCondition) (policy.Filter, bool) {
 	if d == nil || d.DurationRange == "" {
 		return policy.Filter{}, false
 	}
-	f := policy.Filter{Attribute: AttrDuration}
-	switch strings.ToLower(d.DurationMode) {
-	case "between":
-		lo, hi, ok := strings.Cut(d.DurationRange, "-")
-		if !ok {
-			return policy.Filter{}, false
+	f := policy.Filter{Attribute: AttrDuration, DurationOperator: d.DurationOperator}
+	target := "DURATION"
+	switch d.DurationMode {
+	case "Between":
+		target, f.Operator, f.Value = "DURATION_RANGE", opBetween, d.DurationRange
+		if lo, hi, ok := strings.Cut(d.DurationRange, "-"); ok && isInt(lo) && isInt(hi) {
+			f.Value = []any{number(lo), number(hi)}
 		}
-		f.Operator, f.Value = opBetween, []any{number(lo), number(hi)}
-	case "under":
+	case "Under":
 		f.Operator, f.Value = opUnder, number(d.DurationRange)
-	default:
+	case "Over":
 		f.Operator, f.Value = opOver, number(d.DurationRange)
+	default:
+		return policy.Filter{}, false
+	}
+	if d.DurationTarget != target {
+		return policy.Filter{}, false
 	}
 	return f, true
+}
+
+func isInt(s string) bool {
+	_, ok := number(s).(int)
+	return ok
 }
 
 // CanonicalFilters sorts filters by attribute and normalises their values
@@ -158,11 +174,13 @@ func CanonicalFilters(in []policy.Filter) []policy.Filter {
 
 func canonicalDuration(f policy.Filter) policy.Filter {
 	vals := f.Values()
-	op := strings.ToUpper(f.Operator)
-	if op == opBetween && len(vals) == 2 {
-		return policy.Filter{Attribute: f.Attribute, Operator: op, Value: []any{number(vals[0]), number(vals[1])}}
+	out := policy.Filter{Attribute: f.Attribute, Operator: strings.ToUpper(f.Operator), DurationOperator: f.DurationOperator}
+	if out.Operator == opBetween && len(vals) == 2 {
+		out.Value = []any{number(vals[0]), number(vals[1])}
+		return out
 	}
-	return policy.Filter{Attribute: f.Attribute, Operator: op, Value: number(first(vals))}
+	out.Value = number(first(vals))
+	return out
 }
 
 func listFilter(attr string, vals []string) policy.Filter {

@@ -8,35 +8,52 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-// Live is a live policy read back into the YAML vocabulary.
+// Live is a live policy read back into the YAML vocabulary. A YAML policy
+// manages one part of it (one medium, or the policy-level conditions and
+// actions); everything else is Carried.
 type Live struct {
-	Policy  policy.Policy // ObjectType is "call+chat"-style when several media are set
+	Policy  policy.Policy // the managed part; ObjectType is Part
 	Managed bool
-	// Media lists the object types the live policy holds retention for, in
-	// canonical order; more than one cannot be written as one YAML policy.
+	// Media lists the object types the live policy has a part for, in
+	// canonical order.
 	Media []string
-	// Immediate is set when the live policy deletes recordings at once
+	// Part is the object type of the managed part ("" when there is none).
+	Part string
+	// Immediate is set when the managed part deletes recordings at once
 	// (deleteRecording or alwaysDelete) rather than after a retention.
 	Immediate bool
-	// Forever is set when it retains recordings and never deletes them
-	// (retainRecording true, no deleteRetention days): RetentionPeriod then
-	// reads 0.
+	// Forever is set when the managed part retains recordings and never
+	// deletes them (retainRecording true, no deleteRetention days):
+	// RetentionPeriod then reads 0.
 	Forever bool
-	// Keeps holds, one per media, what the live policy keeps and for how
+	// Keeps holds, one per part, what the live policy keeps and for how
 	// long (ForeverDays for good), for the overlap analysis; parts that
 	// delete at once keep nothing and are left out.
 	Keeps []policy.Policy
+	// Carried is what the YAML cannot say about the live policy: updates
+	// keep it unchanged, plans show it, and enforcement never acts on a
+	// policy whose conditions are among it.
+	Carried []Carried
+	// Errors are the problems Genesys reports on the policy (policyErrors).
+	Errors []string
+	// Unknown lists fields of the answer retainctl has no model for.
+	Unknown []string
 }
 
 // ForeverDays stands for "kept for good" where a number of days is needed,
 // as when comparing retentions: longer than any retention a policy may set.
 const ForeverDays = 1 << 30
 
-// FromAPI reads a live policy into the YAML vocabulary. Server-filled
-// defaults (empty lists, retain flags, zero archive days) vanish here, which
-// is what keeps a converged organisation at zero changes.
-func FromAPI(g genesys.Policy) Live {
-	l := Live{Managed: IsManaged(g)}
+// FromAPI reads a live policy with its first part as the managed one.
+func FromAPI(g genesys.Policy) Live { return Read(g, "") }
+
+// Read reads a live policy into the YAML vocabulary, with the part for
+// objectType as the managed one, or the first part when the policy has none
+// for it (an object type change replaces that part). Server-filled defaults
+// (empty lists, retain flags, zero archive days) vanish here, which is what
+// keeps a converged organisation at zero changes.
+func Read(g genesys.Policy, objectType string) Live {
+	l := Live{Managed: IsManaged(g), Unknown: g.Unknown, Errors: policyErrors(g.PolicyErrors)}
 	p := policy.Policy{
 		Name:        g.Name,
 		Description: stripMarker(g.Description),
@@ -45,24 +62,25 @@ func FromAPI(g genesys.Policy) Live {
 	}
 	parts := liveParts(g)
 	for _, media := range mediaOrder {
-		if part, ok := parts[media]; ok && part != nil {
+		if _, ok := parts[media]; ok {
 			l.Media = append(l.Media, media)
 		}
 	}
-	for i, media := range l.Media {
+	l.Part = managedPart(l.Media, objectType)
+	for _, media := range l.Media {
 		part := parts[media]
-		kept := p
-		kept.ObjectType = media
-		kept.Filters = CanonicalFilters(filters(part.Conditions))
-		days, archive, immediate := retention(part.Actions)
-		kept.RetentionPeriod, kept.ArchiveAfter = days, archive
+		kept := partPolicy(p, media, part)
+		days, _, immediate := retention(part.Actions)
 		// A part that says to retain recordings and sets no deletion keeps
 		// them for good; one that sets neither (say, evaluations only)
 		// keeps nothing of its own.
 		forever := !immediate && days == 0 && part.Actions != nil && isTrue(part.Actions.RetainRecording)
-		if i == 0 {
-			p.Filters, p.RetentionPeriod, p.ArchiveAfter = kept.Filters, days, archive
+		if media == l.Part {
+			p = kept
 			l.Immediate, l.Forever = immediate, forever
+			l.Carried = append(l.Carried, carriedIn(slotPath(media), part)...)
+		} else {
+			l.Carried = append(l.Carried, Carried{Path: slotPath(media), What: describePart(kept, part)})
 		}
 		switch {
 		case forever:
@@ -72,14 +90,37 @@ func FromAPI(g genesys.Policy) Live {
 		}
 		l.Keeps = append(l.Keeps, kept)
 	}
-	p.ObjectType = strings.Join(l.Media, "+")
 	l.Policy = p
 	return l
 }
 
+// managedPart picks the part a YAML policy of objectType manages.
+func managedPart(media []string, objectType string) string {
+	for _, m := range media {
+		if m == objectType {
+			return m
+		}
+	}
+	if len(media) == 0 {
+		return ""
+	}
+	return media[0]
+}
+
+// partPolicy reads one part of a live policy into the YAML vocabulary.
+func partPolicy(p policy.Policy, media string, part *genesys.MediaPolicy) policy.Policy {
+	p.ObjectType = media
+	p.Filters = CanonicalFilters(filters(part.Conditions))
+	if part.Conditions != nil {
+		p.TimeAllowed = timeAllowed(part.Conditions.TimeAllowed)
+	}
+	p.RetentionPeriod, p.ArchiveAfter, _ = retention(part.Actions)
+	return p
+}
+
 var mediaOrder = []string{policy.Call, policy.Chat, policy.Email, policy.Message, policy.Interaction}
 
-// liveParts returns the media parts of g that carry conditions or actions.
+// liveParts returns the parts of g that carry conditions or actions.
 func liveParts(g genesys.Policy) map[string]*genesys.MediaPolicy {
 	out := map[string]*genesys.MediaPolicy{}
 	if m := g.MediaPolicies; m != nil {
@@ -115,8 +156,8 @@ func retention(a *genesys.Actions) (deleteDays, archiveDays int, immediate bool)
 func isTrue(b *bool) bool { return b != nil && *b }
 
 // Canonical returns p in the form plans compare and print: alias object
-// types resolved, filters canonical, tags sorted, enabled explicit, and the
-// repo-only fields (schedule, volume) kept as written.
+// types resolved, filters and time slots canonical, tags sorted, enabled
+// explicit, and the repo-only fields (schedule, volume) kept as written.
 func Canonical(p policy.Policy) policy.Policy {
 	if p.ObjectType == "sms" {
 		p.ObjectType = policy.Message
@@ -124,6 +165,7 @@ func Canonical(p policy.Policy) policy.Policy {
 	p.Description = strings.TrimSpace(p.Description)
 	p.Enabled = ptr(p.IsEnabled())
 	p.Filters = CanonicalFilters(p.Filters)
+	p.TimeAllowed = canonicalTimeAllowed(p.TimeAllowed)
 	if len(p.Tags) > 0 {
 		p.Tags = sortedUnique(p.Tags)
 	}

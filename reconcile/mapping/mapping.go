@@ -3,6 +3,7 @@
 package mapping
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/retainctl/retainctl/reconcile/genesys"
@@ -35,38 +36,104 @@ func stripMarker(desc string) string {
 }
 
 // ToAPI builds the Genesys policy for a desired one. base is the live policy
-// being replaced (nil for a create): everything retainctl does not manage —
-// evaluation assignments, time slots, transcription — is carried over, so an
-// update never drops what someone set in the Genesys UI.
+// being replaced (nil for a create): everything the YAML cannot say — the
+// other parts, evaluation assignments, transcription, policy-level media
+// types — is kept as it is, so an update never drops what someone set in
+// the Genesys UI. Only an object type change replaces a part, and the part
+// it replaces goes with what it held (plans name it).
 func ToAPI(p policy.Policy, base *genesys.Policy) genesys.Policy {
 	p = Canonical(p)
 	out := genesys.Policy{}
 	if base != nil {
-		out = *base
-		out.PolicyErrors = nil
-		out.MediaPolicies = nil
-		out.Conditions = nil
-		out.Actions = nil
+		out = clonePolicy(*base)
 	}
+	out.PolicyErrors, out.Unknown = nil, nil
 	out.Name = p.Name
 	out.Description = Description(p.Description)
 	out.Enabled = ptr(p.IsEnabled())
-	out.Order = p.Order
-	if p.Order == nil && base != nil {
-		out.Order = base.Order
+	if p.Order != nil {
+		out.Order = p.Order
 	}
-
-	part := genesys.MediaPolicy{
-		Conditions: conditions(p.Filters, baseConditions(base, p.ObjectType)),
-		Actions:    actions(p, baseActions(base, p.ObjectType)),
+	var media []string
+	if base != nil {
+		media = Read(*base, p.ObjectType).Media
 	}
-	if p.ObjectType == policy.Interaction {
-		out.Conditions, out.Actions = part.Conditions, part.Actions
-		return out
+	var kept *genesys.MediaPolicy
+	switch managed := managedPart(media, p.ObjectType); managed {
+	case p.ObjectType:
+		kept = partOf(&out, managed)
+	case "":
+	default:
+		setPart(&out, managed, nil)
 	}
-	out.MediaPolicies = &genesys.MediaPolicies{}
-	*mediaSlot(out.MediaPolicies, p.ObjectType) = &part
+	setPart(&out, p.ObjectType, &genesys.MediaPolicy{
+		Conditions: conditions(p, conditionsOf(kept)),
+		Actions:    actions(p, actionsOf(kept)),
+	})
 	return out
+}
+
+// clonePolicy deep-copies a policy, so that building an update never
+// changes the live policy it starts from.
+func clonePolicy(g genesys.Policy) genesys.Policy {
+	data, err := json.Marshal(g)
+	if err != nil {
+		panic("mapping: a policy that cannot be encoded: " + err.Error())
+	}
+	var out genesys.Policy
+	if err := json.Unmarshal(data, &out); err != nil {
+		panic("mapping: a policy that cannot be decoded: " + err.Error())
+	}
+	return out
+}
+
+// partOf returns g's part for objectType, or nil.
+func partOf(g *genesys.Policy, objectType string) *genesys.MediaPolicy {
+	if objectType == policy.Interaction {
+		if g.Actions == nil && g.Conditions == nil {
+			return nil
+		}
+		return &genesys.MediaPolicy{Conditions: g.Conditions, Actions: g.Actions}
+	}
+	if g.MediaPolicies == nil {
+		return nil
+	}
+	return *mediaSlot(g.MediaPolicies, objectType)
+}
+
+// setPart sets (or, with nil, removes) g's part for objectType.
+func setPart(g *genesys.Policy, objectType string, part *genesys.MediaPolicy) {
+	if objectType == policy.Interaction {
+		g.Conditions, g.Actions = nil, nil
+		if part != nil {
+			g.Conditions, g.Actions = part.Conditions, part.Actions
+		}
+		return
+	}
+	if g.MediaPolicies == nil {
+		if part == nil {
+			return
+		}
+		g.MediaPolicies = &genesys.MediaPolicies{}
+	}
+	*mediaSlot(g.MediaPolicies, objectType) = part
+	if *g.MediaPolicies == (genesys.MediaPolicies{}) {
+		g.MediaPolicies = nil
+	}
+}
+
+func conditionsOf(part *genesys.MediaPolicy) *genesys.Conditions {
+	if part == nil {
+		return nil
+	}
+	return part.Conditions
+}
+
+func actionsOf(part *genesys.MediaPolicy) *genesys.Actions {
+	if part == nil {
+		return nil
+	}
+	return part.Actions
 }
 
 // actions sets the retention part of base's actions from p.
@@ -101,35 +168,6 @@ func mediaSlot(m *genesys.MediaPolicies, objectType string) **genesys.MediaPolic
 	default:
 		return &m.CallPolicy
 	}
-}
-
-// basePart returns the live part of base for objectType, if any.
-func basePart(base *genesys.Policy, objectType string) *genesys.MediaPolicy {
-	if base == nil {
-		return nil
-	}
-	if objectType == policy.Interaction {
-		return &genesys.MediaPolicy{Conditions: base.Conditions, Actions: base.Actions}
-	}
-	if base.MediaPolicies == nil {
-		return nil
-	}
-	m := *base.MediaPolicies
-	return *mediaSlot(&m, objectType)
-}
-
-func baseConditions(base *genesys.Policy, objectType string) *genesys.Conditions {
-	if part := basePart(base, objectType); part != nil {
-		return part.Conditions
-	}
-	return nil
-}
-
-func baseActions(base *genesys.Policy, objectType string) *genesys.Actions {
-	if part := basePart(base, objectType); part != nil {
-		return part.Actions
-	}
-	return nil
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -42,37 +42,97 @@ func TestInteractionUsesTopLevelConditions(t *testing.T) {
 	}
 }
 
-// An update keeps what retainctl does not manage: evaluations, time slots,
-// other media's parts are replaced only where the policy says so.
-func TestUpdateKeepsUnmanagedFields(t *testing.T) {
+// An update keeps what the YAML cannot say: evaluations, another medium's
+// part, policy-level media types; it replaces what the YAML does say.
+func TestUpdateKeepsWhatTheYAMLCannotSay(t *testing.T) {
 	evals := json.RawMessage(`[{"evaluationForm":{"id":"f"},"user":{"id":"u"}}]`)
-	slots := &genesys.TimeAllowed{TimeZoneID: "Europe/Paris", TimeSlots: []genesys.TimeSlot{{StartTime: "08:00:00.000", StopTime: "17:00:00.000", Day: 1}}}
-	base := genesys.Policy{ID: "id", Name: "Calls", SelfURI: "/x", MediaPolicies: &genesys.MediaPolicies{CallPolicy: &genesys.MediaPolicy{
-		Actions:    &genesys.Actions{AssignEvaluations: evals, RetentionDuration: &genesys.RetentionDuration{DeleteRetention: &genesys.DeleteRetention{Days: 30}}},
-		Conditions: &genesys.Conditions{TimeAllowed: slots, ForQueues: []genesys.Ref{{ID: "old"}}},
-	}}}
-	got := ToAPI(policy.Policy{Name: "Calls", ObjectType: "call", RetentionPeriod: 60}, &base)
+	chat := &genesys.MediaPolicy{Actions: &genesys.Actions{AssignEvaluations: evals,
+		RetentionDuration: &genesys.RetentionDuration{DeleteRetention: &genesys.DeleteRetention{Days: 7}}}}
+	base := genesys.Policy{ID: "id", Name: "Calls", SelfURI: "/x", MediaPolicies: &genesys.MediaPolicies{
+		CallPolicy: &genesys.MediaPolicy{
+			Actions:    &genesys.Actions{AssignEvaluations: evals, RetentionDuration: &genesys.RetentionDuration{DeleteRetention: &genesys.DeleteRetention{Days: 30}}},
+			Conditions: &genesys.Conditions{ForQueues: []genesys.Ref{{ID: "old"}}},
+		},
+		ChatPolicy: chat,
+	}}
+	slots := &policy.TimeAllowed{Timezone: "Europe/Paris", Slots: []policy.TimeSlot{{Day: "monday", Start: "08:00", Stop: "17:00"}}}
+	got := ToAPI(policy.Policy{Name: "Calls", ObjectType: "call", RetentionPeriod: 60, TimeAllowed: slots}, &base)
 	part := got.MediaPolicies.CallPolicy
-	if got.ID != "id" || string(part.Actions.AssignEvaluations) != string(evals) || !reflect.DeepEqual(part.Conditions.TimeAllowed, slots) {
-		t.Errorf("unmanaged fields lost: %+v", part)
+	if got.ID != "id" || string(part.Actions.AssignEvaluations) != string(evals) || !reflect.DeepEqual(got.MediaPolicies.ChatPolicy, chat) {
+		t.Errorf("what the YAML cannot say was lost: %+v", got.MediaPolicies)
 	}
-	if part.Conditions.ForQueues != nil || part.Actions.RetentionDuration.DeleteRetention.Days != 60 {
-		t.Errorf("managed fields not replaced: %+v", part)
+	wantSlots := &genesys.TimeAllowed{TimeZoneID: "Europe/Paris", TimeSlots: []genesys.TimeSlot{{Day: 1, StartTime: "08:00:00.000", StopTime: "17:00:00.000"}}}
+	if part.Conditions.ForQueues != nil || part.Actions.RetentionDuration.DeleteRetention.Days != 60 || !reflect.DeepEqual(part.Conditions.TimeAllowed, wantSlots) {
+		t.Errorf("what the YAML says was not written: %+v", part.Conditions)
+	}
+	if base.MediaPolicies.CallPolicy.Actions.RetentionDuration.DeleteRetention.Days != 30 {
+		t.Error("building an update changed the live policy")
+	}
+	back := Read(got, "call")
+	if !reflect.DeepEqual(back.Policy.TimeAllowed, Canonical(policy.Policy{TimeAllowed: slots}).TimeAllowed) {
+		t.Errorf("time slots read back as %+v", back.Policy.TimeAllowed)
 	}
 }
 
-func TestFromAPIReadsWhatItCannotWrite(t *testing.T) {
+// Policy-level media types have no YAML form: kept by updates, carried as
+// coverage, so enforcement will not act on the policy.
+func TestPolicyLevelMediaTypesAreCarried(t *testing.T) {
+	base := genesys.Policy{ID: "id", Name: "All", Conditions: &genesys.Conditions{MediaTypes: []string{"CALL"}},
+		Actions: &genesys.Actions{RetentionDuration: &genesys.RetentionDuration{DeleteRetention: &genesys.DeleteRetention{Days: 30}}}}
+	l := Read(base, "interaction")
+	if len(l.Carried) != 1 || l.Carried[0].Path != "conditions.mediaTypes" || !l.Carried[0].Coverage {
+		t.Fatalf("carried = %+v", l.Carried)
+	}
+	got := ToAPI(policy.Policy{Name: "All", ObjectType: "interaction", RetentionPeriod: 60}, &base)
+	if got.Conditions == nil || !reflect.DeepEqual(got.Conditions.MediaTypes, []string{"CALL"}) {
+		t.Errorf("media types dropped: %+v", got.Conditions)
+	}
+}
+
+// Changing the object type replaces the managed part, and what it held
+// goes with it; the other parts stay.
+func TestObjectTypeChangeReplacesThePart(t *testing.T) {
+	evals := json.RawMessage(`[{"evaluationForm":{"id":"f"}}]`)
+	base := genesys.Policy{ID: "id", Name: "P", MediaPolicies: &genesys.MediaPolicies{
+		CallPolicy:  &genesys.MediaPolicy{Actions: &genesys.Actions{AssignEvaluations: evals}},
+		EmailPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{RetainRecording: ptr(true)}},
+	}}
+	got := ToAPI(policy.Policy{Name: "P", ObjectType: "chat", RetentionPeriod: 10}, &base)
+	m := got.MediaPolicies
+	if m.CallPolicy != nil || m.ChatPolicy == nil || m.ChatPolicy.Actions.AssignEvaluations != nil || m.EmailPolicy == nil {
+		t.Errorf("parts after the change: %+v", m)
+	}
+}
+
+func TestReadNamesOtherParts(t *testing.T) {
 	yes := true
 	multi := genesys.Policy{Name: "m", MediaPolicies: &genesys.MediaPolicies{
 		CallPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{}},
-		ChatPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{}},
+		ChatPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{RetentionDuration: &genesys.RetentionDuration{DeleteRetention: &genesys.DeleteRetention{Days: 5}}}},
 	}}
-	if l := FromAPI(multi); len(l.Media) != 2 || l.Policy.ObjectType != "call+chat" {
+	l := FromAPI(multi)
+	if len(l.Media) != 2 || l.Part != "call" || l.Policy.ObjectType != "call" {
 		t.Errorf("multi-media: %+v", l)
+	}
+	if len(l.Carried) != 1 || l.Carried[0].Path != "mediaPolicies.chatPolicy" || l.Carried[0].What != "keeps recordings 5 days" {
+		t.Errorf("carried = %+v", l.Carried)
+	}
+	if l := Read(multi, "chat"); l.Part != "chat" || l.Policy.RetentionPeriod != 5 {
+		t.Errorf("read as chat: %+v", l)
 	}
 	now := genesys.Policy{Name: "n", MediaPolicies: &genesys.MediaPolicies{EmailPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{AlwaysDelete: &yes}}}}
 	if l := FromAPI(now); !l.Immediate {
 		t.Errorf("immediate delete: %+v", l)
+	}
+}
+
+func TestCanonicalTime(t *testing.T) {
+	for in, want := range map[string]string{"08:00": "08:00", "08:00:00.000": "08:00", "8:00": "", "23:59:59.999": "23:59:59.999",
+		"10:10:10.010": "10:10:10.010", "10:00:30": "10:00:30", "24:00": "", "10:00:00.500": "10:00:00.500"} {
+		got, ok := CanonicalTime(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("CanonicalTime(%q) = %q, %v; want %q", in, got, ok, want)
+		}
 	}
 }
 

@@ -52,27 +52,40 @@ type Policy struct {
 	Order           *int      `yaml:"order,omitempty" json:"order,omitempty"`
 	Schedule        *Schedule `yaml:"schedule,omitempty" json:"schedule,omitempty"`
 	Filters         []Filter  `yaml:"filters,omitempty" json:"filters,omitempty"`
-	Tags            []string  `yaml:"tags,omitempty" json:"tags,omitempty"`
-	DailyVolumeGB   *float64  `yaml:"dailyVolumeGB,omitempty" json:"dailyVolumeGB,omitempty"`
-	RenamedFrom     string    `yaml:"renamedFrom,omitempty" json:"renamedFrom,omitempty"`
+	// TimeAllowed limits the policy to weekly time slots (Genesys'
+	// timeAllowed); no recording job can select by time of day, so a
+	// policy with slots is never enforced on existing recordings.
+	TimeAllowed   *TimeAllowed `yaml:"timeAllowed,omitempty" json:"timeAllowed,omitempty"`
+	Tags          []string     `yaml:"tags,omitempty" json:"tags,omitempty"`
+	DailyVolumeGB *float64     `yaml:"dailyVolumeGB,omitempty" json:"dailyVolumeGB,omitempty"`
+	RenamedFrom   string       `yaml:"renamedFrom,omitempty" json:"renamedFrom,omitempty"`
 
 	// Source is filled by the loader; it is not part of the YAML.
 	Source Source `yaml:"-" json:"-"`
 }
 
-// Location returns the schedule's timezone (UTC when empty) from the
-// embedded IANA database. "Local" is refused: it would depend on the machine
-// CI happens to run on.
+// Location returns the schedule's timezone (UTC when empty).
 func (s Schedule) Location() (*time.Location, error) {
-	switch s.Timezone {
+	loc, err := LoadZone(s.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("schedule.timezone %w", err)
+	}
+	return loc, nil
+}
+
+// LoadZone loads an IANA timezone (UTC when empty) from the embedded
+// database. "Local" is refused: it would depend on the machine CI happens
+// to run on.
+func LoadZone(name string) (*time.Location, error) {
+	switch name {
 	case "":
 		return time.UTC, nil
 	case "Local":
-		return nil, errors.New(`schedule.timezone "Local" depends on the machine; name an IANA zone such as UTC or Europe/London`)
+		return nil, errors.New(`"Local" depends on the machine; name an IANA zone such as UTC or Europe/London`)
 	}
-	loc, err := time.LoadLocation(s.Timezone)
+	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, fmt.Errorf("schedule.timezone %q is not an IANA time zone name such as UTC, Europe/London or America/New_York", s.Timezone)
+		return nil, fmt.Errorf("%q is not an IANA time zone name such as UTC, Europe/London or America/New_York", name)
 	}
 	return loc, nil
 }
@@ -89,12 +102,29 @@ type Schedule struct {
 	Timezone   string `yaml:"timezone,omitempty" json:"timezone,omitempty"`     // IANA name; default UTC
 }
 
+// TimeAllowed is a weekly set of time slots in one timezone.
+type TimeAllowed struct {
+	Timezone string     `yaml:"timezone,omitempty" json:"timezone,omitempty"` // IANA name
+	Slots    []TimeSlot `yaml:"slots" json:"slots"`
+}
+
+// TimeSlot is a window on one day of the week, start before stop, as
+// HH:MM, HH:MM:SS or HH:MM:SS.mmm.
+type TimeSlot struct {
+	Day   string `yaml:"day" json:"day"` // MONDAY..SUNDAY
+	Start string `yaml:"start" json:"start"`
+	Stop  string `yaml:"stop" json:"stop"`
+}
+
 // Filter narrows the conversations a policy covers. Value is a scalar or a
 // list as written in YAML; Values gives it as a list of strings.
 type Filter struct {
 	Attribute string `yaml:"attribute" json:"attribute"`
 	Operator  string `yaml:"operator" json:"operator"`
 	Value     any    `yaml:"value" json:"value"`
+	// DurationOperator is Genesys' durationOperator of a duration filter,
+	// carried verbatim: Genesys documents no values for it.
+	DurationOperator string `yaml:"durationOperator,omitempty" json:"durationOperator,omitempty"`
 }
 
 // Settings is the optional retainctl.yaml in the policies directory.

@@ -11,7 +11,7 @@ import (
 // matcher selects the recordings a job's conversationQuery covers.
 type matcher struct {
 	from, to time.Time
-	filters  []genesys.SegmentFilter
+	filters  []genesys.QueryFilter
 }
 
 // dimensions maps the segment dimensions the simulator knows to the
@@ -69,7 +69,7 @@ func (m *matcher) match(r *Recording) bool {
 	return true
 }
 
-func filterMatch(f genesys.SegmentFilter, r *Recording) bool {
+func filterMatch(f genesys.QueryFilter, r *Recording) bool {
 	if len(f.Predicates) == 0 {
 		return true
 	}

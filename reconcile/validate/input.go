@@ -46,6 +46,13 @@ func policyInput(p policy.Policy) map[string]any {
 	if p.DailyVolumeGB != nil {
 		m["dailyVolumeGB"] = *p.DailyVolumeGB
 	}
+	if t := p.TimeAllowed; t != nil {
+		slots := make([]any, len(t.Slots))
+		for i, s := range t.Slots {
+			slots[i] = map[string]any{"day": s.Day, "start": s.Start, "stop": s.Stop}
+		}
+		m["timeAllowed"] = map[string]any{"timezone": t.Timezone, "slots": slots}
+	}
 	if s := p.Schedule; s != nil {
 		m["schedule"] = map[string]any{"frequency": s.Frequency, "dayOfWeek": s.DayOfWeek, "dayOfMonth": s.DayOfMonth, "timezone": s.Timezone}
 	}
@@ -55,7 +62,11 @@ func policyInput(p policy.Policy) map[string]any {
 func filtersInput(fs []policy.Filter) []any {
 	out := make([]any, len(fs))
 	for i, f := range fs {
-		out[i] = map[string]any{"attribute": f.Attribute, "operator": f.Operator, "value": f.Value}
+		m := map[string]any{"attribute": f.Attribute, "operator": f.Operator, "value": f.Value}
+		if f.DurationOperator != "" {
+			m["durationOperator"] = f.DurationOperator
+		}
+		out[i] = m
 	}
 	return out
 }

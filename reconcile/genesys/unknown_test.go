@@ -1,0 +1,44 @@
+package genesys
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+)
+
+func TestPolicyRecordsUnknownFields(t *testing.T) {
+	body := `{"id":"p1","name":"x","excludeHolidays":true,
+	  "mediaPolicies":{"callPolicy":{"conditions":{"forQueues":[{"id":"q","name":"Sales","division":{"id":"d"}}],
+	    "timeAllowed":{"timeSlots":[{"day":1,"startTime":"08:00:00.000","stopTime":"09:00:00.000","weekOfMonth":2}]}},
+	    "actions":{"assignEvaluations":[{"anything":1}],"purgeAfter":3}}}}`
+	var p Policy
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"excludeHolidays",
+		"mediaPolicies.callPolicy.actions.purgeAfter",
+		"mediaPolicies.callPolicy.conditions.timeAllowed.timeSlots[0].weekOfMonth",
+	}
+	if !slices.Equal(p.Unknown, want) {
+		t.Fatalf("unknown = %q, want %q", p.Unknown, want)
+	}
+	if p.MediaPolicies.CallPolicy.Conditions.ForQueues[0].ID != "q" {
+		t.Fatal("known fields must still decode")
+	}
+}
+
+func TestUnknownFieldsAreBounded(t *testing.T) {
+	m := map[string]int{}
+	for i := range 500 {
+		m["x"+string(rune('a'+i%26))+string(rune('a'+i/26))] = i
+	}
+	data, _ := json.Marshal(m)
+	var p Policy
+	if err := json.Unmarshal(data, &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Unknown) != maxUnknown {
+		t.Fatalf("recorded %d unknown paths, want the cap %d", len(p.Unknown), maxUnknown)
+	}
+}
