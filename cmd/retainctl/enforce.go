@@ -142,12 +142,12 @@ func runJobs(cmd *cobra.Command, o enforceOptions, sel []enforce.Selected, now t
 		return enforceResult{}, err
 	}
 	defer done()
-	changes, overlaps, err := orgState(ctx, client, repo)
+	changes, live, overlaps, err := orgState(ctx, client, repo)
 	if err != nil {
 		run.close(ctx)
 		return enforceResult{}, failErr(err)
 	}
-	pl := enforce.NewPlan(enforce.Gate(sel, changes, overlaps), now)
+	pl := enforce.NewPlan(enforce.Gate(sel, changes, live, overlaps), now)
 	stderr := cmd.ErrOrStderr()
 	r := &enforce.Runner{API: client, Audit: run, DryRun: o.dryRun, Timeout: o.timeout,
 		Progress: enforce.NewProgress(stderr, isTerminal(stderr))}
@@ -176,14 +176,14 @@ func writeEnforce(w io.Writer, rep enforce.Report, format string) error {
 // (a change not yet applied still keeps what it keeps), with no tolerance
 // window, since deleting a recording a day before another policy lets go of
 // it is still wrong.
-func orgState(ctx context.Context, client *genesys.Client, repo policy.Repo) ([]plan.Change, []plan.Overlap, error) {
+func orgState(ctx context.Context, client *genesys.Client, repo policy.Repo) ([]plan.Change, []genesys.Policy, []plan.Overlap, error) {
 	live, err := client.ListPolicies(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("listing live policies: %w", err)
+		return nil, nil, nil, fmt.Errorf("listing live policies: %w", err)
 	}
 	p, err := plan.Build(repo.Policies, live, repo.Settings)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	keeping := slices.Clone(repo.Policies)
 	for _, l := range live {
@@ -192,7 +192,7 @@ func orgState(ctx context.Context, client *genesys.Client, repo policy.Repo) ([]
 		}
 	}
 	overlaps, _ := plan.Overlaps(keeping, 0)
-	return p.Changes, overlaps, nil
+	return p.Changes, live, overlaps, nil
 }
 
 // catchUp adds the policies whose last scheduled run no enforcement

@@ -68,7 +68,7 @@ func runPlan(cmd *cobra.Command, o planOptions) error {
 			}
 			return err
 		}
-		p.Violations = vs
+		p.Violations = append(vs, p.Violations...)
 	}
 	if err := writePlan(cmd.OutOrStdout(), p, o.format); err != nil {
 		return failErr(err)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/retainctl/retainctl/reconcile/genesys"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
@@ -65,6 +66,9 @@ func lastDay(t time.Time) int {
 // Selected is a policy this run enforces.
 type Selected struct {
 	Policy policy.Policy
+	// Live is the organisation's policy of that name, set by Gate: its
+	// jobs are built from what it covers (Scope), never from the YAML.
+	Live   *genesys.Policy
 	Forced bool // named by --policy, so enforced whatever its schedule
 	// KeepDays, when above the policy's retention, is the longer retention
 	// of overlapping policies (KeptFor) that its DELETE job must respect.
@@ -75,6 +79,20 @@ type Selected struct {
 	// Missed is the scheduled date a skipped or failed run did not enforce,
 	// when this run catches up on it.
 	Missed time.Time
+}
+
+// scope is what s's jobs may select: the live policy's coverage, with
+// the repository's name for messages.
+func (s Selected) scope() (policy.Policy, error) {
+	if s.Live == nil {
+		return policy.Policy{}, refuse(s.Policy, "not in the organisation yet: apply the repository first")
+	}
+	p, err := Scope(*s.Live, s.Policy.ObjectType)
+	if err != nil {
+		return policy.Policy{}, err
+	}
+	p.Name = s.Policy.Name
+	return p, nil
 }
 
 // Select returns the policies due at now, in repository order. When only is

@@ -94,7 +94,7 @@ func TestEnforceDeletesExactlyWhatIsDue(t *testing.T) {
 			policies: []policy.Policy{
 				pol("email month end", "email", 365, 0, &policy.Schedule{Frequency: Monthly, DayOfMonth: 31}, in("language", lang[0])),
 				pol("messages month end Auckland", "message", 1, 0, &policy.Schedule{Frequency: Monthly, DayOfMonth: 31, Timezone: "Pacific/Auckland"}),
-				pol("outbound first Auckland", "interaction", 700, 0, &policy.Schedule{Frequency: Monthly, DayOfMonth: 1, Timezone: "Pacific/Auckland"},
+				pol("outbound first Auckland", "call", 700, 0, &policy.Schedule{Frequency: Monthly, DayOfMonth: 1, Timezone: "Pacific/Auckland"},
 					policy.Filter{Attribute: "direction", Operator: "EQ", Value: "OUTBOUND"}),
 				pol("calls weekly Friday", "call", 1, 0, &policy.Schedule{Frequency: Weekly, DayOfWeek: "FRIDAY"}),
 			},
@@ -334,7 +334,7 @@ func TestInterruptCancelsRunningJobs(t *testing.T) {
 	r := runner(f.client, &events{})
 	r.Sleep = func(ctx context.Context, _ time.Duration) error { stop(); return ctx.Err() } // SIGINT at the first wait
 	sel, _ := Select(ps, f.now, "")
-	rep := r.Run(ctx, NewPlan(sel, f.now))
+	rep := r.Run(ctx, f.plan(t, ps, sel))
 	if rep.OK() {
 		t.Fatal("an interrupted run reported OK")
 	}
@@ -353,8 +353,13 @@ func TestInterruptCancelsRunningJobs(t *testing.T) {
 func TestCreateOutcomeUnknownIsNotRetried(t *testing.T) {
 	now, ps := scenarioA()
 	f := newFixture(t, at(now))
+	sel, err := Select(ps[1:], f.now, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := f.plan(t, ps[1:], sel)
 	f.org.DropResponse(1)
-	rep := f.enforce(t, runner(f.client, &events{}), ps[1:])
+	rep := runner(f.client, &events{}).Run(context.Background(), pl)
 	posts := f.org.RouteCounts()["POST /api/v2/recording/jobs"]
 	if posts != 2 {
 		t.Errorf("%d creates for 2 jobs: an unknown outcome was retried", posts)

@@ -79,7 +79,7 @@ func BenchmarkRun(b *testing.B) {
 		b.StopTimer()
 		f := newFixture(b, at(now))
 		sel, _ := Select(ps, f.now, "")
-		pl := NewPlan(sel, f.now)
+		pl := NewPlan(withLive(sel), f.now)
 		b.StartTimer()
 		if rep := runner(f.client, &events{}).Run(b.Context(), pl); !rep.OK() {
 			b.Fatalf("report: %+v", rep)

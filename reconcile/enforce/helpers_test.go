@@ -4,12 +4,15 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/retainctl/retainctl/reconcile/audit"
 	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/mapping"
+	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 	"github.com/retainctl/retainctl/reconcile/sim"
 )
@@ -99,7 +102,51 @@ func (f *fixture) enforce(t *testing.T, r *Runner, ps []policy.Policy) Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r.Run(context.Background(), NewPlan(sel, f.now))
+	return r.Run(context.Background(), f.plan(t, ps, sel))
+}
+
+// plan creates ps in the organisation where they are not yet, reads them
+// back and gates sel against them, as `retainctl enforce` does.
+func (f *fixture) plan(t *testing.T, ps []policy.Policy, sel []Selected) Plan {
+	t.Helper()
+	ctx := context.Background()
+	live, err := f.client.ListPolicies(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, l := range live {
+		have[l.Name] = true
+	}
+	for _, p := range ps {
+		if !have[p.Name] {
+			if _, err := f.client.CreatePolicy(ctx, mapping.ToAPI(p, nil)); err != nil {
+				t.Fatalf("creating %q: %v", p.Name, err)
+			}
+		}
+	}
+	if live, err = f.client.ListPolicies(ctx); err != nil {
+		t.Fatal(err)
+	}
+	pl, err := plan.Build(ps, live, policy.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewPlan(Gate(sel, pl.Changes, live, nil), f.now)
+}
+
+// withLive gives each selected policy a live policy exactly as written,
+// for tests of the pure planning.
+func withLive(sel []Selected) []Selected {
+	out := slices.Clone(sel)
+	for i := range out {
+		if out[i].Live == nil {
+			g := mapping.ToAPI(out[i].Policy, nil)
+			g.ID = "id-" + out[i].Policy.Name
+			out[i].Live = &g
+		}
+	}
+	return out
 }
 
 // byID indexes recordings by id.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/retainctl/retainctl/reconcile/genesys"
 	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
@@ -31,6 +32,34 @@ type PolicyReport struct {
 	KeptFor  []string `json:"keptFor,omitempty"`
 }
 
+// reason is why err refuses a policy, without the policy's name.
+func reason(err error) string {
+	var ref *Refusal
+	if errors.As(err, &ref) {
+		return ref.Reason
+	}
+	return err.Error()
+}
+
+// checked builds p's jobs and proves each no wider than p (Check); a job
+// that fails refuses the whole policy, since it means Jobs is wrong.
+func checked(p policy.Policy, now time.Time) ([]JobSpec, error) {
+	jobs, err := Jobs(p, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, j := range jobs {
+		age := p.RetentionPeriod
+		if j.Action == genesys.JobArchive {
+			age = p.ArchiveAfter
+		}
+		if err := Check(j.Query, p, age, now); err != nil {
+			return nil, refuse(p, "a job built for it failed the safety check, so none is sent: %v", err)
+		}
+	}
+	return jobs, nil
+}
+
 // NewPlan builds the jobs of the selected policies at now. A policy whose
 // filters no job can express is listed with the reason and gets no job.
 func NewPlan(sel []Selected, now time.Time) Plan {
@@ -52,17 +81,18 @@ func NewPlan(sel []Selected, now time.Time) Plan {
 			pl.Policies = append(pl.Policies, pr)
 			continue
 		}
-		p := s.Policy
+		p, err := s.scope()
+		if err != nil {
+			pr.Refused = reason(err)
+			pl.Policies = append(pl.Policies, pr)
+			continue
+		}
 		if s.KeepDays > p.RetentionPeriod {
 			p.RetentionPeriod, pr.KeptDays, pr.KeptFor = s.KeepDays, s.KeepDays, s.KeptFor
 		}
-		jobs, err := Jobs(p, now)
-		var ref *Refusal
-		switch {
-		case errors.As(err, &ref):
-			pr.Refused = ref.Reason
-		case err != nil:
-			pr.Refused = err.Error()
+		jobs, err := checked(p, now)
+		if err != nil {
+			pr.Refused = reason(err)
 		}
 		pr.Jobs = len(jobs)
 		pl.Jobs = append(pl.Jobs, jobs...)

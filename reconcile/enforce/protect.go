@@ -3,21 +3,33 @@ package enforce
 import (
 	"slices"
 
+	"github.com/retainctl/retainctl/reconcile/genesys"
 	"github.com/retainctl/retainctl/reconcile/plan"
 )
 
 // Gate prepares the selected policies against the organisation: only
 // policies it already has as written are enforced (a retention not yet
-// applied must not delete anything), and each one's deletion age waits for
-// any longer overlapping policy (Protect). changes is the repository planned
-// against the organisation; overlaps must count every policy that keeps
-// recordings now — the live ones as they are, not as the repository will
-// make them — and use no tolerance window.
-func Gate(sel []Selected, changes []plan.Change, overlaps []plan.Overlap) []Selected {
+// applied must not delete anything), each one's jobs are built from its
+// live policy, and each one's deletion age waits for any longer
+// overlapping policy (Protect). changes is the repository planned against
+// live; overlaps must count every policy that keeps recordings now — the
+// live ones as they are, not as the repository will make them — and use
+// no tolerance window.
+func Gate(sel []Selected, changes []plan.Change, live []genesys.Policy, overlaps []plan.Overlap) []Selected {
+	byID := make(map[string]*genesys.Policy, len(live))
+	for i := range live {
+		byID[live[i].ID] = &live[i]
+	}
 	out := Protect(sel, overlaps)
 	for i := range out {
 		if why := unconverged(out[i].Policy.Name, changes); why != "" {
 			out[i].Refused = why
+			continue
+		}
+		for _, c := range changes {
+			if c.Name == out[i].Policy.Name {
+				out[i].Live = byID[c.ID]
+			}
 		}
 	}
 	return out

@@ -10,8 +10,14 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-// Epoch is the start of every job's interval: older than any recording.
-var Epoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+// Horizon is the oldest a job's conversation query reaches at now. Genesys
+// supports conversationQuery only for conversations up to five years old;
+// older ones need agedConversationInterval, which cannot filter by media or
+// anything else, so a job for one policy can never use it. A day's margin
+// keeps clock skew from pushing an interval past the limit.
+func Horizon(now time.Time) time.Time {
+	return now.UTC().AddDate(-5, 0, 1).Truncate(24 * time.Hour)
+}
 
 // JobSpec is one recording bulk job to run for a policy.
 type JobSpec struct {
@@ -28,10 +34,10 @@ type Refusal struct {
 
 func (r *Refusal) Error() string { return r.Policy + ": " + r.Reason }
 
-// analyticsMedia maps an object type to the segment mediaType; interaction
-// covers every medium, so it has none.
+// analyticsMedia maps an object type to the segment mediaType. A
+// policy-level (interaction) policy has none: no job can enforce it.
 var analyticsMedia = map[string]string{
-	policy.Call: "voice", policy.Chat: "chat", policy.Email: "email", policy.Message: "message", policy.Interaction: "",
+	policy.Call: "voice", policy.Chat: "chat", policy.Email: "email", policy.Message: "message",
 }
 
 // dimensions maps the filter attributes a segment predicate can express.
@@ -56,7 +62,10 @@ var unsafe = map[string]string{
 func Jobs(p policy.Policy, now time.Time) ([]JobSpec, error) {
 	media, ok := analyticsMedia[p.ObjectType]
 	if !ok {
-		return nil, refuse(p, "objectType %q is not call, chat, email, message or interaction", p.ObjectType)
+		return nil, refuse(p, "objectType %q is not call, chat, email or message", p.ObjectType)
+	}
+	if p.TimeAllowed != nil {
+		return nil, refuse(p, "it applies only in time slots, and a recording job cannot select recordings by time of day")
 	}
 	if p.RetentionPeriod <= 0 || p.RetentionPeriod > policy.MaxRetentionDays {
 		return nil, refuse(p, "retentionPeriod %d is not between 1 and %d days", p.RetentionPeriod, policy.MaxRetentionDays)
@@ -66,8 +75,12 @@ func Jobs(p policy.Policy, now time.Time) ([]JobSpec, error) {
 		return nil, err
 	}
 	now = now.UTC()
+	horizon := Horizon(now)
 	deleteBefore := now.AddDate(0, 0, -p.RetentionPeriod)
-	out := specs(p, genesys.JobDelete, p.RetentionPeriod, window{Epoch, deleteBefore}, ranges, segs)
+	if !deleteBefore.After(horizon) {
+		return nil, refuse(p, "its recordings are due for deletion only after %d days, beyond the five years a filtered recording job can reach", p.RetentionPeriod)
+	}
+	out := specs(p, genesys.JobDelete, p.RetentionPeriod, window{horizon, deleteBefore}, ranges, segs)
 	if p.ArchiveAfter > 0 && p.ArchiveAfter < p.RetentionPeriod {
 		archive := window{deleteBefore, now.AddDate(0, 0, -p.ArchiveAfter)}
 		out = append(out, specs(p, genesys.JobArchive, p.ArchiveAfter, archive, ranges, segs)...)
@@ -83,10 +96,7 @@ func refuse(p policy.Policy, format string, args ...any) *Refusal {
 // per attribute, each OR-ing that attribute's values; it also returns the
 // dateRange windows (nil: no dateRange filter).
 func segmentFilters(p policy.Policy, media string) ([]genesys.QueryFilter, []window, error) {
-	var segs []genesys.QueryFilter
-	if media != "" {
-		segs = append(segs, orFilter("mediaType", []string{media}))
-	}
+	segs := []genesys.QueryFilter{orFilter("mediaType", []string{media})}
 	var ranges []window
 	for _, f := range p.Filters {
 		vals := f.Values()

@@ -19,12 +19,7 @@ func TestJobs(t *testing.T) {
 		{
 			name: "call, no filters",
 			p:    policy.Policy{Name: "p", ObjectType: "call", RetentionPeriod: 90},
-			want: []string{`DELETE|2000-01-01T00:00:00Z/2026-09-01T12:00:00Z|90|[{"type":"or","predicates":[{"type":"dimension","dimension":"mediaType","operator":"matches","value":"voice"}]}]`},
-		},
-		{
-			name: "interaction has no media predicate",
-			p:    policy.Policy{Name: "p", ObjectType: "interaction", RetentionPeriod: 30},
-			want: []string{`DELETE|2000-01-01T00:00:00Z/2026-10-31T12:00:00Z|30|null`},
+			want: []string{`DELETE|2021-12-01T00:00:00Z/2026-09-01T12:00:00Z|90|[{"type":"or","predicates":[{"type":"dimension","dimension":"mediaType","operator":"matches","value":"voice"}]}]`},
 		},
 		{
 			name: "values OR-ed, attributes AND-ed, direction lower case, archive window",
@@ -33,7 +28,7 @@ func TestJobs(t *testing.T) {
 				{Attribute: "wrapupCode", Operator: "EQ", Value: "w1"},
 			}},
 			want: []string{
-				`DELETE|2000-01-01T00:00:00Z/2026-09-01T12:00:00Z|90|` + chatQueueWrap,
+				`DELETE|2021-12-01T00:00:00Z/2026-09-01T12:00:00Z|90|` + chatQueueWrap,
 				`ARCHIVE|2026-09-01T12:00:00Z/2026-10-31T12:00:00Z|30|` + chatQueueWrap,
 			},
 		},
@@ -45,16 +40,20 @@ func TestJobs(t *testing.T) {
 				{Attribute: "team", Operator: "EQ", Value: "t"},
 				{Attribute: "language", Operator: "EQ", Value: "l"},
 			}},
-			want: []string{`DELETE|2000-01-01T00:00:00Z/2026-11-20T12:00:00Z|10|[` + pred("mediaType", "voice") + `,` + pred("direction", "inbound") + `,` +
+			want: []string{`DELETE|2021-12-01T00:00:00Z/2026-11-20T12:00:00Z|10|[` + pred("mediaType", "voice") + `,` + pred("direction", "inbound") + `,` +
 				pred("userId", "u") + `,` + pred("teamId", "t") + `,` + pred("requestedLanguageId", "l") + `]`},
 		},
 		{
-			name: "dateRange narrows; overlapping ranges merge; a range after the cutoff needs no job",
+			name: "dateRange narrows; overlapping ranges merge; a range after the cutoff or before the horizon needs no job",
 			p: policy.Policy{Name: "p", ObjectType: "email", RetentionPeriod: 90, Filters: []policy.Filter{
 				{Attribute: "dateRange", Operator: "IN", Value: []any{
-					"2025-06-01T00:00:00Z/2026-10-01T00:00:00Z", "2025-01-01T00:00:00Z/2025-07-01T00:00:00Z", "2026-11-01T00:00:00Z/2026-12-01T00:00:00Z"}},
+					"2025-06-01T00:00:00Z/2026-10-01T00:00:00Z", "2025-01-01T00:00:00Z/2025-07-01T00:00:00Z", "2026-11-01T00:00:00Z/2026-12-01T00:00:00Z",
+					"2019-01-01T00:00:00Z/2020-01-01T00:00:00Z", "2021-06-01T00:00:00Z/2022-01-01T00:00:00Z"}},
 			}},
-			want: []string{`DELETE|2025-01-01T00:00:00Z/2026-09-01T12:00:00Z|90|[` + pred("mediaType", "email") + `]`},
+			want: []string{
+				`DELETE|2021-12-01T00:00:00Z/2022-01-01T00:00:00Z|90|[` + pred("mediaType", "email") + `]`,
+				`DELETE|2025-01-01T00:00:00Z/2026-09-01T12:00:00Z|90|[` + pred("mediaType", "email") + `]`,
+			},
 		},
 	}
 	for _, tt := range tests {
@@ -131,7 +130,7 @@ func TestNewPlanListsRefusals(t *testing.T) {
 	ok := policy.Policy{Name: "ok", ObjectType: "call", RetentionPeriod: 90, ArchiveAfter: 30}
 	bad := policy.Policy{Name: "bad", ObjectType: "email", RetentionPeriod: 90,
 		Filters: []policy.Filter{{Attribute: "customerParticipation", Operator: "EQ", Value: "YES"}}}
-	pl := NewPlan([]Selected{{Policy: ok}, {Policy: bad, Forced: true}}, at("2026-11-30T12:00:00Z"))
+	pl := NewPlan(withLive([]Selected{{Policy: ok}, {Policy: bad, Forced: true}}), at("2026-11-30T12:00:00Z"))
 	if len(pl.Jobs) != 2 || pl.Policies[0].Jobs != 2 || pl.Policies[1].Refused == "" || !pl.Policies[1].Forced {
 		t.Fatalf("plan = %+v", pl)
 	}

@@ -90,6 +90,11 @@ func Read(g genesys.Policy, objectType string) Live {
 		}
 		l.Keeps = append(l.Keeps, kept)
 	}
+	if len(g.Unknown) > 0 {
+		// What the unknown fields keep is unknown: for overlap analysis the
+		// policy keeps everything, for good, so nothing near it is deleted.
+		l.Keeps = []policy.Policy{{Name: g.Name, Enabled: ptr(true), ObjectType: policy.Interaction, RetentionPeriod: ForeverDays}}
+	}
 	l.Policy = p
 	return l
 }

@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/retainctl/retainctl/reconcile/genesys"
 	"github.com/retainctl/retainctl/reconcile/mapping"
@@ -34,6 +35,9 @@ func Build(desired []policy.Policy, live []genesys.Policy, s policy.Settings) (P
 			}
 			matched[l.ID] = d.Name
 			c = diff(c, l)
+			if len(l.Unknown) > 0 {
+				p.Violations = append(p.Violations, unknownFields(d, l))
+			}
 		} else {
 			c.Action, c.Risk = Create, Safe
 			c.Reasons = []string{"new policy: recordings it matches are kept " + days(d.RetentionPeriod)}
@@ -96,7 +100,8 @@ func desiredNames(ps []policy.Policy) map[string]bool {
 // what it keeps, per media, when it stays in the organisation.
 func (p *Plan) leftover(l genesys.Policy, prune bool) []policy.Policy {
 	lv := mapping.FromAPI(l)
-	ref := LiveRef{Name: l.Name, ID: l.ID, Retention: lv.Policy.RetentionPeriod, Forever: lv.Forever, Media: lv.Policy.ObjectType}
+	ref := LiveRef{Name: l.Name, ID: l.ID, Retention: lv.Policy.RetentionPeriod, Forever: lv.Forever,
+		Media: strings.Join(lv.Media, "+"), PolicyErrors: lv.Errors, Unknown: lv.Unknown}
 	switch {
 	case !lv.Managed:
 		p.Unmanaged = append(p.Unmanaged, ref)
@@ -114,6 +119,17 @@ func (p *Plan) leftover(l genesys.Policy, prune bool) []policy.Policy {
 		return nil
 	}
 	return lv.Keeps
+}
+
+// unknownFields refuses to plan a policy whose live answer holds fields
+// retainctl has no model for: an update would drop them, and what they do
+// to coverage is unknown.
+func unknownFields(d policy.Policy, l genesys.Policy) policy.Violation {
+	return policy.Violation{
+		Rule: "live.unknown-fields", Severity: "deny", File: d.Source.File, Line: d.Source.Line, Policy: d.Name,
+		Message: fmt.Sprintf("the live policy %q (id %s) holds fields retainctl has no model for (%s): it is neither changed nor enforced; "+
+			"remove them in Genesys Cloud, or take this policy out of the repository until retainctl models them", l.Name, l.ID, strings.Join(l.Unknown, ", ")),
+	}
 }
 
 func sourceOf(d policy.Policy) *policy.Source {

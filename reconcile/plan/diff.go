@@ -12,7 +12,7 @@ import (
 
 // diff fills c (which holds the desired After) against the live policy l.
 func diff(c Change, l genesys.Policy) Change {
-	lv := mapping.FromAPI(l)
+	lv := mapping.Read(l, c.After.ObjectType)
 	before, after := lv.Policy, c.After
 	// Schedule, tags and volume live only in the repository: carry them over
 	// so they never show as a change Genesys would have to make.
@@ -22,6 +22,7 @@ func diff(c Change, l genesys.Policy) Change {
 		after.Order = before.Order
 	}
 	c.ID, c.Before = l.ID, &before
+	c.PolicyErrors = lv.Errors
 	if l.Name != after.Name {
 		c.RenamedFrom = l.Name
 	}
@@ -33,16 +34,58 @@ func diff(c Change, l genesys.Policy) Change {
 		c.Fields = append(c.Fields, FieldChange{Field: "keepForever", Before: true, After: false})
 	}
 	c.Risk, c.Reasons = assess(c.Fields)
+	c.Kept, c.Removed = carriedThrough(l, lv, *after)
+	if len(c.Removed) > 0 {
+		c.Risk = Destructive
+		c.Reasons = append(c.Reasons, "the update removes from the live policy what the YAML cannot say: "+describe(c.Removed))
+	}
 	switch {
 	case !lv.Managed:
 		c.Action = Adopt
 		c.Reasons = append([]string{"takes over an unmanaged live policy of the same name: the managed marker is added to its description"}, c.Reasons...)
-	case len(c.Fields) == 0:
+	case len(c.Fields) == 0 && len(c.Removed) == 0:
 		c.Action, c.Risk, c.Reasons = Noop, Safe, []string{}
 	default:
 		c.Action = Update
 	}
 	return c
+}
+
+// carriedThrough splits what the YAML cannot say about l into what the
+// update keeps and what it removes, by building the update and reading it
+// back: the only way to be sure nothing goes unnamed.
+func carriedThrough(l genesys.Policy, lv mapping.Live, after policy.Policy) (kept, removed []mapping.Carried) {
+	if len(lv.Carried) == 0 {
+		return nil, nil
+	}
+	next := mapping.Read(mapping.ToAPI(after, &l), after.ObjectType)
+	stays := map[mapping.Carried]bool{}
+	for _, c := range next.Carried {
+		stays[c] = true
+	}
+	for _, c := range lv.Carried {
+		if stays[c] {
+			kept = append(kept, c)
+		} else {
+			removed = append(removed, c)
+		}
+	}
+	return kept, removed
+}
+
+func describe(cs []mapping.Carried) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = fmt.Sprintf("%s (%s)", or(c.Path, "policy level"), c.What)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // fieldChanges lists the fields that differ, in a fixed order.
@@ -60,6 +103,7 @@ func fieldChanges(b, a policy.Policy) []FieldChange {
 	add("retentionPeriod", b.RetentionPeriod, a.RetentionPeriod)
 	add("archiveAfter", b.ArchiveAfter, a.ArchiveAfter)
 	add("order", deref(b.Order), deref(a.Order))
+	add("timeAllowed", b.TimeAllowed, a.TimeAllowed)
 	bf, af := filterMap(b.Filters), filterMap(a.Filters)
 	for _, attr := range filterAttrs(b.Filters, a.Filters) {
 		add("filters."+attr, bf[attr], af[attr])
@@ -69,16 +113,29 @@ func fieldChanges(b, a policy.Policy) []FieldChange {
 
 // filterValue is a filter as compared and shown: operator and value.
 type filterValue struct {
-	Operator string `json:"operator"`
-	Value    any    `json:"value"`
+	Operator         string `json:"operator"`
+	Value            any    `json:"value"`
+	DurationOperator string `json:"durationOperator,omitempty"`
 }
 
 func filterMap(fs []policy.Filter) map[string]*filterValue {
 	m := map[string]*filterValue{}
 	for _, f := range fs {
-		m[f.Attribute] = &filterValue{Operator: f.Operator, Value: f.Value}
+		m[f.Attribute] = &filterValue{Operator: f.Operator, Value: f.Value, DurationOperator: f.DurationOperator}
 	}
 	return m
+}
+
+// timeRisk: adding or changing time slots narrows when the policy applies
+// (review); removing them only widens it (safe).
+func timeRisk(f FieldChange) (Risk, string) {
+	if a, _ := f.After.(*policy.TimeAllowed); a == nil {
+		return Safe, "broader: the time slots are removed, the policy applies at any time"
+	}
+	if b, _ := f.Before.(*policy.TimeAllowed); b == nil {
+		return Review, "narrower: the policy now applies only in its time slots"
+	}
+	return Review, "time slots changed"
 }
 
 // filterAttrs returns the attributes either side sets, in canonical order.
@@ -135,6 +192,8 @@ func fieldRisk(f FieldChange) (Risk, string) {
 		return Review, fmt.Sprintf("evaluation order %v → %v", orNone(f.Before), orNone(f.After))
 	case f.Field == "keepForever":
 		return Destructive, "the live policy keeps recordings for good; it will delete them after the retention period"
+	case f.Field == "timeAllowed":
+		return timeRisk(f)
 	case f.Field == "deleteImmediately":
 		return Review, "the live policy deletes recordings at once; it will keep them for the retention period instead"
 	case strings.HasPrefix(f.Field, "filters."):

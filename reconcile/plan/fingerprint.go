@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 
+	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
@@ -19,10 +20,14 @@ func Fingerprint(cs []Change) string {
 		RenamedFrom string         `json:"renamedFrom"`
 		Before      *policy.Policy `json:"before"`
 		After       *policy.Policy `json:"after"`
+		// What the YAML cannot say counts too: a reviewer approved keeping
+		// or removing exactly that.
+		Kept    []mapping.Carried `json:"kept,omitempty"`
+		Removed []mapping.Carried `json:"removed,omitempty"`
 	}
 	items := make([]semantic, len(cs))
 	for i, c := range cs {
-		items[i] = semantic{c.Action, c.Name, c.ID, c.RenamedFrom, c.Before, c.After}
+		items[i] = semantic{c.Action, c.Name, c.ID, c.RenamedFrom, c.Before, c.After, c.Kept, c.Removed}
 	}
 	// encoding/json writes struct fields in declaration order and map keys
 	// sorted, so this encoding is canonical for these types.

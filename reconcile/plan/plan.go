@@ -4,6 +4,7 @@
 package plan
 
 import (
+	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
@@ -76,6 +77,12 @@ type Change struct {
 	EffectiveRetention int            `json:"effectiveRetention,omitempty"`
 	Reasons            []string       `json:"reasons"`
 	Source             *policy.Source `json:"source,omitempty"`
+	// Kept is what the YAML cannot say about the live policy and the change
+	// leaves as it is; Removed is what the change takes out (destructive).
+	Kept    []mapping.Carried `json:"kept,omitempty"`
+	Removed []mapping.Carried `json:"removed,omitempty"`
+	// PolicyErrors are the problems Genesys reports on the live policy.
+	PolicyErrors []string `json:"policyErrors,omitempty"`
 }
 
 // FieldChange is one field's before and after.
@@ -92,6 +99,10 @@ type LiveRef struct {
 	Retention int    `json:"retentionPeriod,omitempty"`
 	Forever   bool   `json:"keepsForever,omitempty"` // keeps recordings, never deletes them
 	Media     string `json:"objectType,omitempty"`
+	// PolicyErrors are the problems Genesys reports on it; Unknown its
+	// fields retainctl has no model for.
+	PolicyErrors []string `json:"policyErrors,omitempty"`
+	Unknown      []string `json:"unknownFields,omitempty"`
 }
 
 // Overlap is a pair of desired policies that can match the same recordings

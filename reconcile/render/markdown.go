@@ -118,6 +118,9 @@ func mdLeftAlone(sb *strings.Builder, p plan.Plan) {
 		fmt.Fprintf(sb, "<details><summary>%d unmanaged live policies (never touched)</summary>\n\n", len(p.Unmanaged))
 		for _, r := range p.Unmanaged {
 			fmt.Fprintf(sb, "- %s (`%s`, %s, %s)\n", mdEscape(r.Name), r.ID, r.Media, refRetention(r))
+			for _, n := range RefNotes(r) {
+				fmt.Fprintf(sb, "  - ⚠️ %s\n", mdEscape(n))
+			}
 		}
 		sb.WriteString("\nRun `retainctl export` to bring them into the repository.\n</details>\n\n")
 	}
@@ -139,12 +142,18 @@ func mdDetails(sb *strings.Builder, p plan.Plan) {
 		for _, r := range c.Reasons {
 			fmt.Fprintf(sb, "- %s\n", mdEscape(r))
 		}
+		for _, n := range Notes(c) {
+			fmt.Fprintf(sb, "- ⚠️ %s\n", mdEscape(n))
+		}
 		fmt.Fprintf(sb, "\n```diff\n%s```\n\n</details>\n\n", fence(PolicyDiff(c)))
 	}
 	var same []string
 	for _, c := range p.Changes {
 		if c.Action == plan.Noop {
 			same = append(same, "- "+mdEscape(c.Name))
+			for _, n := range Notes(c) {
+				same = append(same, "  - ⚠️ "+mdEscape(n))
+			}
 		}
 	}
 	if len(same) > 0 {

@@ -29,8 +29,15 @@ func Text(w io.Writer, p plan.Plan, color bool) error {
 	for _, c := range changed(p) {
 		t.change(c)
 	}
+	for _, c := range p.Changes {
+		if n := Notes(c); c.Action == plan.Noop && len(n) > 0 {
+			t.line("", "\n= unchanged %q", c.Name)
+			t.notes(n)
+		}
+	}
 	for _, r := range p.Unmanaged {
 		t.line("", "  unmanaged (left alone): %s [%s]", r.Name, r.ID)
+		t.notes(RefNotes(r))
 	}
 	for _, r := range p.Orphaned {
 		t.line(yellow, "  managed but not in the repository (kept, prune is off): %s [%s]", r.Name, r.ID)
@@ -64,11 +71,18 @@ func (t *textWriter) change(c plan.Change) {
 	for _, r := range c.Reasons {
 		t.line("", "    • %s", r)
 	}
+	t.notes(Notes(c))
 	for _, l := range strings.Split(strings.TrimRight(PolicyDiff(c), "\n"), "\n") {
 		if strings.HasPrefix(l, "---") || strings.HasPrefix(l, "+++") || l == "" {
 			continue
 		}
 		t.line(diffColor(l), "    %s", l)
+	}
+}
+
+func (t *textWriter) notes(ns []string) {
+	for _, n := range ns {
+		t.line(yellow, "    ! %s", n)
 	}
 }
 

@@ -1,0 +1,90 @@
+package enforce
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/policy"
+)
+
+// Check refuses every way a job could be wider than its policy.
+func TestCheckRefusesWiderJobs(t *testing.T) {
+	now := at("2026-11-30T12:00:00Z")
+	scope := policy.Policy{Name: "p", ObjectType: "call", RetentionPeriod: 90, Filters: []policy.Filter{
+		{Attribute: "queue", Operator: "IN", Value: []any{"q1", "q2"}},
+		{Attribute: "dateRange", Operator: "EQ", Value: "2024-01-01T00:00:00Z/2025-01-01T00:00:00Z"},
+	}}
+	jobs, err := Jobs(scope, now)
+	if err != nil || len(jobs) != 1 {
+		t.Fatalf("%v %+v", err, jobs)
+	}
+	good := jobs[0].Query
+	if err := Check(good, scope, 90, now); err != nil {
+		t.Fatalf("the built job fails its own check: %v", err)
+	}
+	tests := []struct {
+		name   string
+		change func(q *genesys.RecordingJobsQuery)
+		want   string
+	}{
+		{"aged interval", func(q *genesys.RecordingJobsQuery) {
+			q.ConversationQuery, q.AgedConversationInterval = nil, "2019-01-01T00:00:00Z/2019-06-01T00:00:00Z"
+		}, "agedConversationInterval"},
+		{"younger action age", func(q *genesys.RecordingJobsQuery) { q.ActionAge = 30 }, "no less than 90"},
+		{"an action date", func(q *genesys.RecordingJobsQuery) { q.ActionDate = "2026-01-01T00:00:00Z" }, "date"},
+		{"no queue filter", func(q *genesys.RecordingJobsQuery) {
+			q.ConversationQuery.SegmentFilters = q.ConversationQuery.SegmentFilters[:1]
+		}, "does not filter by queueId"},
+		{"another queue", func(q *genesys.RecordingJobsQuery) {
+			q.ConversationQuery.SegmentFilters[1].Predicates = append(q.ConversationQuery.SegmentFilters[1].Predicates, genesys.Predicate{Dimension: "queueId", Value: "q9"})
+		}, `"q9"`},
+		{"another medium", func(q *genesys.RecordingJobsQuery) {
+			q.ConversationQuery.SegmentFilters[0].Predicates[0].Value = "chat"
+		}, `"chat"`},
+		{"a clause", func(q *genesys.RecordingJobsQuery) {
+			q.ConversationQuery.SegmentFilters[1].Clauses = []genesys.Clause{{Type: "or", Predicates: []genesys.Predicate{{Dimension: "queueId", Value: "q9"}}}}
+		}, "shape"},
+		{"exists instead of matches", func(q *genesys.RecordingJobsQuery) {
+			q.ConversationQuery.SegmentFilters[1].Predicates[0].Operator = "exists"
+		}, "predicate"},
+		{"outside the dateRange", func(q *genesys.RecordingJobsQuery) {
+			q.ConversationQuery.Interval = "2023-01-01T00:00:00Z/2024-06-01T00:00:00Z"
+		}, "dateRanges"},
+		{"before the horizon", func(q *genesys.RecordingJobsQuery) {
+			q.ConversationQuery.Interval = "2020-01-01T00:00:00Z/2024-06-01T00:00:00Z"
+		}, "five years"},
+		{"a conversation filter", func(q *genesys.RecordingJobsQuery) {
+			q.ConversationQuery.ConversationFilters = []genesys.QueryFilter{{Type: "or", Predicates: []genesys.Predicate{{Dimension: "conversationId", Value: "c"}}}}
+		}, "filters retainctl does not build"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := clone(t, good)
+			tt.change(&q)
+			if err := Check(q, scope, 90, now); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Check = %v, want an error with %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func clone(t *testing.T, q genesys.RecordingJobsQuery) genesys.RecordingJobsQuery {
+	t.Helper()
+	cq := *q.ConversationQuery
+	cq.SegmentFilters = nil
+	for _, f := range q.ConversationQuery.SegmentFilters {
+		f.Predicates = append([]genesys.Predicate(nil), f.Predicates...)
+		cq.SegmentFilters = append(cq.SegmentFilters, f)
+	}
+	q.ConversationQuery = &cq
+	return q
+}
+
+// A retention past the five years a filtered job reaches gets no job.
+func TestRetentionBeyondTheHorizonIsRefused(t *testing.T) {
+	_, err := Jobs(policy.Policy{Name: "p", ObjectType: "call", RetentionPeriod: 6 * 365}, at("2026-11-30T12:00:00Z"))
+	if err == nil || !strings.Contains(err.Error(), "five years") {
+		t.Errorf("err = %v", err)
+	}
+}
