@@ -83,7 +83,7 @@ func runEnforce(cmd *cobra.Command, o enforceOptions) error {
 		return failErr(err)
 	}
 	// With no policy due, nothing is audited and the organisation is not contacted.
-	res := enforceResult{rep: enforce.Report{Now: now.UTC(), DryRun: o.dryRun, Policies: enforce.NewPlan(sel, now).Policies}}
+	res := enforceResult{rep: enforce.Report{Now: now.UTC(), DryRun: o.dryRun, Policies: enforce.NewPlan(sel, now, horizon(now)).Policies}}
 	if len(sel) > 0 {
 		if res, err = runJobs(cmd, o, sel, now, repo); err != nil {
 			return err
@@ -147,7 +147,7 @@ func runJobs(cmd *cobra.Command, o enforceOptions, sel []enforce.Selected, now t
 		run.close(ctx)
 		return enforceResult{}, failErr(err)
 	}
-	pl := enforce.NewPlan(enforce.Gate(sel, changes, live, overlaps), now)
+	pl := enforce.NewPlan(enforce.Gate(sel, changes, live, overlaps), now, horizon(now))
 	stderr := cmd.ErrOrStderr()
 	r := &enforce.Runner{API: client, Audit: run, DryRun: o.dryRun, Timeout: o.timeout,
 		Progress: enforce.NewProgress(stderr, isTerminal(stderr))}
@@ -161,6 +161,15 @@ func runJobs(cmd *cobra.Command, o enforceOptions, sel []enforce.Selected, now t
 	defer cancel()
 	_, res.pending, res.auditErr = run.finish(fctx)
 	return res, nil
+}
+
+// horizon is the oldest conversation a job may reach: five years before
+// the platform's clock, which a replay at an earlier --now does not move.
+func horizon(now time.Time) time.Time {
+	if real := time.Now(); real.After(now) {
+		now = real
+	}
+	return enforce.Horizon(now)
 }
 
 func writeEnforce(w io.Writer, rep enforce.Report, format string) error {

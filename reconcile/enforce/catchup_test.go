@@ -53,7 +53,7 @@ func TestCatchUp(t *testing.T) {
 	if len(sel) != 1 || sel[0].Policy.Name != "Monday" || sel[0].Missed.Format(time.DateOnly) != "2026-03-02" {
 		t.Errorf("caught up %+v", sel)
 	}
-	pl := NewPlan(withLive(sel), now)
+	pl := NewPlan(withLive(sel), now, Horizon(now))
 	if pl.Policies[0].Missed != "2026-03-02" || len(pl.Jobs) == 0 {
 		t.Errorf("plan %+v", pl.Policies)
 	}

@@ -15,7 +15,7 @@ import (
 // one that could reach a recording outside the scope (another medium, a
 // value no filter names, an interval outside the dateRanges or the five
 // years a query reaches) or one younger than minAge days.
-func Check(q genesys.RecordingJobsQuery, scope policy.Policy, minAge int, now time.Time) error {
+func Check(q genesys.RecordingJobsQuery, scope policy.Policy, minAge int, now, horizon time.Time) error {
 	switch {
 	case q.AgedConversationInterval != "":
 		return fmt.Errorf("agedConversationInterval selects every conversation of its interval: no policy's job may use it")
@@ -28,7 +28,7 @@ func Check(q genesys.RecordingJobsQuery, scope policy.Policy, minAge int, now ti
 	if len(cq.ConversationFilters) > 0 || len(cq.EvaluationFilters) > 0 || len(cq.SurveyFilters) > 0 || len(cq.ResolutionFilters) > 0 || cq.StartOfDayIntervalMatching != nil {
 		return fmt.Errorf("the job query has filters retainctl does not build")
 	}
-	if err := checkInterval(cq.Interval, scope, minAge, now); err != nil {
+	if err := checkInterval(cq.Interval, scope, minAge, now, horizon); err != nil {
 		return err
 	}
 	got, err := constraints(cq.SegmentFilters)
@@ -56,12 +56,12 @@ func Check(q genesys.RecordingJobsQuery, scope policy.Policy, minAge int, now ti
 // checkInterval requires the interval to lie within the query horizon,
 // end no later than minAge days ago, and fall inside one of the scope's
 // dateRanges when it has any.
-func checkInterval(interval string, scope policy.Policy, minAge int, now time.Time) error {
+func checkInterval(interval string, scope policy.Policy, minAge int, now, horizon time.Time) error {
 	w, ok := parseWindow(interval)
 	if !ok {
 		return fmt.Errorf("the job interval %q is not start/end in RFC 3339", interval)
 	}
-	if w.From.Before(Horizon(now)) {
+	if w.From.Before(horizon) {
 		return fmt.Errorf("the job interval %s starts before the five years a conversation query reaches", interval)
 	}
 	if w.To.After(now.UTC().AddDate(0, 0, -minAge)) {

@@ -15,12 +15,12 @@ func TestCheckRefusesWiderJobs(t *testing.T) {
 		{Attribute: "queue", Operator: "IN", Value: []any{"q1", "q2"}},
 		{Attribute: "dateRange", Operator: "EQ", Value: "2024-01-01T00:00:00Z/2025-01-01T00:00:00Z"},
 	}}
-	jobs, err := Jobs(scope, now)
+	jobs, err := Jobs(scope, now, Horizon(now))
 	if err != nil || len(jobs) != 1 {
 		t.Fatalf("%v %+v", err, jobs)
 	}
 	good := jobs[0].Query
-	if err := Check(good, scope, 90, now); err != nil {
+	if err := Check(good, scope, 90, now, Horizon(now)); err != nil {
 		t.Fatalf("the built job fails its own check: %v", err)
 	}
 	tests := []struct {
@@ -62,7 +62,7 @@ func TestCheckRefusesWiderJobs(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			q := clone(t, good)
 			tt.change(&q)
-			if err := Check(q, scope, 90, now); err == nil || !strings.Contains(err.Error(), tt.want) {
+			if err := Check(q, scope, 90, now, Horizon(now)); err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Check = %v, want an error with %q", err, tt.want)
 			}
 		})
@@ -83,7 +83,7 @@ func clone(t *testing.T, q genesys.RecordingJobsQuery) genesys.RecordingJobsQuer
 
 // A retention past the five years a filtered job reaches gets no job.
 func TestRetentionBeyondTheHorizonIsRefused(t *testing.T) {
-	_, err := Jobs(policy.Policy{Name: "p", ObjectType: "call", RetentionPeriod: 6 * 365}, at("2026-11-30T12:00:00Z"))
+	_, err := Jobs(policy.Policy{Name: "p", ObjectType: "call", RetentionPeriod: 6 * 365}, at("2026-11-30T12:00:00Z"), Horizon(at("2026-11-30T12:00:00Z")))
 	if err == nil || !strings.Contains(err.Error(), "five years") {
 		t.Errorf("err = %v", err)
 	}

@@ -219,7 +219,7 @@ func TestSlotsTakenElsewhere(t *testing.T) {
 	now, ps := scenarioA()
 	f := newFixture(t, at(now))
 	foreign, err := f.client.CreateRecordingJob(context.Background(), genesys.RecordingJobsQuery{Action: genesys.JobArchive,
-		ConversationQuery: &genesys.AsyncConversationQuery{Interval: "2020-01-01T00:00:00Z/2020-01-02T00:00:00Z"}})
+		ConversationQuery: &genesys.AsyncConversationQuery{Interval: "2024-01-01T00:00:00Z/2024-01-02T00:00:00Z"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +243,7 @@ func TestSlotsTakenElsewhere(t *testing.T) {
 
 func foreignQuery() genesys.RecordingJobsQuery {
 	return genesys.RecordingJobsQuery{Action: genesys.JobArchive,
-		ConversationQuery: &genesys.AsyncConversationQuery{Interval: "2020-01-01T00:00:00Z/2020-01-02T00:00:00Z"}}
+		ConversationQuery: &genesys.AsyncConversationQuery{Interval: "2024-01-01T00:00:00Z/2024-01-02T00:00:00Z"}}
 }
 
 // failing makes job polls answer FAILED once the job was executed.

@@ -23,7 +23,7 @@ func FuzzJobs(f *testing.F) {
 		}
 		p := policy.Policy{Name: "p", ObjectType: media, RetentionPeriod: ret, ArchiveAfter: archive,
 			Filters: []policy.Filter{{Attribute: attr, Operator: op, Value: vals}}}
-		jobs, err := Jobs(p, at("2026-11-30T12:00:00Z"))
+		jobs, err := Jobs(p, at("2026-11-30T12:00:00Z"), Horizon(at("2026-11-30T12:00:00Z")))
 		if err != nil {
 			return
 		}
@@ -65,7 +65,7 @@ func BenchmarkJobs(b *testing.B) {
 	p := pol("p", "call", 90, 30, nil, in("queue", "q1", "q2", "q3"), in("direction", "INBOUND"), in("wrapupCode", "w"))
 	now := at("2026-11-30T12:00:00Z")
 	for b.Loop() {
-		if _, err := Jobs(p, now); err != nil {
+		if _, err := Jobs(p, now, Horizon(now)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -79,7 +79,7 @@ func BenchmarkRun(b *testing.B) {
 		b.StopTimer()
 		f := newFixture(b, at(now))
 		sel, _ := Select(ps, f.now, "")
-		pl := NewPlan(withLive(sel), f.now)
+		pl := NewPlan(withLive(sel), f.now, Horizon(f.now))
 		b.StartTimer()
 		if rep := runner(f.client, &events{}).Run(b.Context(), pl); !rep.OK() {
 			b.Fatalf("report: %+v", rep)

@@ -132,7 +132,7 @@ func (f *fixture) plan(t *testing.T, ps []policy.Policy, sel []Selected) Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewPlan(Gate(sel, pl.Changes, live, nil), f.now)
+	return NewPlan(Gate(sel, pl.Changes, live, nil), f.now, Horizon(f.now))
 }
 
 // withLive gives each selected policy a live policy exactly as written,

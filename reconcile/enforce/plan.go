@@ -43,8 +43,8 @@ func reason(err error) string {
 
 // checked builds p's jobs and proves each no wider than p (Check); a job
 // that fails refuses the whole policy, since it means Jobs is wrong.
-func checked(p policy.Policy, now time.Time) ([]JobSpec, error) {
-	jobs, err := Jobs(p, now)
+func checked(p policy.Policy, now, horizon time.Time) ([]JobSpec, error) {
+	jobs, err := Jobs(p, now, horizon)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func checked(p policy.Policy, now time.Time) ([]JobSpec, error) {
 		if j.Action == genesys.JobArchive {
 			age = p.ArchiveAfter
 		}
-		if err := Check(j.Query, p, age, now); err != nil {
+		if err := Check(j.Query, p, age, now, horizon); err != nil {
 			return nil, refuse(p, "a job built for it failed the safety check, so none is sent: %v", err)
 		}
 	}
@@ -62,7 +62,7 @@ func checked(p policy.Policy, now time.Time) ([]JobSpec, error) {
 
 // NewPlan builds the jobs of the selected policies at now. A policy whose
 // filters no job can express is listed with the reason and gets no job.
-func NewPlan(sel []Selected, now time.Time) Plan {
+func NewPlan(sel []Selected, now, horizon time.Time) Plan {
 	pl := Plan{Now: now.UTC(), Policies: []PolicyReport{}}
 	for _, s := range sel {
 		pr := PolicyReport{Name: s.Policy.Name, Forced: s.Forced}
@@ -90,7 +90,7 @@ func NewPlan(sel []Selected, now time.Time) Plan {
 		if s.KeepDays > p.RetentionPeriod {
 			p.RetentionPeriod, pr.KeptDays, pr.KeptFor = s.KeepDays, s.KeepDays, s.KeptFor
 		}
-		jobs, err := checked(p, now)
+		jobs, err := checked(p, now, horizon)
 		if err != nil {
 			pr.Refused = reason(err)
 		}

@@ -30,7 +30,7 @@ func TestProtectWaitsForTheLongestRetention(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pl := NewPlan(withLive(Protect(sel, p.Overlaps)), now)
+	pl := NewPlan(withLive(Protect(sel, p.Overlaps)), now, Horizon(now))
 	cutoff := map[string]string{}
 	for _, j := range pl.Jobs {
 		if j.Action == "DELETE" {
@@ -73,7 +73,7 @@ func TestGate(t *testing.T) {
 	}
 	sel, _ := Select(ps, now, "")
 	found, _ := plan.Overlaps(append(ps, liveKeeps(live)...), 0)
-	pl := NewPlan(Gate(sel, p.Changes, live, found), now)
+	pl := NewPlan(Gate(sel, p.Changes, live, found), now, Horizon(now))
 	refused := map[string]string{}
 	for _, r := range pl.Policies {
 		refused[r.Name] = r.Refused
@@ -117,7 +117,7 @@ func TestGateCountsPendingChangesAsLive(t *testing.T) {
 	}
 	found, _ := plan.Overlaps(append(ps, liveKeeps(live)...), 0)
 	sel, _ := Select(ps, now, "")
-	pl := NewPlan(Gate(sel, p.Changes, live, found), now)
+	pl := NewPlan(Gate(sel, p.Changes, live, found), now, Horizon(now))
 	if len(pl.Jobs) != 0 || !strings.Contains(pl.Policies[0].Refused, "for good") {
 		t.Errorf("A was enforced while live B keeps its recordings for good: %+v", pl.Policies)
 	}

@@ -10,11 +10,12 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-// Horizon is the oldest a job's conversation query reaches at now. Genesys
-// supports conversationQuery only for conversations up to five years old;
-// older ones need agedConversationInterval, which cannot filter by media or
-// anything else, so a job for one policy can never use it. A day's margin
-// keeps clock skew from pushing an interval past the limit.
+// Horizon is the oldest a job's conversation query reaches when the
+// platform's clock reads now. Genesys supports conversationQuery only for
+// conversations up to five years old; older ones need
+// agedConversationInterval, which cannot filter by media or anything else,
+// so a job for one policy can never use it. A day's margin keeps clock
+// skew from pushing an interval past the limit.
 func Horizon(now time.Time) time.Time {
 	return now.UTC().AddDate(-5, 0, 1).Truncate(24 * time.Hour)
 }
@@ -53,13 +54,14 @@ var unsafe = map[string]string{
 	"customerParticipation": "the job query has no customer-participation predicate",
 }
 
-// Jobs builds the jobs that enforce p at now: a DELETE of the matching
+// Jobs builds the jobs that enforce p at now, reaching back no further
+// than horizon (Horizon of the platform's clock): a DELETE of the matching
 // recordings older than retentionPeriod days and, with archiveAfter, an
 // ARCHIVE of those older than archiveAfter but not yet due for deletion.
 // Each dateRange value narrows the interval (one job per range). A filter
 // the query cannot express refuses the whole policy: a job must never
 // select a recording the policy does not cover.
-func Jobs(p policy.Policy, now time.Time) ([]JobSpec, error) {
+func Jobs(p policy.Policy, now, horizon time.Time) ([]JobSpec, error) {
 	media, ok := analyticsMedia[p.ObjectType]
 	if !ok {
 		return nil, refuse(p, "objectType %q is not call, chat, email or message", p.ObjectType)
@@ -75,7 +77,6 @@ func Jobs(p policy.Policy, now time.Time) ([]JobSpec, error) {
 		return nil, err
 	}
 	now = now.UTC()
-	horizon := Horizon(now)
 	deleteBefore := now.AddDate(0, 0, -p.RetentionPeriod)
 	if !deleteBefore.After(horizon) {
 		return nil, refuse(p, "its recordings are due for deletion only after %d days, beyond the five years a filtered recording job can reach", p.RetentionPeriod)

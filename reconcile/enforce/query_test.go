@@ -58,7 +58,7 @@ func TestJobs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			jobs, err := Jobs(tt.p, now)
+			jobs, err := Jobs(tt.p, now, Horizon(now))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,7 +109,7 @@ func TestJobsRefusesWhatWouldWiden(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := policy.Policy{Name: "p", ObjectType: "call", RetentionPeriod: 90, Filters: []policy.Filter{
 				{Attribute: "direction", Operator: "EQ", Value: "INBOUND"}, tt.f}}
-			jobs, err := Jobs(p, now)
+			jobs, err := Jobs(p, now, Horizon(now))
 			var ref *Refusal
 			if !errors.As(err, &ref) || !strings.Contains(ref.Reason, tt.reason) || len(jobs) != 0 {
 				t.Fatalf("Jobs = %d jobs, %v; want a refusal mentioning %q", len(jobs), err, tt.reason)
@@ -120,7 +120,7 @@ func TestJobsRefusesWhatWouldWiden(t *testing.T) {
 		{Name: "p", ObjectType: "fax", RetentionPeriod: 90},
 		{Name: "p", ObjectType: "call"},
 	} {
-		if jobs, err := Jobs(p, now); err == nil {
+		if jobs, err := Jobs(p, now, Horizon(now)); err == nil {
 			t.Errorf("Jobs(%+v) = %v, want a refusal", p, jobs)
 		}
 	}
@@ -130,7 +130,7 @@ func TestNewPlanListsRefusals(t *testing.T) {
 	ok := policy.Policy{Name: "ok", ObjectType: "call", RetentionPeriod: 90, ArchiveAfter: 30}
 	bad := policy.Policy{Name: "bad", ObjectType: "email", RetentionPeriod: 90,
 		Filters: []policy.Filter{{Attribute: "customerParticipation", Operator: "EQ", Value: "YES"}}}
-	pl := NewPlan(withLive([]Selected{{Policy: ok}, {Policy: bad, Forced: true}}), at("2026-11-30T12:00:00Z"))
+	pl := NewPlan(withLive([]Selected{{Policy: ok}, {Policy: bad, Forced: true}}), at("2026-11-30T12:00:00Z"), Horizon(at("2026-11-30T12:00:00Z")))
 	if len(pl.Jobs) != 2 || pl.Policies[0].Jobs != 2 || pl.Policies[1].Refused == "" || !pl.Policies[1].Forced {
 		t.Fatalf("plan = %+v", pl)
 	}

@@ -42,7 +42,7 @@ func TestScopeRefusesWhatAJobCannotSelect(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := livePolicy(t, tt.body)
-			pl := NewPlan([]Selected{{Policy: policy.Policy{Name: "p", ObjectType: tt.objectType, RetentionPeriod: 90}, Live: &g}}, at("2026-11-30T12:00:00Z"))
+			pl := NewPlan([]Selected{{Policy: policy.Policy{Name: "p", ObjectType: tt.objectType, RetentionPeriod: 90}, Live: &g}}, at("2026-11-30T12:00:00Z"), Horizon(at("2026-11-30T12:00:00Z")))
 			if len(pl.Jobs) != 0 || !strings.Contains(pl.Policies[0].Refused, tt.reason) {
 				t.Errorf("%d jobs, refused %q; want none and a reason with %q", len(pl.Jobs), pl.Policies[0].Refused, tt.reason)
 			}
@@ -56,7 +56,7 @@ func TestJobsFollowTheLivePolicy(t *testing.T) {
 	wide := policy.Policy{Name: "p", ObjectType: "call", RetentionPeriod: 90}
 	live := mapping.ToAPI(policy.Policy{Name: "p", ObjectType: "call", RetentionPeriod: 90,
 		Filters: []policy.Filter{{Attribute: "queue", Operator: "EQ", Value: "q1"}}}, nil)
-	pl := NewPlan([]Selected{{Policy: wide, Live: &live}}, at("2026-11-30T12:00:00Z"))
+	pl := NewPlan([]Selected{{Policy: wide, Live: &live}}, at("2026-11-30T12:00:00Z"), Horizon(at("2026-11-30T12:00:00Z")))
 	if len(pl.Jobs) != 1 {
 		t.Fatalf("%+v", pl.Policies)
 	}

@@ -15,7 +15,7 @@ func deleteJob(media string) genesys.RecordingJobsQuery {
 	return genesys.RecordingJobsQuery{
 		Action: genesys.JobDelete,
 		ConversationQuery: &genesys.AsyncConversationQuery{
-			Interval: "2020-01-01T00:00:00.000Z/2026-11-01T00:00:00.000Z",
+			Interval: "2022-06-01T00:00:00.000Z/2026-11-01T00:00:00.000Z",
 			SegmentFilters: []genesys.QueryFilter{
 				{Type: "and", Predicates: []genesys.Predicate{
 					{Type: "dimension", Dimension: "mediaType", Value: media},

@@ -3,7 +3,10 @@ package sim
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/retainctl/retainctl/reconcile/genesys"
@@ -27,10 +30,10 @@ type job struct {
 
 func (o *Org) createJob(w http.ResponseWriter, r *http.Request) {
 	var q genesys.RecordingJobsQuery
-	if !decodeBody(w, r, &q) {
+	if !decodeBody(w, r, "RecordingJobsQuery", &q) {
 		return
 	}
-	if fe := validateJobQuery(q); fe != nil {
+	if fe := validateJobQuery(q, o.opts.Now()); fe != nil {
 		invalid(w, r, fe.field, fe.msg)
 		return
 	}
@@ -55,25 +58,33 @@ func (o *Org) createJob(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, j.RecordingJob)
 }
 
-func validateJobQuery(q genesys.RecordingJobsQuery) *fieldError {
+// validateJobQuery refuses what the platform refuses, and what the
+// simulator cannot apply exactly: it never widens a job by ignoring part
+// of it.
+func validateJobQuery(q genesys.RecordingJobsQuery, now time.Time) *fieldError {
 	switch q.Action {
-	case genesys.JobDelete, genesys.JobArchive:
 	case genesys.JobExport:
 		if q.IntegrationID == "" {
 			return &fieldError{"integrationId", "The field [integrationId] is required for action EXPORT."}
 		}
+	case "":
+		return &fieldError{"action", "The field [action] is required."}
 	default:
-		return enumError("action", q.Action, []string{genesys.JobArchive, genesys.JobDelete, genesys.JobExport})
-	}
-	if q.ActionDate != "" {
-		if _, err := time.Parse(time.RFC3339, q.ActionDate); err != nil {
-			return &fieldError{"actionDate", fmt.Sprintf("Invalid date [%s]: expected ISO-8601.", q.ActionDate)}
+		if q.IntegrationID != "" {
+			return &fieldError{"integrationId", "The field [integrationId] is used only for action EXPORT."}
 		}
 	}
-	if q.ActionAge < 0 {
+	switch {
+	case q.ClearExport != nil && *q.ClearExport && q.Action != genesys.JobDelete:
+		return &fieldError{"clearExport", "The field [clearExport] applies to action DELETE only."}
+	case q.ActionDate != "" && q.ActionAge != 0:
+		return &fieldError{"actionAge", "Provide actionDate or actionAge, not both."}
+	case q.ActionAge < 0 || q.ScreenRecordingActionAge < 0:
 		return &fieldError{"actionAge", "The field [actionAge] may not be negative."}
+	case (q.ScreenRecordingActionAge != 0 || q.ScreenRecordingActionDate != "") && q.IncludeScreenRecordings != nil && !*q.IncludeScreenRecordings:
+		return &fieldError{"includeScreenRecordings", "screenRecordingActionAge and screenRecordingActionDate need includeScreenRecordings to be true."}
 	}
-	_, fe := compileQuery(q.ConversationQuery)
+	_, fe := compileJob(q, now)
 	return fe
 }
 
@@ -116,14 +127,17 @@ func (o *Org) advance(j *job) bool {
 
 // ready fixes the job's recordings and totals.
 func (o *Org) ready(j *job) {
-	m, _ := compileQuery(j.RecordingJobsQuery.ConversationQuery) // validated at creation
+	created, _ := time.Parse(time.RFC3339, j.DateCreated)
+	m, fe := compileJob(*j.RecordingJobsQuery, created) // validated at creation, unless the state file was edited
+	if fe != nil {
+		j.State, j.ErrorMessage = genesys.JobFailed, fe.msg
+		return
+	}
 	convs := map[string]bool{}
 	j.Matched = []string{}
-	for _, rec := range o.st.recs {
-		if m.match(rec) {
-			j.Matched = append(j.Matched, rec.RecordingID)
-			convs[rec.ConversationID] = true
-		}
+	for _, rec := range m.selectFrom(o.st.recs) {
+		j.Matched = append(j.Matched, rec.RecordingID)
+		convs[rec.ConversationID] = true
 	}
 	j.State, j.Polls = genesys.JobReady, 0
 	j.TotalConversations, j.TotalRecordings = len(convs), len(j.Matched)
@@ -185,7 +199,7 @@ func (o *Org) executeJob(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		State string `json:"state"`
 	}
-	if !decodeBody(w, r, &body) {
+	if !decodeBody(w, r, "ExecuteRecordingJobsQuery", &body) {
 		return
 	}
 	if body.State != genesys.JobProcessing {
@@ -236,7 +250,8 @@ func (o *Org) listJobs(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	state := r.URL.Query().Get("state")
+	q := r.URL.Query()
+	state := q.Get("state")
 	if state != "" && !slices.Contains(jobStates, state) {
 		invalid(w, r, "state", fmt.Sprintf("Value [%s] is not valid for field [state].", state))
 		return
@@ -249,11 +264,50 @@ func (o *Org) listJobs(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	o.mu.Unlock()
-	filters := map[string][]string{}
+	filters := url.Values{}
 	if state != "" {
-		filters["state"] = []string{state}
+		filters.Set("state", state)
+	}
+	if includeTotal, set := q.Get("includeTotal"), q.Has("includeTotal"); set && strings.EqualFold(includeTotal, "false") {
+		cursorPage(w, r, filters, out, size)
+		return
 	}
 	writeJSON(w, http.StatusOK, listing(jobsPath, filters, out, size, page))
+}
+
+// cursorPage answers with includeTotal=false, as the platform recommends:
+// no total and no pageCount, and the next page's cursor inside nextUri.
+func cursorPage[T any](w http.ResponseWriter, r *http.Request, filters url.Values, all []T, size int) {
+	from := 0
+	if c := r.URL.Query().Get("cursor"); c != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(c, "c"))
+		if !strings.HasPrefix(c, "c") || err != nil || n < 0 || n > len(all) {
+			invalid(w, r, "cursor", fmt.Sprintf("Invalid cursor [%s].", c))
+			return
+		}
+		from = n
+	}
+	to := min(from+size, len(all))
+	uri := func(cursor string) string {
+		q := url.Values{}
+		for k, v := range filters {
+			q[k] = v
+		}
+		q.Set("pageSize", strconv.Itoa(size))
+		q.Set("includeTotal", "false")
+		if cursor != "" {
+			q.Set("cursor", cursor)
+		}
+		return r.URL.Path + "?" + q.Encode()
+	}
+	body := map[string]any{"entities": all[from:to], "pageSize": size, "selfUri": uri(r.URL.Query().Get("cursor"))}
+	if len(all[from:to]) == 0 {
+		body["entities"] = []T{}
+	}
+	if to < len(all) {
+		body["nextUri"] = uri("c" + strconv.Itoa(to))
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 func (o *Org) listFailed(w http.ResponseWriter, r *http.Request) {
@@ -265,6 +319,10 @@ func (o *Org) listFailed(w http.ResponseWriter, r *http.Request) {
 	defer o.mu.Unlock()
 	j := o.jobAt(w, r)
 	if j == nil {
+		return
+	}
+	if strings.EqualFold(r.URL.Query().Get("includeTotal"), "false") {
+		cursorPage(w, r, nil, slices.Clone(j.Failed), size)
 		return
 	}
 	writeJSON(w, http.StatusOK, listing(j.FailedRecordings, nil, slices.Clone(j.Failed), size, page))

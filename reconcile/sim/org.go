@@ -31,6 +31,9 @@ type Options struct {
 	Now          func() time.Time
 	Demo         bool // seed the demo policies when there is no state file
 	JobPolls     int  // GETs a job spends PENDING and PROCESSING (default 2)
+	// HistoryDays is how far back the recordings of a new org go
+	// (default three years, at most 20).
+	HistoryDays int
 }
 
 // Org is the simulated organisation.
@@ -71,6 +74,9 @@ func New(opts Options) (*Org, error) {
 	}
 	if opts.JobPolls <= 0 {
 		opts.JobPolls = 2
+	}
+	if opts.HistoryDays < 0 || opts.HistoryDays > maxHistoryDays {
+		return nil, fmt.Errorf("sim: history of %d days is not between 0 and %d", opts.HistoryDays, maxHistoryDays)
 	}
 	if opts.FailRate < 0 || opts.FailRate > 1 {
 		return nil, fmt.Errorf("sim: fail rate %v is not between 0 and 1", opts.FailRate)
@@ -113,6 +119,9 @@ func (o *Org) routes() {
 	api("GET /api/v2/recording/jobs/{jobId}/failedrecordings", o.listFailed)
 	api("GET /api/v2/analytics/dataretention/settings", o.getRetention)
 	api("PUT /api/v2/analytics/dataretention/settings", o.putRetention)
+	api("GET /api/v2/organizations/me", o.getOrganization)
+	api("GET /api/v2/authorization/products", o.getProducts)
+	api("GET /api/v2/tokens/me", o.getTokenInfo)
 	m.Handle("/api/", o.api("unknown", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusNotFound, "not.found", "The requested resource was not found.")
 	}))

@@ -54,7 +54,7 @@ func (o *Org) listPolicies(w http.ResponseWriter, r *http.Request) {
 
 func (o *Org) createPolicy(w http.ResponseWriter, r *http.Request) {
 	var p genesys.Policy
-	if !decodeBody(w, r, &p) || !checkPolicy(w, r, p) {
+	if !decodeBody(w, r, "Policy", &p) || !checkPolicy(w, r, p) {
 		return
 	}
 	o.mu.Lock()
@@ -96,7 +96,7 @@ func (o *Org) getPolicy(w http.ResponseWriter, r *http.Request) {
 
 func (o *Org) putPolicy(w http.ResponseWriter, r *http.Request) {
 	var p genesys.Policy
-	if !decodeBody(w, r, &p) || !checkPolicy(w, r, p) {
+	if !decodeBody(w, r, "Policy", &p) || !checkPolicy(w, r, p) {
 		return
 	}
 	o.mu.Lock()
@@ -126,7 +126,7 @@ func (o *Org) patchPolicy(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Enabled *bool `json:"enabled"`
 	}
-	if !decodeBody(w, r, &body) {
+	if !decodeBody(w, r, "PolicyUpdate", &body) {
 		return
 	}
 	if body.Enabled == nil {

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"encoding/binary"
 	"math/rand/v2"
 	"strings"
@@ -56,12 +57,18 @@ var mediaProfile = []struct {
 	{"message", 300, 600, 8_000},
 }
 
-// history is how far back recordings go.
-const history = 3 * 365 * 24 * time.Hour
+// How far back recordings go: three years unless Options say otherwise
+// (further, to try agedConversationInterval jobs), and at most 20.
+const (
+	defaultHistoryDays = 3 * 365
+	maxHistoryDays     = 20 * 365
+)
 
-// generateRecordings draws the org's recordings from seed; the same seed
-// and time always give the same recordings.
-func generateRecordings(seed int64, now time.Time) []*Recording {
+// generate draws the org's recordings from the seed; the same seed, time
+// and history always give the same recordings.
+func (rs recordingState) generate() []*Recording {
+	seed, now := rs.Seed, rs.GeneratedAt
+	history := time.Duration(cmp.Or(rs.HistoryDays, defaultHistoryDays)) * 24 * time.Hour
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x7ec0))
 	ids := idSource{rng}
 	users := make([]string, 8)

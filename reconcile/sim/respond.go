@@ -42,9 +42,10 @@ func invalid(w http.ResponseWriter, r *http.Request, field, msg string) {
 		genesys.ErrorDetail{ErrorCode: "invalid.value", FieldName: field})
 }
 
-// decodeBody reads a JSON request body into v, answering 415 or 400 itself
-// (and returning false) when it cannot.
-func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+// decodeBody reads a JSON request body into v after checking it against
+// the named model, answering 415 or 400 itself (and returning false) when
+// it cannot.
+func decodeBody(w http.ResponseWriter, r *http.Request, model string, v any) bool {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
 		writeError(w, r, http.StatusUnsupportedMediaType, "unsupported.media.type",
@@ -59,6 +60,10 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	if len(data) > maxRequestBody {
 		writeError(w, r, http.StatusRequestEntityTooLarge, "request.entity.too.large",
 			fmt.Sprintf("The request body exceeds the maximum of %d bytes.", maxRequestBody))
+		return false
+	}
+	if fe := checkBody(data, model); fe != nil {
+		invalid(w, r, fe.field, fe.msg)
 		return false
 	}
 	if err := json.Unmarshal(data, v); err != nil {

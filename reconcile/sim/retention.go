@@ -21,7 +21,7 @@ func (o *Org) putRetention(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		RetentionDays *int `json:"retentionDays"`
 	}
-	if !decodeBody(w, r, &body) {
+	if !decodeBody(w, r, "UpdateAnalyticsDataRetentionRequest", &body) {
 		return
 	}
 	if body.RetentionDays == nil || *body.RetentionDays < minRetentionDays || *body.RetentionDays > maxRetentionDays {

@@ -84,7 +84,7 @@ func TestRejectsWhatTheAPIRejects(t *testing.T) {
 		status                          int
 		code, field                     string
 	}{
-		{"bad direction", "POST", pol, "application/json", `{"name":"a","mediaPolicies":{"callPolicy":{"conditions":{"directions":["SIDEWAYS"]}}}}`, 400, "invalid.value", "mediaPolicies.callPolicy.conditions.directions"},
+		{"bad direction", "POST", pol, "application/json", `{"name":"a","mediaPolicies":{"callPolicy":{"conditions":{"directions":["SIDEWAYS"]}}}}`, 400, "invalid.value", "mediaPolicies.callPolicy.conditions.directions[0]"},
 		{"missing name", "POST", pol, "application/json", `{"description":"no name"}`, 400, "invalid.value", "name"},
 		{"wrong storage medium", "POST", pol, "application/json", `{"name":"a","mediaPolicies":{"callPolicy":{"actions":{"retentionDuration":{"archiveRetention":{"days":5,"storageMedium":"GLACIER"}}}}}}`, 400, "invalid.value", "mediaPolicies.callPolicy.actions.retentionDuration.archiveRetention.storageMedium"},
 		{"bad participation", "POST", pol, "application/json", `{"name":"a","mediaPolicies":{"emailPolicy":{"conditions":{"customerParticipation":"MAYBE"}}}}`, 400, "invalid.value", "mediaPolicies.emailPolicy.conditions.customerParticipation"},

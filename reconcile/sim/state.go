@@ -32,8 +32,10 @@ type state struct {
 type recordingState struct {
 	Seed        int64     `json:"seed"`
 	GeneratedAt time.Time `json:"generatedAt"`
-	Deleted     []string  `json:"deleted"`
-	Archived    []string  `json:"archived"`
+	// HistoryDays is how far back recordings go (0: defaultHistoryDays).
+	HistoryDays int      `json:"historyDays,omitempty"`
+	Deleted     []string `json:"deleted"`
+	Archived    []string `json:"archived"`
 }
 
 func (o *Org) loadOrInit() (*state, error) {
@@ -51,9 +53,9 @@ func (o *Org) loadOrInit() (*state, error) {
 		Policies:      []genesys.Policy{},
 		Jobs:          []*job{},
 		DataRetention: genesys.DataRetention{RetentionDays: 1825, DateCreated: stamp(now), DateModified: stamp(now)},
-		Recordings:    recordingState{Seed: o.opts.Seed, GeneratedAt: now},
+		Recordings:    recordingState{Seed: o.opts.Seed, GeneratedAt: now, HistoryDays: o.opts.HistoryDays},
 	}
-	st.recs = generateRecordings(o.opts.Seed, now)
+	st.recs = st.Recordings.generate()
 	if o.opts.Demo {
 		var seed []genesys.Policy
 		if err := json.Unmarshal(demoSeed, &seed); err != nil {
@@ -83,7 +85,10 @@ func decodeState(path string, data []byte) (*state, error) {
 	if st.Policies == nil {
 		st.Policies = []genesys.Policy{}
 	}
-	st.recs = generateRecordings(st.Recordings.Seed, st.Recordings.GeneratedAt)
+	if st.Recordings.HistoryDays < 0 || st.Recordings.HistoryDays > maxHistoryDays {
+		return nil, fmt.Errorf("sim: state file %s: historyDays %d is not between 0 and %d; delete it to start afresh", path, st.Recordings.HistoryDays, maxHistoryDays)
+	}
+	st.recs = st.Recordings.generate()
 	deleted, archived := setOf(st.Recordings.Deleted), setOf(st.Recordings.Archived)
 	for _, r := range st.recs {
 		r.Deleted, r.Archived = deleted[r.RecordingID], archived[r.RecordingID]
