@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/retainctl/retainctl/reconcile/export"
+	"github.com/retainctl/retainctl/reconcile/validate"
 )
 
 func newExportCmd() *cobra.Command {
@@ -33,6 +34,11 @@ func newExportCmd() *cobra.Command {
 			}
 			files, skipped := export.Files(live)
 			files = append(files, export.File{Name: "retainctl.yaml", Content: export.Settings()})
+			files, invalid, err := validExport(cmd, files)
+			if err != nil {
+				return err
+			}
+			skipped = append(skipped, invalid...)
 			if err := writeNew(out, files); err != nil {
 				return usageErr(err)
 			}
@@ -50,6 +56,44 @@ func newExportCmd() *cobra.Command {
 	cmd.Flags().StringVar(&out, "out", "policies", "directory to write the YAML files to")
 	addConnFlags(cmd)
 	return cmd
+}
+
+// validExport validates the exported files as plan would, and keeps back
+// the ones whose YAML retainctl's own rules refuse (a retention below the
+// license tier's minimum, say), with the finding as the reason: an export
+// never writes YAML that does not validate.
+func validExport(cmd *cobra.Command, files []export.File) ([]export.File, []export.Skipped, error) {
+	if len(files) < 2 {
+		return files, nil, nil // the settings alone: no policy to validate
+	}
+	dir, err := os.MkdirTemp("", "retainctl-export-")
+	if err != nil {
+		return nil, nil, failErr(err)
+	}
+	defer os.RemoveAll(dir)
+	if err := writeNew(dir, files); err != nil {
+		return nil, nil, failErr(err)
+	}
+	_, vs, err := loadValid(cmd.Context(), dir, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	why := map[string]string{}
+	for _, v := range vs {
+		if v.Severity == validate.Deny {
+			why[filepath.Base(v.File)] = fmt.Sprintf("its YAML would not validate (%s: %s)", v.Rule, v.Message)
+		}
+	}
+	var kept []export.File
+	var skipped []export.Skipped
+	for _, f := range files {
+		if reason, bad := why[f.Name]; bad {
+			skipped = append(skipped, export.Skipped{Name: f.Policy, ID: f.ID, Reason: reason})
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return kept, skipped, nil
 }
 
 // writeNew writes files into dir, refusing to overwrite any that exist so

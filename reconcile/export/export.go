@@ -17,6 +17,8 @@ import (
 type File struct {
 	Name    string
 	Content []byte
+	// Policy and ID name the live policy it holds (none for settings).
+	Policy, ID string
 }
 
 // Skipped is a live policy that one YAML policy cannot express.
@@ -24,9 +26,10 @@ type Skipped struct {
 	Name, ID, Reason string
 }
 
-// Files renders each live policy as its own YAML file. Policies that hold
-// retention for several media, or that delete at once, are skipped with the
-// reason: writing them would change what they do.
+// Files renders each live policy as its own YAML file. The YAML manages the
+// policy's first part; what it cannot say (other media, evaluations,
+// transcription) is listed in a comment, and plans keep it as it is.
+// Policies no YAML policy can manage are skipped with the reason.
 func Files(live []genesys.Policy) ([]File, []Skipped) {
 	sorted := append([]genesys.Policy(nil), live...)
 	mapping.SortByName(sorted)
@@ -39,19 +42,25 @@ func Files(live []genesys.Policy) ([]File, []Skipped) {
 			skipped = append(skipped, Skipped{Name: g.Name, ID: g.ID, Reason: reason})
 			continue
 		}
-		files = append(files, File{Name: uniqueName(slug(g.Name), used), Content: document(g, l)})
+		files = append(files, File{Name: uniqueName(slug(g.Name), used), Content: document(g, l), Policy: g.Name, ID: g.ID})
 	}
 	return files, skipped
 }
 
 func unrepresentable(l mapping.Live) string {
 	switch {
+	case len(l.Unknown) > 0:
+		return "it holds fields retainctl has no model for (" + strings.Join(l.Unknown, ", ") + ")"
 	case len(l.Media) == 0:
 		return "it has no media policy with actions"
-	case len(l.Media) > 1:
-		return fmt.Sprintf("it holds retention for several media (%s); split it into one policy per media in Genesys Cloud first", strings.Join(l.Media, ", "))
+	case l.Part == policy.Interaction:
+		return "it is a policy-level (legacy) policy, whose scope Genesys does not document; give it one media policy per medium in Genesys Cloud first"
 	case l.Immediate:
 		return "it deletes recordings at once rather than after a retention period"
+	case l.Forever:
+		return "it keeps recordings for good, which a retentionPeriod cannot say; retainctl leaves it alone and never deletes what it keeps"
+	case l.Policy.RetentionPeriod <= 0:
+		return "its " + mapping.PartName(l.Part) + " sets no retention period (deleteRetention days)"
 	}
 	return ""
 }
@@ -65,8 +74,31 @@ func document(g genesys.Policy, l mapping.Live) []byte {
 	if l.Managed {
 		status = "already managed by retainctl"
 	}
-	header := fmt.Sprintf("# Exported by retainctl from Genesys Cloud policy %s (%s).\n", g.ID, status)
-	return []byte(header + render.PolicyYAML(&p))
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "# Exported by retainctl from Genesys Cloud policy %s (%s).\n", oneLine(g.ID), status)
+	if len(l.Carried) > 0 {
+		sb.WriteString("# Genesys also holds, and retainctl keeps as it is (no YAML key says it):\n")
+		for _, c := range l.Carried {
+			fmt.Fprintf(&sb, "#   %s: %s\n", oneLine(or(c.Path, "policy level")), oneLine(c.What))
+		}
+	}
+	for _, e := range l.Errors {
+		fmt.Fprintf(&sb, "# Genesys reports a problem with this policy: %s\n", oneLine(e))
+	}
+	sb.WriteString(render.PolicyYAML(&p))
+	return []byte(sb.String())
+}
+
+// oneLine keeps text from the organisation inside its comment line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)

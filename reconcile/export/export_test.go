@@ -9,19 +9,38 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
+// A policy with several parts is written as its first part, and the rest
+// is named in a comment: plans keep it as it is.
+func TestOtherPartsAreNamedInAComment(t *testing.T) {
+	days := func(n int) *genesys.Actions {
+		return &genesys.Actions{RetentionDuration: &genesys.RetentionDuration{DeleteRetention: &genesys.DeleteRetention{Days: n}}}
+	}
+	multi := genesys.Policy{ID: "3", Name: "Both", Description: "two\nlines", MediaPolicies: &genesys.MediaPolicies{
+		CallPolicy: &genesys.MediaPolicy{Actions: days(90)}, ChatPolicy: &genesys.MediaPolicy{Actions: days(30)},
+	}}
+	files, skipped := Files([]genesys.Policy{multi})
+	if len(files) != 1 || len(skipped) != 0 {
+		t.Fatalf("files %+v, skipped %+v", files, skipped)
+	}
+	got := string(files[0].Content)
+	if !strings.Contains(got, "#   mediaPolicies.chatPolicy: keeps recordings 30 days\n") || !strings.Contains(got, "objectType: call") {
+		t.Errorf("content:\n%s", got)
+	}
+}
+
 func TestFiles(t *testing.T) {
 	calls := mapping.ToAPI(policy.Policy{Name: "Calls / 90 days", ObjectType: "call", RetentionPeriod: 90}, nil)
 	calls.ID = "1"
 	again := mapping.ToAPI(policy.Policy{Name: "calls 90 days", ObjectType: "chat", RetentionPeriod: 30}, nil)
 	again.ID, again.Description = "2", "made by hand"
-	multi := genesys.Policy{ID: "3", Name: "Both", MediaPolicies: &genesys.MediaPolicies{
-		CallPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{}}, ChatPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{}},
+	none := genesys.Policy{ID: "3", Name: "Evaluations only", MediaPolicies: &genesys.MediaPolicies{
+		CallPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{AssignEvaluations: []byte(`[{"evaluationForm":{"id":"f"}}]`)}},
 	}}
-	files, skipped := Files([]genesys.Policy{calls, again, multi})
+	files, skipped := Files([]genesys.Policy{calls, again, none})
 	if len(files) != 2 || files[0].Name != "calls-90-days.yaml" || files[1].Name != "calls-90-days-2.yaml" {
 		t.Fatalf("files %+v", files)
 	}
-	if len(skipped) != 1 || skipped[0].ID != "3" || !strings.Contains(skipped[0].Reason, "several media") {
+	if len(skipped) != 1 || skipped[0].ID != "3" || !strings.Contains(skipped[0].Reason, "sets no retention period") {
 		t.Errorf("skipped %+v", skipped)
 	}
 	first := string(files[0].Content)

@@ -1,0 +1,231 @@
+//go:build sdk
+
+package sim
+
+// These tests hold the simulator to Genesys' official JavaScript SDK
+// (purecloud-platform-client-v2, pinned in testdata/sdk/package.json): its
+// typings for the models, and the SDK itself for the calls. The SDK stays
+// out of the Go build; run them with
+//
+//	npm ci --prefix testdata/sdk
+//	go test -tags sdk -run SDK ./reconcile/sim/
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// sdkDir holds the SDK's package.json and the scripts that use it.
+var sdkDir = filepath.Join("..", "..", "testdata", "sdk")
+
+// onlyInGoSDK are fields the simulator takes because the Go SDK
+// (platformclientv2 188) has them, though the JavaScript SDK 262 does not.
+var onlyInGoSDK = map[string][]string{
+	"PolicyActions": {"mediaTranscriptions"},
+}
+
+// node runs one of the scripts of sdkDir and returns its standard output,
+// skipping the test when node or the installed SDK is missing.
+func node(t *testing.T, env []string, script string, args ...string) []byte {
+	t.Helper()
+	bin, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed; the SDK tests need Node 20 or later")
+	}
+	if _, err := os.Stat(filepath.Join(sdkDir, "node_modules", "purecloud-platform-client-v2")); err != nil {
+		t.Skipf("the SDK is not installed: run `npm ci --prefix testdata/sdk` at the repository root (%v)", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, append([]string{script}, args...)...)
+	cmd.Dir = sdkDir
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("node %s: %v (context: %v)\nstderr:\n%s\nstdout:\n%s", script, err, ctx.Err(), stderr.String(), stdout.String())
+	}
+	return stdout.Bytes()
+}
+
+// Every model the simulator checks bodies against has the fields the
+// SDK's typings give it, no more and no fewer.
+func TestSDKModelsMatch(t *testing.T) {
+	refs := map[string]bool{}       // entity models: deliberately narrower
+	usedBy := map[string][]string{} // object model -> the fields of other models that hold it
+	for owner, fields := range models {
+		for field, s := range fields {
+			for ; s.kind == "array"; s = *s.elem {
+			}
+			switch s.kind {
+			case "entity":
+				refs[s.model] = true
+			case "object":
+				usedBy[s.model] = append(usedBy[s.model], owner+"."+field)
+			}
+		}
+	}
+	// A model held only by fields of the Go SDK is the Go SDK's alone.
+	goOnly := func(name string) bool {
+		holders := usedBy[name]
+		return len(holders) > 0 && !slices.ContainsFunc(holders, func(h string) bool {
+			owner, field, _ := strings.Cut(h, ".")
+			return !slices.Contains(onlyInGoSDK[owner], field)
+		})
+	}
+	var names []string
+	for name := range models {
+		switch {
+		case refs[name]:
+		case goOnly(name):
+			t.Logf("model %s: not compared, only %v (fields of the Go SDK alone) hold it", name, usedBy[name])
+		default:
+			names = append(names, name)
+		}
+	}
+	var sdk map[string][]string
+	out := node(t, nil, "models.mjs", names...)
+	if err := json.Unmarshal(out, &sdk); err != nil {
+		t.Fatalf("models.mjs printed no JSON: %v\n%s", err, out)
+	}
+	for _, name := range names {
+		theirs, ok := sdk[name]
+		if !ok || theirs == nil {
+			t.Errorf("model %s: the SDK's typings have no such model", name)
+			continue
+		}
+		for field := range models[name] {
+			if !slices.Contains(theirs, field) && !slices.Contains(onlyInGoSDK[name], field) {
+				t.Errorf("model %s: field %s is in the simulator, not in the SDK", name, field)
+			}
+		}
+		for _, field := range theirs {
+			if _, ok := models[name][field]; !ok {
+				t.Errorf("model %s: field %s is in the SDK, not in the simulator", name, field)
+			}
+		}
+	}
+	for name, fields := range onlyInGoSDK {
+		for _, f := range fields {
+			if _, ok := models[name][f]; !ok {
+				t.Errorf("onlyInGoSDK lists %s.%s, which the simulator lacks: drop it from the list", name, f)
+			}
+		}
+	}
+}
+
+// driveResult is what drive.mjs prints.
+type driveResult struct {
+	RichPolicy struct {
+		ID          string   `json:"id"`
+		Equal       bool     `json:"equal"`
+		Differences []string `json:"differences"`
+	} `json:"richPolicy"`
+	UnknownField struct {
+		HTTPStatus        int             `json:"httpStatus"`
+		Status            int             `json:"status"`
+		Code              string          `json:"code"`
+		FieldName         string          `json:"fieldName"`
+		Message           string          `json:"message"`
+		UnexpectedSuccess json.RawMessage `json:"unexpectedSuccess"`
+	} `json:"unknownField"`
+	Job struct {
+		ID              string         `json:"id"`
+		State           string         `json:"state"`
+		States          []string       `json:"states"`
+		TotalRecordings int            `json:"totalRecordings"`
+		Query           map[string]any `json:"recordingJobsQuery"`
+	} `json:"job"`
+	Jobs struct {
+		Total int      `json:"total"`
+		IDs   []string `json:"ids"`
+	} `json:"jobs"`
+	Organization struct {
+		ID                 string `json:"id"`
+		DefaultCountryCode string `json:"defaultCountryCode"`
+	} `json:"organization"`
+	Products struct {
+		Total    *int  `json:"total"`
+		Entities []any `json:"entities"`
+	} `json:"products"`
+	Token struct {
+		OAuthClient map[string]any `json:"OAuthClient"`
+	} `json:"token"`
+}
+
+// The SDK itself logs in, round-trips the rich policy, is refused an
+// unknown field, runs a job with segment clauses to READY and reads who
+// it is.
+func TestSDKDrivesTheSimulator(t *testing.T) {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	org, err := New(Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(org)
+	t.Cleanup(srv.Close)
+
+	from, to := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	q0, q1 := Queues[0], Queues[1]
+	query := `{"action":"DELETE","actionAge":1,"conversationQuery":{"interval":"` + from.Format(time.RFC3339) + "/" + to.Format(time.RFC3339) + `",` +
+		`"segmentFilters":[{"type":"and","predicates":[{"dimension":"mediaType","value":"voice"}],` +
+		`"clauses":[{"type":"or","predicates":[{"dimension":"queueId","value":"` + q0 + `"},{"dimension":"queueId","value":"` + q1 + `"}]},` +
+		`{"type":"and","predicates":[{"dimension":"direction","value":"inbound"}]}]}]}}`
+	want := count(org.Recordings(""), func(r Recording) bool {
+		return !r.CreatedAt.Before(from) && r.CreatedAt.Before(to) &&
+			r.MediaType == "voice" && (r.QueueID == q0 || r.QueueID == q1) && r.Direction == "inbound"
+	})
+	if want == 0 {
+		t.Fatal("the filter matches no recording: pick one that does")
+	}
+
+	policy, err := filepath.Abs(filepath.Join("testdata", "rich-policy.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := node(t, []string{
+		"SIM_URL=" + srv.URL, "SIM_CLIENT_ID=" + DemoClientID, "SIM_CLIENT_SECRET=" + DemoClientSecret, "SIM_JOB_QUERY=" + query,
+	}, "drive.mjs", policy)
+	var got driveResult
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("drive.mjs printed no JSON: %v\n%s", err, out)
+	}
+
+	if !got.RichPolicy.Equal || got.RichPolicy.ID == "" {
+		t.Errorf("the rich policy did not come back as sent:\n%s", strings.Join(got.RichPolicy.Differences, "\n"))
+	}
+	u := got.UnknownField
+	if u.HTTPStatus != 400 || u.Status != 400 || u.Code != "invalid.value" || u.FieldName != "conditions.languages" {
+		t.Errorf("unknown field: the SDK saw %d (body status %d) %q on %q (%s; success %s), want 400 invalid.value on conditions.languages",
+			u.HTTPStatus, u.Status, u.Code, u.FieldName, u.Message, u.UnexpectedSuccess)
+	}
+	j := got.Job
+	if j.State != "READY" || j.TotalRecordings != want {
+		t.Errorf("job %s went %v with %d recordings, want READY with %d", j.ID, j.States, j.TotalRecordings, want)
+	}
+	if cq, _ := j.Query["conversationQuery"].(map[string]any); cq == nil || cq["segmentFilters"] == nil {
+		t.Errorf("the job does not echo its segment filters: %v", j.Query)
+	}
+	if !slices.Contains(got.Jobs.IDs, j.ID) || got.Jobs.Total < 1 {
+		t.Errorf("the job list (total %d) lacks job %s: %v", got.Jobs.Total, j.ID, got.Jobs.IDs)
+	}
+	if got.Organization.DefaultCountryCode == "" || got.Organization.ID == "" {
+		t.Errorf("organizations/me: %+v", got.Organization)
+	}
+	if got.Products.Total == nil || got.Products.Entities == nil {
+		t.Errorf("authorization/products has no total or entities: %+v", got.Products)
+	}
+	if got.Token.OAuthClient["id"] != DemoClientID {
+		t.Errorf("tokens/me: OAuthClient %v, want id %s", got.Token.OAuthClient, DemoClientID)
+	}
+}
