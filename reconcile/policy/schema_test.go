@@ -80,12 +80,23 @@ func TestExamplesMatchSchema(t *testing.T) {
 	}
 }
 
+func TestSchemaAcceptsTimeSlotsAndDurationText(t *testing.T) {
+	doc := "name: a\nobjectType: call\nretentionPeriod: 90\n" +
+		"timeAllowed: {timezone: Europe/Paris, slots: [{day: MONDAY, start: \"08:00\", stop: \"09:00:00.500\"}]}\n" +
+		"filters: [{attribute: duration, operator: OVER, value: PT5M, durationOperator: GT}]\n"
+	if ok, errs := matchSchema(t, "policy", yamlDocs(t, []byte(doc))[0]); !ok {
+		t.Errorf("schema refuses %q: %v", doc, errs)
+	}
+}
+
 func TestSchemaRejectsMistakes(t *testing.T) {
 	for _, doc := range []string{
 		"name: a\nobjectType: fax\nretentionPeriod: 90\n",
 		"name: a\nobjectType: call\nretentionPeriod: 90\nretention: 3\n",
 		"name: a\nobjectType: call\nretentionPeriod: ninety\n",
 		"name: a\nobjectType: call\nretentionPeriod: 90\nschedule: {frequency: HOURLY}\n",
+		"name: a\nobjectType: call\nretentionPeriod: 90\ntimeAllowed: {slots: [{day: MONDAY, start: \"8:00\", stop: \"09:00\"}]}\n",
+		"name: a\nobjectType: call\nretentionPeriod: 90\nfilters: [{attribute: queue, operator: EQ, value: q, durationOperator: GT}]\n",
 	} {
 		if ok, _ := matchSchema(t, "policy", yamlDocs(t, []byte(doc))[0]); ok {
 			t.Errorf("schema accepts %q", doc)

@@ -34,9 +34,9 @@ var onlyInGoSDK = map[string][]string{
 	"PolicyActions": {"mediaTranscriptions"},
 }
 
-// node runs one of the scripts of sdkDir and returns its standard output,
-// skipping the test when node or the installed SDK is missing.
-func node(t *testing.T, env []string, script string, args ...string) []byte {
+// needSDK skips the test when node or the installed SDK is missing, and
+// returns the path of node.
+func needSDK(t *testing.T) string {
 	t.Helper()
 	bin, err := exec.LookPath("node")
 	if err != nil {
@@ -45,6 +45,14 @@ func node(t *testing.T, env []string, script string, args ...string) []byte {
 	if _, err := os.Stat(filepath.Join(sdkDir, "node_modules", "purecloud-platform-client-v2")); err != nil {
 		t.Skipf("the SDK is not installed: run `npm ci --prefix testdata/sdk` at the repository root (%v)", err)
 	}
+	return bin
+}
+
+// node runs one of the scripts of sdkDir, bounded to a minute, and
+// returns its standard output.
+func node(t *testing.T, env []string, script string, args ...string) []byte {
+	t.Helper()
+	bin := needSDK(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, append([]string{script}, args...)...)
@@ -61,6 +69,7 @@ func node(t *testing.T, env []string, script string, args ...string) []byte {
 // Every model the simulator checks bodies against has the fields the
 // SDK's typings give it, no more and no fewer.
 func TestSDKModelsMatch(t *testing.T) {
+	needSDK(t)
 	refs := map[string]bool{}       // entity models: deliberately narrower
 	usedBy := map[string][]string{} // object model -> the fields of other models that hold it
 	for owner, fields := range models {
@@ -93,6 +102,7 @@ func TestSDKModelsMatch(t *testing.T) {
 			names = append(names, name)
 		}
 	}
+	sort.Strings(names)
 	var sdk map[string][]string
 	out := node(t, nil, "models.mjs", names...)
 	if err := json.Unmarshal(out, &sdk); err != nil {
@@ -167,6 +177,7 @@ type driveResult struct {
 // unknown field, runs a job with segment clauses to READY and reads who
 // it is.
 func TestSDKDrivesTheSimulator(t *testing.T) {
+	needSDK(t)
 	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 	org, err := New(Options{Now: func() time.Time { return now }})
 	if err != nil {
