@@ -83,7 +83,7 @@ func runEnforce(cmd *cobra.Command, o enforceOptions) error {
 		return failErr(err)
 	}
 	// With no policy due, nothing is audited and the organisation is not contacted.
-	res := enforceResult{rep: enforce.Report{Now: now.UTC(), DryRun: o.dryRun, Policies: enforce.NewPlan(sel, now, horizon(now)).Policies}}
+	res := enforceResult{rep: enforce.Report{Now: now.UTC(), Horizon: horizon(now).UTC(), DryRun: o.dryRun, Policies: enforce.NewPlan(sel, now, horizon(now)).Policies}}
 	if len(sel) > 0 {
 		if res, err = runJobs(cmd, o, sel, now, repo); err != nil {
 			return err

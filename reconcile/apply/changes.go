@@ -48,7 +48,7 @@ func (r *runner) resolveConflict(ctx context.Context, c plan.Change, res *Change
 	}
 	desired := *c.After
 	note := "a policy of the same name appeared after the plan was made; it was taken over"
-	if lr := mapping.FromAPI(live).Policy.RetentionPeriod; r.strategy != "warn" && lr > desired.RetentionPeriod {
+	if lr := mapping.Read(live, desired.ObjectType).Policy.RetentionPeriod; r.strategy != "warn" && lr > desired.RetentionPeriod {
 		desired.RetentionPeriod = lr
 		note += fmt.Sprintf(" keeping its longer retention of %d days (merge-max)", lr)
 	}

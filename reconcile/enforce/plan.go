@@ -15,6 +15,7 @@ import (
 // function of the policies and the time.
 type Plan struct {
 	Now      time.Time      `json:"now"`
+	Horizon  time.Time      `json:"horizon"`
 	Policies []PolicyReport `json:"policies"`
 	Jobs     []JobSpec      `json:"-"`
 }
@@ -63,7 +64,7 @@ func checked(p policy.Policy, now, horizon time.Time) ([]JobSpec, error) {
 // NewPlan builds the jobs of the selected policies at now. A policy whose
 // filters no job can express is listed with the reason and gets no job.
 func NewPlan(sel []Selected, now, horizon time.Time) Plan {
-	pl := Plan{Now: now.UTC(), Policies: []PolicyReport{}}
+	pl := Plan{Now: now.UTC(), Horizon: horizon.UTC(), Policies: []PolicyReport{}}
 	for _, s := range sel {
 		pr := PolicyReport{Name: s.Policy.Name, Forced: s.Forced}
 		if !s.Missed.IsZero() {

@@ -32,6 +32,10 @@ func WriteText(w io.Writer, r Report) error {
 		}
 	}
 	writeNotes(w, r)
+	if !r.Horizon.IsZero() && len(r.Jobs) > 0 {
+		fmt.Fprintf(w, "\nJobs reach conversations back to %s: Genesys' conversation query covers five years, so older recordings are not enforced.\n",
+			r.Horizon.UTC().Format(time.DateOnly))
+	}
 	t := r.Totals
 	_, err := fmt.Fprintf(w, "\n%d jobs: %d succeeded, %d unsuccessful; %d conversations, %d recordings: %d processed, %d failed, %d skipped\n",
 		t.Jobs, t.Succeeded, t.Unsuccessful, t.Conversations, t.Recordings, t.Processed, t.Failed, t.Skipped)

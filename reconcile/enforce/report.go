@@ -69,6 +69,7 @@ type Totals struct {
 // Report is the outcome of a run (`retainctl enforce --format json`).
 type Report struct {
 	Now        time.Time      `json:"now"`
+	Horizon    time.Time      `json:"horizon"` // the oldest conversation a job reaches
 	DryRun     bool           `json:"dryRun"`
 	Policies   []PolicyReport `json:"policies"`
 	Jobs       []Result       `json:"jobs"`

@@ -64,7 +64,7 @@ type Runner struct {
 // the timeout passes, the jobs this run created and that are still running
 // are cancelled.
 func (r *Runner) Run(ctx context.Context, pl Plan) Report {
-	rep := Report{Now: pl.Now, DryRun: r.DryRun, Policies: pl.Policies, Jobs: make([]Result, len(pl.Jobs))}
+	rep := Report{Now: pl.Now, Horizon: pl.Horizon, DryRun: r.DryRun, Policies: pl.Policies, Jobs: make([]Result, len(pl.Jobs))}
 	r.auditOK, r.errs = true, nil
 	start := r.now()
 	if err := r.record(ctx, audit.Event{Type: audit.EnforceStarted, Outcome: r.outcome(),
