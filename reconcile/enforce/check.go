@@ -67,21 +67,38 @@ func checkInterval(interval string, scope policy.Policy, minAge int, now, horizo
 	if w.To.After(now.UTC().AddDate(0, 0, -minAge)) {
 		return fmt.Errorf("the job interval %s reaches conversations younger than %d days", interval, minAge)
 	}
+	var ranges []window
 	for _, f := range scope.Filters {
 		if f.Attribute != "dateRange" {
 			continue
 		}
-		inside := false
 		for _, v := range f.Values() {
-			if r, ok := parseWindow(v); ok && !w.From.Before(r.From) && !w.To.After(r.To) {
-				inside = true
+			if r, ok := parseWindow(v); ok {
+				ranges = append(ranges, r)
 			}
 		}
-		if !inside {
+		if !covered(w, ranges) {
 			return fmt.Errorf("the job interval %s is not inside the policy's dateRanges", interval)
 		}
 	}
 	return nil
+}
+
+// covered reports whether the ranges, together, cover all of w.
+func covered(w window, ranges []window) bool {
+	for at := w.From; at.Before(w.To); {
+		next := at
+		for _, r := range ranges {
+			if !r.From.After(at) && r.To.After(next) {
+				next = r.To
+			}
+		}
+		if !next.After(at) {
+			return false
+		}
+		at = next
+	}
+	return true
 }
 
 func parseWindow(s string) (window, bool) {

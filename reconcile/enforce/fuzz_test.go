@@ -8,8 +8,9 @@ import (
 )
 
 // FuzzJobs feeds arbitrary filter values to the query builder: it must not
-// panic, and every job it builds must keep each filter as a non-empty OR
-// (an empty predicate list would match every recording).
+// panic, every job it builds must keep each filter as a non-empty OR (an
+// empty predicate list would match every recording), and every job must
+// pass the independent check that it is no wider than its policy.
 func FuzzJobs(f *testing.F) {
 	f.Add("call", "queue", "IN", "q1,q2", 90, 30)
 	f.Add("interaction", "dateRange", "EQ", "2025-01-01T00:00:00Z/2026-01-01T00:00:00Z", 30, 0)
@@ -23,11 +24,19 @@ func FuzzJobs(f *testing.F) {
 		}
 		p := policy.Policy{Name: "p", ObjectType: media, RetentionPeriod: ret, ArchiveAfter: archive,
 			Filters: []policy.Filter{{Attribute: attr, Operator: op, Value: vals}}}
-		jobs, err := Jobs(p, at("2026-11-30T12:00:00Z"), Horizon(at("2026-11-30T12:00:00Z")))
+		now := at("2026-11-30T12:00:00Z")
+		jobs, err := Jobs(p, now, Horizon(now))
 		if err != nil {
 			return
 		}
 		for _, j := range jobs {
+			age := ret
+			if j.Action == "ARCHIVE" {
+				age = archive
+			}
+			if err := Check(j.Query, p, age, now, Horizon(now)); err != nil {
+				t.Fatalf("a built job fails its check: %v\n%+v", err, j.Query)
+			}
 			q := j.Query.ConversationQuery
 			if q == nil || q.Interval == "" {
 				t.Fatalf("job without an interval: %+v", j)
@@ -36,9 +45,7 @@ func FuzzJobs(f *testing.F) {
 			if attr == "dateRange" {
 				wantSegs = 0
 			}
-			if media != "interaction" {
-				wantSegs++
-			}
+			wantSegs++ // the medium
 			if len(q.SegmentFilters) != wantSegs {
 				t.Fatalf("%d segment filters for %d filters: %+v", len(q.SegmentFilters), wantSegs, q.SegmentFilters)
 			}
