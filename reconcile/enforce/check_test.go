@@ -88,3 +88,22 @@ func TestRetentionBeyondTheHorizonIsRefused(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// Overlapping dateRanges merge into one job, which the ranges cover
+// together: the check accepts it.
+func TestCheckAcceptsMergedRanges(t *testing.T) {
+	now := at("2026-11-30T12:00:00Z")
+	p := policy.Policy{Name: "p", ObjectType: "email", RetentionPeriod: 90, Filters: []policy.Filter{{Attribute: "dateRange", Operator: "IN",
+		Value: []any{"2025-06-01T00:00:00Z/2026-10-01T00:00:00Z", "2025-01-01T00:00:00Z/2025-07-01T00:00:00Z"}}}}
+	jobs, err := checked(p, now, Horizon(now))
+	if err != nil || len(jobs) != 1 {
+		t.Fatalf("%v %+v", err, jobs)
+	}
+	gap := policy.Policy{Name: "p", ObjectType: "email", RetentionPeriod: 90, Filters: []policy.Filter{{Attribute: "dateRange", Operator: "IN",
+		Value: []any{"2025-01-01T00:00:00Z/2025-02-01T00:00:00Z", "2025-03-01T00:00:00Z/2025-04-01T00:00:00Z"}}}}
+	q := jobs[0].Query
+	q.ConversationQuery = &genesys.AsyncConversationQuery{Interval: "2025-01-01T00:00:00Z/2025-04-01T00:00:00Z", SegmentFilters: q.ConversationQuery.SegmentFilters}
+	if err := Check(q, gap, 90, now, Horizon(now)); err == nil || !strings.Contains(err.Error(), "dateRanges") {
+		t.Errorf("an interval over the gap between two ranges passed: %v", err)
+	}
+}
