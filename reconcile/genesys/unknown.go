@@ -3,6 +3,7 @@ package genesys
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -45,12 +46,7 @@ func walkUnknown(v any, typ reflect.Type, path string, out *[]string) {
 			return
 		}
 		fields := jsonFields(typ)
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			sub := joinPath(path, k)
 			f, ok := fields[k]
 			if !ok {

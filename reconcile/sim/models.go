@@ -3,8 +3,8 @@ package sim
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 )
@@ -226,12 +226,7 @@ func checkValue(v any, s spec, path string) *fieldError {
 }
 
 func checkObject(m map[string]any, s spec, path string) *fieldError {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		sub := join(path, k)
 		if s.kind == "entity" {
 			if k != "id" && k != "name" && k != "selfUri" && !slices.Contains(entityFields[s.model], k) {
