@@ -16,7 +16,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/redact"
 )
 
-// Exit codes (design §4).
+// Exit codes (README, "Commands").
 const (
 	exitOK      = 0
 	exitFailure = 1

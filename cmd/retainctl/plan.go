@@ -164,7 +164,7 @@ func writePlanFile(path string, p plan.Plan, m *redact.Masker) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// planExit maps the plan to the exit code of design §4.
+// planExit maps the plan to its exit code.
 func planExit(p plan.Plan, detailed bool) error {
 	switch {
 	case validate.HasDeny(p.Violations):

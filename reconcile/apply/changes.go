@@ -98,7 +98,7 @@ func (r *runner) delete(ctx context.Context, c plan.Change, res *ChangeResult) (
 	return audit.Event{Type: audit.PolicyDeleted}, nil
 }
 
-// phases orders the changes (design §6): first those that keep or widen
+// phases orders the changes: first those that keep or widen
 // coverage (creates, and safe updates and adoptions), then those that narrow
 // it (shorter retention, disabling, narrower filters: anything not safe),
 // then deletes.

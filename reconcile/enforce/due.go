@@ -15,7 +15,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-// Schedule frequencies (design §3).
+// Schedule frequencies (docs/policy-reference.md).
 const (
 	Daily   = "DAILY"
 	Weekly  = "WEEKLY"

@@ -1,6 +1,7 @@
 // Package genesys speaks the Genesys Cloud Platform API v2: media retention
 // policies, recording bulk jobs and the analytics data retention setting.
-// Field names follow the public SDK models (shared/reference/genesys-cloud-api.md §2-3).
+// Field names follow the official SDKs' models (platformclientv2 188, the
+// JavaScript SDK 262).
 package genesys
 
 import (

@@ -10,7 +10,8 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-// Filter attributes (design §3); validation guarantees only these reach here.
+// Filter attributes (docs/policy-reference.md); validation guarantees only
+// these reach here.
 const (
 	AttrDirection             = "direction"
 	AttrQueue                 = "queue"

@@ -158,7 +158,8 @@ func deref(p *int) any {
 	return *p
 }
 
-// assess classifies the field changes (design §6) and says why.
+// assess classifies the field changes (README, "How a plan is made") and
+// says why.
 func assess(fields []FieldChange) (Risk, []string) {
 	risk, reasons := Safe, []string{}
 	for _, f := range fields {

@@ -14,7 +14,7 @@ const Version = 1
 // Action is what a change does to the live organisation.
 type Action string
 
-// Actions, in the order apply runs their groups (design §6).
+// Actions a change can take.
 const (
 	Create Action = "create"
 	Update Action = "update"
@@ -23,7 +23,7 @@ const (
 	Noop   Action = "noop"
 )
 
-// Risk classes (design §6).
+// Risk classes, from safe to destructive.
 type Risk string
 
 const (

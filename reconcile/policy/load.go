@@ -17,7 +17,7 @@ import (
 // SettingsFile is the name of the settings file in a policies directory.
 const SettingsFile = "retainctl.yaml"
 
-// Load reads a policies directory (design §3). Problems in the files come
+// Load reads a policies directory (docs/policy-reference.md). Problems in the files come
 // back as a *LoadError together with the policies that did load; any other
 // error means the directory itself cannot be used (missing, empty).
 func Load(dir string) (Repo, error) {

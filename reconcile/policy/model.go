@@ -1,5 +1,5 @@
 // Package policy is retainctl's desired state: the retention policies and the
-// settings that an organisation keeps as YAML in Git (design §3).
+// settings that an organisation keeps as YAML in Git (docs/policy-reference.md).
 package policy
 
 import (
@@ -166,7 +166,7 @@ type Audit struct {
 	Log string `yaml:"log,omitempty" json:"log"`
 }
 
-// DefaultSettings returns the documented defaults (design §3).
+// DefaultSettings returns the defaults docs/policy-reference.md documents.
 func DefaultSettings() Settings {
 	return Settings{
 		LicenseTier: "ENTERPRISE",

@@ -55,7 +55,7 @@ const (
 	Warn = "warn" // reported, does not fail
 )
 
-// Violation is one validation finding (design §4 contract: validate --format
+// Violation is one validation finding (the contract of validate --format
 // json), carried in plans too. It lives here, with the desired state, so that
 // what carries findings need not depend on the rules engine.
 type Violation struct {

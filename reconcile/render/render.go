@@ -17,7 +17,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-// JSON writes the plan document (design §4).
+// JSON writes the plan document, the contract of plan --format json.
 func JSON(w io.Writer, p plan.Plan) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -15,7 +15,7 @@ type fieldError struct {
 	msg   string
 }
 
-// Enum values the API accepts (reference §2.3-2.4).
+// Enum values the API accepts (the SDKs' enums).
 var (
 	directionValues     = []string{"INBOUND", "OUTBOUND"}
 	participationValues = []string{"YES", "NO"}
