@@ -104,7 +104,7 @@ deny contains lib.violation_at("filter.value", p, at(i, "value"), sprintf("filte
 }
 
 # value_problems lists what is wrong with a filter's value for its operator.
-value_problems(spec, f) := {"EQ takes one value: use IN for a list"} if {
+value_problems(_, f) := {"EQ takes one value: use IN for a list"} if {
 	f.operator == "EQ"
 	is_array(f.value)
 }
@@ -114,7 +114,7 @@ value_problems(spec, f) := {msg | some msg in item_problem(spec, f.value)} if {
 	not is_array(f.value)
 }
 
-value_problems(spec, f) := {"IN takes a non-empty list of values"} if {
+value_problems(_, f) := {"IN takes a non-empty list of values"} if {
 	f.operator == "IN"
 	not non_empty_array(f.value)
 }
@@ -124,13 +124,13 @@ value_problems(spec, f) := {msg | some x in f.value; some msg in item_problem(sp
 	non_empty_array(f.value)
 }
 
-value_problems(spec, f) := {msg} if {
+value_problems(_, f) := {msg} if {
 	f.operator in {"OVER", "UNDER"}
 	not valid_duration(f.value)
 	msg := sprintf("%s takes a positive whole number of seconds or Genesys' durationRange text, got %v", [f.operator, f.value])
 }
 
-value_problems(spec, f) := {msg} if {
+value_problems(_, f) := {msg} if {
 	f.operator == "BETWEEN"
 	not valid_between(f.value)
 	not non_empty_string(f.value)

@@ -133,4 +133,3 @@ renamers[r] contains p.name if {
 	r := p.renamedFrom
 	r != ""
 }
-

@@ -20,7 +20,7 @@ func TestAuditFlushCommand(t *testing.T) {
 	os.MkdirAll("policies", 0o755)
 	os.WriteFile("policies/retainctl.yaml", []byte("audit: {log: out/audit.jsonl}\n"), 0o644)
 
-	if code := run(context.Background(), []string{"audit", "flush"}, io.Discard, io.Discard); code != exitUsage {
+	if code := execute(context.Background(), []string{"audit", "flush"}, io.Discard, io.Discard); code != exitUsage {
 		t.Fatalf("without a webhook URL: exit %d, want %d", code, exitUsage)
 	}
 
@@ -52,11 +52,11 @@ func TestAuditFlushCommand(t *testing.T) {
 	t.Setenv(audit.EnvWebhookURL, srv.URL)
 	t.Setenv(audit.EnvWebhookSecret, "cli-secret")
 
-	if code := run(context.Background(), []string{"audit", "flush"}, io.Discard, io.Discard); code != exitFailure {
+	if code := execute(context.Background(), []string{"audit", "flush"}, io.Discard, io.Discard); code != exitFailure {
 		t.Fatalf("receiver refusing: exit %d, want %d", code, exitFailure)
 	}
 	fail = false
-	if code := run(context.Background(), []string{"audit", "flush", "--policies", "policies"}, io.Discard, io.Discard); code != exitOK || got != 3 {
+	if code := execute(context.Background(), []string{"audit", "flush", "--policies", "policies"}, io.Discard, io.Discard); code != exitOK || got != 3 {
 		t.Fatalf("exit %d with %d events delivered, want 0 and 3", code, got)
 	}
 }

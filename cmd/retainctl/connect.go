@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -25,48 +26,85 @@ func addConnFlags(cmd *cobra.Command) {
 	cmd.Flags().String("sim-state", defaultSimState, "state file of the simulated organisation (with --sim)")
 }
 
-// connect returns a client for the organisation the command talks to and
-// a cleanup func. With --sim it starts the simulator on a loopback port;
-// otherwise it reads GENESYSCLOUD_* and never falls back to the simulator.
-// opts adjust the client's configuration (e.g. withRecorder).
-func connect(ctx context.Context, cmd *cobra.Command, opts ...func(*genesys.Config)) (*genesys.Client, func(), error) {
-	useSim, _ := cmd.Flags().GetBool("sim")
-	if !useSim {
-		cfg, err := genesys.ConfigFromEnv(os.Getenv)
-		if err != nil {
-			if errors.Is(err, genesys.ErrNoCredentials) {
-				return nil, nil, usageErr(fmt.Errorf("%w\n(or pass --sim to try retainctl against a simulated organisation)", err))
-			}
-			return nil, nil, usageErr(err)
-		}
-		cfg.OnToken = maskerOf(ctx).Add
-		for _, o := range opts {
-			o(&cfg)
-		}
-		c, err := genesys.New(cfg)
-		if err != nil {
-			return nil, nil, usageErr(err)
-		}
-		return c, func() {}, nil
-	}
-	statePath, _ := cmd.Flags().GetString("sim-state")
-	return startSim(ctx, statePath, opts...)
+// target is the organisation a command talks to, read once from its flags
+// and the environment: the simulator (--sim) or Genesys Cloud
+// (GENESYSCLOUD_*, never a silent fallback to the simulator).
+type target struct {
+	simState string         // with --sim
+	cfg      genesys.Config // otherwise
 }
 
-// startSim serves a demo-seeded simulator on 127.0.0.1 and points a client at it.
-func startSim(ctx context.Context, statePath string, opts ...func(*genesys.Config)) (*genesys.Client, func(), error) {
-	if dir := filepath.Dir(statePath); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, nil, failErr(fmt.Errorf("--sim-state: %w", err))
+func targetOf(cmd *cobra.Command) (target, error) {
+	if useSim, _ := cmd.Flags().GetBool("sim"); useSim {
+		state, _ := cmd.Flags().GetString("sim-state")
+		return target{simState: state}, nil
+	}
+	cfg, err := genesys.ConfigFromEnv(os.Getenv)
+	if errors.Is(err, genesys.ErrNoCredentials) {
+		return target{}, usageErr(fmt.Errorf("%w\n(or pass --sim to try retainctl against a simulated organisation)", err))
+	}
+	if err != nil {
+		return target{}, usageErr(err)
+	}
+	return target{cfg: cfg}, nil
+}
+
+// name says which organisation a run changes, for the audit trail: the API
+// base URL (never a credential), or the simulator.
+func (t target) name() string {
+	if t.simState != "" {
+		return "simulated organisation (" + t.simState + ")"
+	}
+	u, err := url.Parse(t.cfg.BaseURL)
+	if err != nil {
+		return ""
+	}
+	u.User = nil // a URL may carry credentials; the trail never does
+	return u.String()
+}
+
+// connect returns a client for the target and a cleanup func; rec, when
+// not nil, receives every request's statistics.
+func (t target) connect(ctx context.Context, rec genesys.Recorder) (*genesys.Client, func(), error) {
+	cfg, stop := t.cfg, func() {}
+	if t.simState != "" {
+		var err error
+		if cfg, stop, err = startSim(ctx, t.simState); err != nil {
+			return nil, nil, err
 		}
+	}
+	cfg.OnToken = maskerOf(ctx).Add
+	cfg.Recorder = rec
+	c, err := genesys.New(cfg)
+	if err != nil {
+		stop()
+		return nil, nil, usageErr(err)
+	}
+	return c, stop, nil
+}
+
+// connect is targetOf and connect in one, for commands that keep no audit.
+func connect(ctx context.Context, cmd *cobra.Command) (*genesys.Client, func(), error) {
+	t, err := targetOf(cmd)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t.connect(ctx, nil)
+}
+
+// startSim serves a demo-seeded simulator on 127.0.0.1 and returns the
+// client configuration that reaches it.
+func startSim(ctx context.Context, statePath string) (genesys.Config, func(), error) {
+	if err := os.MkdirAll(filepath.Dir(statePath), 0o755); err != nil {
+		return genesys.Config{}, nil, failErr(fmt.Errorf("--sim-state: %w", err))
 	}
 	org, err := sim.New(sim.Options{Demo: true, StatePath: statePath})
 	if err != nil {
-		return nil, nil, failErr(fmt.Errorf("--sim-state %s: %w", statePath, err))
+		return genesys.Config{}, nil, failErr(fmt.Errorf("--sim-state %s: %w", statePath, err))
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, nil, failErr(fmt.Errorf("start simulator: %w", err))
+		return genesys.Config{}, nil, failErr(fmt.Errorf("start simulator: %w", err))
 	}
 	srv := &http.Server{Handler: org, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
@@ -75,19 +113,5 @@ func startSim(ctx context.Context, statePath string, opts ...func(*genesys.Confi
 		defer cancel()
 		_ = srv.Shutdown(sctx)
 	}
-	cfg := genesys.Config{
-		BaseURL:      "http://" + ln.Addr().String(),
-		ClientID:     sim.DemoClientID,
-		ClientSecret: sim.DemoClientSecret,
-	}
-	cfg.OnToken = maskerOf(ctx).Add
-	for _, o := range opts {
-		o(&cfg)
-	}
-	c, err := genesys.New(cfg)
-	if err != nil {
-		stop()
-		return nil, nil, failErr(err)
-	}
-	return c, stop, nil
+	return genesys.Config{BaseURL: "http://" + ln.Addr().String(), ClientID: sim.DemoClientID, ClientSecret: sim.DemoClientSecret}, stop, nil
 }

@@ -16,7 +16,7 @@ import (
 // SIGKILL test): with RETAINCTL_TEST_MAIN=1 the arguments are a command line.
 func TestMain(m *testing.M) {
 	if os.Getenv("RETAINCTL_TEST_MAIN") == "1" {
-		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+		os.Exit(execute(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
 }
@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 func cli(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), args, &out, &errOut)
+	code := execute(context.Background(), args, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 

@@ -1,20 +1,16 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/retainctl/retainctl/reconcile/audit"
 	"github.com/retainctl/retainctl/reconcile/enforce"
-	"github.com/retainctl/retainctl/reconcile/genesys"
-	"github.com/retainctl/retainctl/reconcile/mapping"
-	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
+	"github.com/retainctl/retainctl/reconcile/run"
 	"github.com/retainctl/retainctl/reconcile/validate"
 )
 
@@ -58,7 +54,7 @@ usage error (bad --now, unknown --policy).`,
 
 func runEnforce(cmd *cobra.Command, o enforceOptions) error {
 	ctx := cmd.Context()
-	now, err := enforceNow(o)
+	at, err := enforceWhen(o)
 	if err != nil {
 		return err
 	}
@@ -70,106 +66,90 @@ func runEnforce(cmd *cobra.Command, o enforceOptions) error {
 		_ = validate.WriteText(cmd.ErrOrStderr(), vs)
 		return failErr(fmt.Errorf("the policies in %s do not validate: nothing was enforced", o.policies))
 	}
-	sel, err := enforce.Select(repo.Policies, now, o.only)
-	if err == nil && o.only == "" && o.now == "" {
-		// Catching up compares the audit log's clock with now: a replay at
-		// another --now follows the schedule alone.
-		sel, err = catchUp(repo, now, sel)
-	}
-	if err != nil {
-		if o.only != "" {
-			return usageErr(err)
-		}
+	sel, err := run.Select(repo, at, o.only, auditHistory(repo.Settings.Audit.Log))
+	switch {
+	case err != nil && o.only != "":
+		return usageErr(err)
+	case err != nil:
 		return failErr(err)
 	}
 	// With no policy due, nothing is audited and the organisation is not contacted.
-	res := enforceResult{rep: enforce.Report{Now: now.UTC(), Horizon: horizon(now).UTC(), DryRun: o.dryRun, Policies: enforce.NewPlan(sel, now, horizon(now)).Policies}}
+	rep, pending, auditErr := run.Preview(sel, at), 0, error(nil)
+	rep.DryRun = o.dryRun
 	if len(sel) > 0 {
-		if res, err = runJobs(cmd, o, sel, now, repo); err != nil {
+		if rep, pending, auditErr, err = runJobs(cmd, o, repo, sel, at); err != nil {
 			return err
 		}
 	}
-	if err := writeEnforce(cmd.OutOrStdout(), res.rep, o.format); err != nil {
+	if err := writeEnforce(cmd.OutOrStdout(), rep, o.format); err != nil {
 		return failErr(err)
 	}
-	switch {
-	case res.auditErr != nil:
-		return failErr(fmt.Errorf("audit: %w", res.auditErr))
-	case !res.rep.OK():
+	if auditErr == nil && !rep.OK() {
 		return silentExit(exitFailure)
-	case res.pending > 0:
-		return failErr(fmt.Errorf("%d audit events are not delivered yet: run `retainctl audit flush`", res.pending))
 	}
-	return nil
+	return auditExit(pending, auditErr)
 }
 
-// enforceResult is a run's report and how its audit trail ended.
-type enforceResult struct {
-	rep      enforce.Report
-	pending  int   // audit events not yet delivered to the webhook
-	auditErr error // writing the audit report failed
-}
-
-func enforceNow(o enforceOptions) (time.Time, error) {
+// enforceWhen reads --now (a replay) or the clock. The horizon follows
+// the platform's clock: five years before it, which a replay at an
+// earlier --now does not move.
+func enforceWhen(o enforceOptions) (run.When, error) {
 	if !oneOf(o.format, "text", "json") {
-		return time.Time{}, usageErr(fmt.Errorf("--format %q: use text or json", o.format))
+		return run.When{}, usageErr(fmt.Errorf("--format %q: use text or json", o.format))
 	}
 	if o.timeout <= 0 {
-		return time.Time{}, usageErr(fmt.Errorf("--timeout %s: give a positive duration such as 30m", o.timeout))
+		return run.When{}, usageErr(fmt.Errorf("--timeout %s: give a positive duration such as 30m", o.timeout))
 	}
-	if o.now == "" {
-		return time.Now(), nil
+	at := run.When{Now: time.Now()}
+	if o.now != "" {
+		t, err := time.Parse(time.RFC3339, o.now)
+		if err != nil {
+			return run.When{}, usageErr(fmt.Errorf("--now %q is not an RFC 3339 time such as 2026-11-30T12:00:00Z", o.now))
+		}
+		at.Now, at.Replay = t, true
 	}
-	t, err := time.Parse(time.RFC3339, o.now)
-	if err != nil {
-		return time.Time{}, usageErr(fmt.Errorf("--now %q is not an RFC 3339 time such as 2026-11-30T12:00:00Z", o.now))
+	clock := time.Now()
+	if at.Now.After(clock) {
+		clock = at.Now
 	}
-	return t, nil
+	at.Horizon = enforce.Horizon(clock)
+	return at, nil
 }
 
-// runJobs opens the audit log, connects, runs the plan's jobs and closes
-// the audit run (report file, webhook). The audit log path is relative to
-// the current directory, as the settings file documents.
-func runJobs(cmd *cobra.Command, o enforceOptions, sel []enforce.Selected, now time.Time, repo policy.Repo) (enforceResult, error) {
+// runJobs opens the audit session, connects, runs the due policies' jobs
+// and closes the session (report file, webhook). The audit log path is
+// relative to the current directory, as the settings file documents.
+func runJobs(cmd *cobra.Command, o enforceOptions, repo policy.Repo, sel []enforce.Selected, at run.When) (enforce.Report, int, error, error) {
 	ctx := cmd.Context()
-	run, err := startAudit(ctx, cmd, repo.Settings)
+	t, err := targetOf(cmd)
 	if err != nil {
-		return enforceResult{}, err
+		return enforce.Report{}, 0, nil, err
 	}
-	client, done, err := connect(ctx, cmd, withRecorder(run))
+	audits, err := startAudit(ctx, cmd, repo.Settings, t)
 	if err != nil {
-		run.close(ctx)
-		return enforceResult{}, err
+		return enforce.Report{}, 0, nil, err
+	}
+	client, done, err := t.connect(ctx, audits)
+	if err != nil {
+		_, _, _ = audits.finish(ctx)
+		return enforce.Report{}, 0, nil, err
 	}
 	defer done()
-	changes, live, overlaps, err := orgState(ctx, client, repo)
-	if err != nil {
-		run.close(ctx)
-		return enforceResult{}, failErr(err)
-	}
-	pl := enforce.NewPlan(enforce.Gate(sel, changes, live, overlaps), now, horizon(now))
 	stderr := cmd.ErrOrStderr()
-	r := &enforce.Runner{API: client, Audit: run, DryRun: o.dryRun, Timeout: o.timeout,
+	r := &enforce.Runner{API: client, Audit: audits, DryRun: o.dryRun, Timeout: o.timeout,
 		Progress: enforce.NewProgress(stderr, isTerminal(stderr))}
-	if useSim, _ := cmd.Flags().GetBool("sim"); useSim {
+	if t.simState != "" {
 		// The simulator moves a job on per poll, not per second: poll briskly.
 		r.PollInitial, r.PollMax = 20*time.Millisecond, 100*time.Millisecond
 	}
-	res := enforceResult{rep: r.Run(ctx, pl)}
-	// Finish even when interrupted: the report and webhook must still go out.
-	fctx, cancel := detached(ctx)
-	defer cancel()
-	_, res.pending, res.auditErr = run.finish(fctx)
-	return res, nil
-}
-
-// horizon is the oldest conversation a job may reach: five years before
-// the platform's clock, which a replay at an earlier --now does not move.
-func horizon(now time.Time) time.Time {
-	if real := time.Now(); real.After(now) {
-		now = real
+	rep, err := run.Enforce(ctx, client, repo, sel, at, r)
+	if err != nil {
+		_, _, _ = audits.finish(ctx)
+		return rep, 0, nil, failErr(err)
 	}
-	return enforce.Horizon(now)
+	// Finish even when interrupted: the report and webhook must still go out.
+	_, pending, auditErr := audits.finish(ctx)
+	return rep, pending, auditErr, nil
 }
 
 func writeEnforce(w io.Writer, rep enforce.Report, format string) error {
@@ -179,38 +159,14 @@ func writeEnforce(w io.Writer, rep enforce.Report, format string) error {
 	return enforce.WriteText(w, rep)
 }
 
-// orgState plans the repository against the live organisation, for the
-// gate, and finds where another policy keeps recordings longer than a due
-// one would: the repository's policies and every live one as it is now
-// (a change not yet applied still keeps what it keeps), with no tolerance
-// window, since deleting a recording a day before another policy lets go of
-// it is still wrong.
-func orgState(ctx context.Context, client *genesys.Client, repo policy.Repo) ([]plan.Change, []genesys.Policy, []plan.Overlap, error) {
-	live, err := client.ListPolicies(ctx)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("listing live policies: %w", err)
-	}
-	p, err := plan.Build(repo.Policies, live, repo.Settings)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	keeping := slices.Clone(repo.Policies)
-	for _, l := range live {
-		if lv := mapping.FromAPI(l); lv.Policy.IsEnabled() {
-			keeping = append(keeping, lv.Keeps...)
-		}
-	}
-	overlaps, _ := plan.Overlaps(keeping, 0)
-	return p.Changes, live, overlaps, nil
-}
+// auditHistory reads when each policy's enforcement last completed from the
+// audit log (none yet: no history).
+type auditHistory string
 
-// catchUp adds the policies whose last scheduled run no enforcement
-// completed, as the audit log tells (a cron run GitHub dropped, or one that
-// failed): a missed day must not become a missed month.
-func catchUp(repo policy.Repo, now time.Time, sel []enforce.Selected) ([]enforce.Selected, error) {
-	entries, _, err := audit.ReadLog(repo.Settings.Audit.Log) // none yet: no history
+func (path auditHistory) LastRuns() (map[string]time.Time, error) {
+	entries, _, err := audit.ReadLog(string(path))
 	if err != nil {
-		return sel, fmt.Errorf("reading the audit log for past runs: %w", err)
+		return nil, err
 	}
-	return enforce.CatchUp(repo.Policies, now, enforce.LastRuns(entries), sel)
+	return enforce.LastRuns(entries), nil
 }

@@ -37,7 +37,7 @@ func TestEnforceCommand(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errOut strings.Builder
-			if got := run(context.Background(), tt.args, &out, &errOut); got != tt.want {
+			if got := execute(context.Background(), tt.args, &out, &errOut); got != tt.want {
 				t.Errorf("retainctl %v = exit %d, want %d\n%s%s", tt.args, got, tt.want, out.String(), errOut.String())
 			}
 		})

@@ -112,8 +112,8 @@ func findMergedPR(ctx context.Context) (*mergedPR, error) {
 	return &mergedPR{env: env, gc: gc, number: n}, nil
 }
 
-// checkReviewed refuses a fresh plan other than the one approved on the PR.
-func (pr *mergedPR) checkReviewed(ctx context.Context, fresh plan.Plan) error {
+// Approve refuses a plan other than the one approved on the pull request.
+func (pr *mergedPR) Approve(ctx context.Context, fresh plan.Plan) error {
 	reviewed, err := pr.gc.ReviewedFingerprint(ctx, pr.number)
 	if err == nil {
 		err = github.CheckFingerprint(reviewed, fresh.Fingerprint)

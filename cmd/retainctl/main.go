@@ -51,14 +51,14 @@ func silentExit(code int) error { return &exitError{code: code} }
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(execute(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run executes one command line and returns its exit code. Everything it
+// execute runs one command line and returns its exit code. Everything it
 // prints passes through a masker, so that no secret from the environment
 // reaches a log, whatever prints it; comments, summaries, plan files and the
 // audit trail use the same masker (maskerOf).
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	masker := redact.FromEnv(os.Getenv)
 	out, errOut := redact.NewWriter(stdout, masker), redact.NewWriter(stderr, masker)
 	defer out.Flush()

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"time"
-
-	"github.com/retainctl/retainctl/reconcile/genesys"
 )
 
 // writeJSON writes v as one indented JSON document.
@@ -14,11 +12,6 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-// withRecorder makes the Genesys client report every request to r.
-func withRecorder(r genesys.Recorder) func(*genesys.Config) {
-	return func(c *genesys.Config) { c.Recorder = r }
 }
 
 // progressLine reports "done of total" on w: every change on a terminal,

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -16,8 +13,8 @@ import (
 	"github.com/retainctl/retainctl/reconcile/genesys"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
-	"github.com/retainctl/retainctl/reconcile/redact"
 	"github.com/retainctl/retainctl/reconcile/render"
+	"github.com/retainctl/retainctl/reconcile/run"
 	"github.com/retainctl/retainctl/reconcile/validate"
 )
 
@@ -74,7 +71,7 @@ func runPlan(cmd *cobra.Command, o planOptions) error {
 		return failErr(err)
 	}
 	if o.out != "" {
-		if err := writePlanFile(o.out, p, maskerOf(ctx)); err != nil {
+		if err := plan.WriteFile(o.out, p, maskerOf(ctx).Bytes); err != nil {
 			return failErr(err)
 		}
 	}
@@ -104,18 +101,14 @@ func validateDir(ctx context.Context, v *validate.Validator, dir string) (policy
 	return repo, vs, nil
 }
 
-// planRepo lists the live organisation and diffs the repository against it.
+// planRepo diffs the repository against the organisation.
 func planRepo(ctx context.Context, cmd *cobra.Command, repo policy.Repo) (plan.Plan, error) {
 	client, done, err := connect(ctx, cmd)
 	if err != nil {
 		return plan.Plan{}, err
 	}
 	defer done()
-	live, err := client.ListPolicies(ctx)
-	if err != nil {
-		return plan.Plan{}, failErr(fmt.Errorf("listing live policies: %w", err))
-	}
-	p, err := plan.Build(repo.Policies, live, repo.Settings)
+	p, err := run.Plan(ctx, client, repo)
 	if err != nil {
 		return plan.Plan{}, failErr(err)
 	}
@@ -131,37 +124,6 @@ func writePlan(w io.Writer, p plan.Plan, format string) error {
 		return err
 	}
 	return render.Text(w, p, isColorTerminal(w))
-}
-
-// writePlanFile writes the plan document atomically, so that a reader never
-// sees half a plan. A plan file is applied as it is, so a secret in it
-// cannot be masked away: it is refused instead.
-func writePlanFile(path string, p plan.Plan, m *redact.Masker) error {
-	b, err := json.MarshalIndent(p, "", "  ")
-	if err != nil {
-		return err
-	}
-	if masked := m.Bytes(b); !bytes.Equal(masked, b) {
-		return fmt.Errorf("%s not written: the plan would contain a secret (a credential or a RETAINCTL_MASK value) in a policy's fields; remove it from the policy YAML", path)
-	}
-	if dir := filepath.Dir(path); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".plan-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // planExit maps the plan to its exit code.

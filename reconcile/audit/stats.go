@@ -2,22 +2,28 @@ package audit
 
 import (
 	"sync"
-
-	"github.com/retainctl/retainctl/reconcile/genesys"
+	"time"
 )
 
-// RequestStat is one HTTP attempt to the Genesys API, as the client reports it.
-type RequestStat = genesys.RequestStat
+// RequestStat is one HTTP attempt to the API, as a client reports it (the
+// Genesys client's RequestStat converts to it).
+type RequestStat struct {
+	Method      string
+	Path        string
+	Status      int // 0 when no answer arrived
+	Latency     time.Duration
+	Attempt     int // 1 for the first try
+	RateLimited bool
+	RetryWait   time.Duration // wait before the next attempt, if any
+	Err         error
+}
 
-// RequestStats collects request stats for the report. It is a
-// genesys.Recorder: the client calls RecordRequest once per HTTP attempt.
-// It is safe for concurrent use.
+// RequestStats collects request stats for the report. It is safe for
+// concurrent use.
 type RequestStats struct {
 	mu    sync.Mutex
 	stats []RequestStat
 }
-
-var _ genesys.Recorder = (*RequestStats)(nil)
 
 // RecordRequest adds one attempt.
 func (s *RequestStats) RecordRequest(r RequestStat) {

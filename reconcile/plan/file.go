@@ -1,0 +1,81 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/retainctl/retainctl/reconcile/genesys"
+)
+
+// WriteFile writes the plan document atomically, so that a reader never
+// sees half a plan. A plan file is applied as it is, so a secret in it
+// cannot be masked away: mask returns the document with the secrets it
+// knows replaced, and a document it changes is refused.
+func WriteFile(path string, p Plan, mask func([]byte) []byte) error {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(mask(b), b) {
+		return fmt.Errorf("%s not written: the plan would contain a secret (a credential or a RETAINCTL_MASK value) in a policy's fields; remove it from the policy YAML", path)
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".plan-*.json")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// ReadFile reads and checks the plan document at path (Read).
+func ReadFile(path string) (Plan, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Plan{}, err
+	}
+	defer f.Close()
+	p, err := Read(f)
+	if err != nil {
+		return p, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
+}
+
+// StaleError is a reviewed plan the organisation no longer produces.
+type StaleError struct {
+	Reviewed, Fresh string   // fingerprints
+	Moved           []string // what differs, one line per policy
+}
+
+func (e *StaleError) Error() string {
+	return fmt.Sprintf("the plan is stale: the organisation changed since it was made, so applying it would not do what was reviewed (plan %s, now %s):\n  %s\nPlan again and review the new plan",
+		e.Reviewed, e.Fresh, strings.Join(e.Moved, "\n  "))
+}
+
+// CheckStale returns nil when the organisation, as listed, still produces
+// the reviewed plan, and a *StaleError naming what moved otherwise.
+func CheckStale(reviewed Plan, live []genesys.Policy) error {
+	fresh, err := Replan(reviewed, live)
+	if err != nil {
+		return err
+	}
+	if fresh.Fingerprint == reviewed.Fingerprint {
+		return nil
+	}
+	return &StaleError{Reviewed: reviewed.Fingerprint, Fresh: fresh.Fingerprint, Moved: Moved(reviewed, fresh)}
+}

@@ -1,0 +1,103 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/retainctl/retainctl/reconcile/apply"
+	"github.com/retainctl/retainctl/reconcile/audit"
+	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/plan"
+	"github.com/retainctl/retainctl/reconcile/policy"
+)
+
+// Approver has the last word on the plan about to be applied: on a merged
+// pull request, it must be the plan approved there.
+type Approver interface {
+	Approve(ctx context.Context, p plan.Plan) error
+}
+
+// ApplyRequest is one apply.
+type ApplyRequest struct {
+	Repo policy.Repo // the validated repository: planned afresh when File is nil
+	File *plan.Plan  // the reviewed plan file, when one was given
+	// Approver, when set, must accept the plan; without one the plan file,
+	// or the operator's --auto-approve, is the approval.
+	Approver    Approver
+	Audit       Recorder
+	Concurrency int
+	Progress    func(done, total int)
+}
+
+// Applied is what an apply did: the plan it carried out and the result.
+type Applied struct {
+	Plan   plan.Plan
+	Result apply.Result
+}
+
+// Refused is an apply refused before any change: a stale plan, or one the
+// approver rejected. It reads as its reason.
+type Refused struct{ Err error }
+
+func (r *Refused) Error() string { return r.Err.Error() }
+func (r *Refused) Unwrap() error { return r.Err }
+
+// Apply settles which plan is approved, checks that the organisation still
+// produces it, and applies it, recording each step. A refusal is recorded
+// too: someone tried.
+func Apply(ctx context.Context, org Org, req ApplyRequest) (Applied, error) {
+	live, err := org.ListPolicies(ctx)
+	if err != nil {
+		return Applied{}, fmt.Errorf("listing live policies: %w", err)
+	}
+	reviewed, err := approved(ctx, req, live)
+	if err != nil {
+		refused := audit.Event{Type: audit.Error, Outcome: audit.Failure, Message: "apply refused", Error: err.Error()}
+		if rerr := req.Audit.Record(context.WithoutCancel(ctx), refused); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("audit: %w", rerr))
+		}
+		return Applied{Plan: reviewed}, &Refused{err}
+	}
+	start := audit.Event{Type: audit.ApplyStarted, PlanFingerprint: reviewed.Fingerprint,
+		Message: fmt.Sprintf("applying %d changes", reviewed.Summary.Changes())}
+	if err := req.Audit.Record(ctx, start); err != nil {
+		return Applied{Plan: reviewed}, err
+	}
+	res, err := apply.Run(ctx, org, reviewed, live, apply.Options{
+		Concurrency: req.Concurrency, Recorder: req.Audit, Progress: req.Progress,
+	})
+	finish := audit.Event{Type: audit.ApplyFinished, PlanFingerprint: reviewed.Fingerprint, Outcome: audit.Success,
+		Message: fmt.Sprintf("%d changes, %d failed, %d drift", len(res.Changes), res.Failed(), len(res.Drift))}
+	if err != nil || !res.OK() {
+		finish.Outcome = audit.Failure
+	}
+	if rerr := req.Audit.Record(context.WithoutCancel(ctx), finish); err == nil {
+		err = rerr
+	}
+	return Applied{Plan: reviewed, Result: res}, err
+}
+
+// approved returns the plan this run may apply: the plan file, if the
+// organisation still produces it, or a fresh plan of the repository; the
+// approver, if any, must accept it.
+func approved(ctx context.Context, req ApplyRequest, live []genesys.Policy) (plan.Plan, error) {
+	var p plan.Plan
+	if req.File != nil {
+		p = *req.File
+		if err := plan.CheckStale(p, live); err != nil {
+			return p, err
+		}
+	} else {
+		var err error
+		if p, err = plan.Build(req.Repo.Policies, live, req.Repo.Settings); err != nil {
+			return p, err
+		}
+	}
+	if req.Approver != nil {
+		if err := req.Approver.Approve(ctx, p); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}

@@ -1,0 +1,84 @@
+package run
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/retainctl/retainctl/reconcile/enforce"
+	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/mapping"
+	"github.com/retainctl/retainctl/reconcile/plan"
+	"github.com/retainctl/retainctl/reconcile/policy"
+)
+
+// History tells when each policy's enforcement last completed (from the
+// audit log), for catching up on missed scheduled runs.
+type History interface {
+	LastRuns() (map[string]time.Time, error)
+}
+
+// When is the moment a run acts at: Now for schedules and ages, Replay
+// when Now was given rather than read from the clock (a replay follows
+// the schedule alone), and Horizon, the oldest conversation a job may
+// reach, from the platform's clock.
+type When struct {
+	Now, Horizon time.Time
+	Replay       bool
+}
+
+// Select returns the policies due now (or only the one named), with the
+// ones whose last scheduled run no enforcement completed, caught up.
+func Select(repo policy.Repo, at When, only string, history History) ([]enforce.Selected, error) {
+	sel, err := enforce.Select(repo.Policies, at.Now, only)
+	if err != nil || only != "" || at.Replay {
+		return sel, err
+	}
+	last, err := history.LastRuns()
+	if err != nil {
+		return sel, fmt.Errorf("reading the audit log for past runs: %w", err)
+	}
+	return enforce.CatchUp(repo.Policies, at.Now, last, sel)
+}
+
+// Preview is the report of a run that contacts nothing: what is due.
+func Preview(sel []enforce.Selected, at When) enforce.Report {
+	return enforce.Report{Now: at.Now.UTC(), Horizon: at.Horizon.UTC(), Policies: enforce.NewPlan(sel, at.Now, at.Horizon).Policies}
+}
+
+// Enforce gates the selected policies against the organisation and runs
+// their jobs with r (whose API is the organisation's job API).
+func Enforce(ctx context.Context, org Lister, repo policy.Repo, sel []enforce.Selected, at When, r *enforce.Runner) (enforce.Report, error) {
+	live, err := org.ListPolicies(ctx)
+	if err != nil {
+		return enforce.Report{}, fmt.Errorf("listing live policies: %w", err)
+	}
+	changes, overlaps, err := orgState(repo, live)
+	if err != nil {
+		return enforce.Report{}, err
+	}
+	pl := enforce.NewPlan(enforce.Gate(sel, changes, live, overlaps), at.Now, at.Horizon)
+	return r.Run(ctx, pl), nil
+}
+
+// orgState plans the repository against the live organisation, for the
+// gate, and finds where another policy keeps recordings longer than a due
+// one would: the repository's policies and every live one as it is now
+// (a change not yet applied still keeps what it keeps), with no tolerance
+// window, since deleting a recording a day before another policy lets go of
+// it is still wrong.
+func orgState(repo policy.Repo, live []genesys.Policy) ([]plan.Change, []plan.Overlap, error) {
+	p, err := plan.Build(repo.Policies, live, repo.Settings)
+	if err != nil {
+		return nil, nil, err
+	}
+	keeping := slices.Clone(repo.Policies)
+	for _, l := range live {
+		if lv := mapping.FromAPI(l); lv.Policy.IsEnabled() {
+			keeping = append(keeping, lv.Keeps...)
+		}
+	}
+	overlaps, _ := plan.Overlaps(keeping, 0)
+	return p.Changes, overlaps, nil
+}
