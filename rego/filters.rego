@@ -32,7 +32,9 @@ duration_operator_allowed(f) if f.attribute == "duration"
 duration_operator_allowed(f) if not f.durationOperator
 
 # allowed[attribute][objectType] is the set of operators the filter table
-# permits: one value, built once per evaluation, indexed per filter.
+# permits: one value, built once per evaluation, indexed per filter. An
+# object rule would be evaluated again for each lookup, hence the comprehension.
+# regal ignore:prefer-set-or-object-rule
 allowed := {attr: {t: {op | some op in spec.operators} | some t in spec.objectTypes} | some attr, spec in specs}
 
 # valid_value and valid_item take the operator and the kind first, so that
@@ -74,8 +76,8 @@ deny contains lib.violation_at("filter.attribute", p, at(i, "attribute"), msg) i
 
 deny contains lib.violation_at("filter.object-type", p, at(i, "attribute"), msg) if {
 	some [p, i, f] in suspect
-	spec := specs[f.attribute]
 	p.objectType in lib.object_types
+	spec := specs[f.attribute]
 	not p.objectType in spec.objectTypes
 	msg := sprintf(
 		"filter %s does not apply to objectType %s (Genesys has no such condition for it); %s is supported by %s",

@@ -12,6 +12,9 @@ suspect contains p if {
 	not plausible(p)
 }
 
+# plausible reads the data-derived limits below rather than taking them as
+# arguments: it has one caller, and the limits are constants of the rules.
+# regal ignore:external-reference
 plausible(p) if {
 	p.name != ""
 	p.objectType in lib.object_types
@@ -44,15 +47,15 @@ deny contains lib.violation_at("policy.required", p, field, msg) if {
 }
 
 deny contains lib.violation_at("policy.required", p, "retentionPeriod", msg) if {
+	msg := "retentionPeriod is required: the number of days to keep recordings"
 	some p in suspect
 	p.retentionPeriod == 0
-	msg := "retentionPeriod is required: the number of days to keep recordings"
 }
 
 deny contains lib.violation_at("policy.object-type", p, "objectType", msg) if {
+	msg := "objectType task is not supported: Genesys Cloud media retention covers no task recordings; remove this policy"
 	some p in suspect
 	p.objectType == "task"
-	msg := "objectType task is not supported: Genesys Cloud media retention covers no task recordings; remove this policy"
 }
 
 deny contains lib.violation_at("policy.object-type", p, "objectType", msg) if {
@@ -66,12 +69,12 @@ deny contains lib.violation_at("policy.object-type", p, "objectType", msg) if {
 # types are at most CALL and CHAT, and no Genesys document says what it
 # covers without them (docs/policy-reference.md has the evidence).
 deny contains lib.violation_at("policy.object-type", p, "objectType", msg) if {
-	some p in suspect
-	p.objectType == "interaction"
 	msg := concat(" ", [
 		"objectType interaction (a policy-level Genesys policy) is not supported: Genesys documents no scope for it,",
 		"so retainctl cannot say which recordings it keeps or deletes; write one policy per medium (call, chat, email, message)",
 	])
+	some p in suspect
+	p.objectType == "interaction"
 }
 
 deny contains lib.violation_at("policy.retention", p, "retentionPeriod", msg) if {
@@ -81,9 +84,9 @@ deny contains lib.violation_at("policy.retention", p, "retentionPeriod", msg) if
 }
 
 deny contains lib.violation_at("policy.tier-minimum", p, "retentionPeriod", msg) if {
-	some p in suspect
 	tier := input.settings.licenseTier
 	minimum := data.retainctl.licenseTiers[tier]
+	some p in suspect
 	p.retentionPeriod > 0
 	p.retentionPeriod < minimum
 	msg := sprintf("retentionPeriod %d is below the %s license tier minimum of %d days", [p.retentionPeriod, tier, minimum])
@@ -126,7 +129,9 @@ deny contains lib.violation_at("policy.renamed-from", p, "renamedFrom", msg) if 
 	msg := sprintf("%d policies (%s) are renamed from %q: only one can take over that live policy", [count(renamers[r]), concat(", ", sort(renamers[r])), r])
 }
 
-names := {p.name | some p in input.policies}
+names contains p.name if {
+	some p in input.policies
+}
 
 renamers[r] contains p.name if {
 	some p in suspect

@@ -48,10 +48,6 @@ deny contains lib.violation_at("schedule.frequency", p, key(p, "schedule.frequen
 	msg := frequency_msg(f)
 }
 
-frequency_msg("") := "schedule.frequency is required: DAILY, WEEKLY or MONTHLY"
-
-frequency_msg(f) := sprintf("schedule.frequency %q must be DAILY, WEEKLY or MONTHLY", [f]) if f != ""
-
 deny contains lib.violation_at("schedule.day-of-week", p, key(p, "schedule.dayOfWeek"), msg) if {
 	some p in suspect
 	p.schedule.frequency == "WEEKLY"
@@ -60,15 +56,18 @@ deny contains lib.violation_at("schedule.day-of-week", p, key(p, "schedule.dayOf
 	msg := day_of_week_msg(d)
 }
 
-day_of_week_msg("") := "WEEKLY schedules need dayOfWeek: MONDAY to SUNDAY"
-
-day_of_week_msg(d) := sprintf("dayOfWeek %q must be MONDAY to SUNDAY (upper case)", [d]) if d != ""
+deny contains lib.violation_at("schedule.day-of-week", p, key(p, "schedule.dayOfWeek"), msg) if {
+	some p in suspect
+	p.schedule.dayOfWeek != ""
+	p.schedule.frequency != "WEEKLY"
+	msg := sprintf("dayOfWeek is only used by WEEKLY schedules, not %s: remove it or set frequency: WEEKLY", [p.schedule.frequency])
+}
 
 deny contains lib.violation_at("schedule.day-of-month", p, key(p, "schedule.dayOfMonth"), msg) if {
+	msg := "MONTHLY schedules need dayOfMonth: 1 to 31"
 	some p in suspect
 	p.schedule.frequency == "MONTHLY"
 	p.schedule.dayOfMonth == 0
-	msg := "MONTHLY schedules need dayOfMonth: 1 to 31"
 }
 
 deny contains lib.violation_at("schedule.day-of-month", p, key(p, "schedule.dayOfMonth"), msg) if {
@@ -78,6 +77,21 @@ deny contains lib.violation_at("schedule.day-of-month", p, key(p, "schedule.dayO
 	not valid_day_of_month(d)
 	msg := sprintf("dayOfMonth %d must be between 1 and 31", [d])
 }
+
+deny contains lib.violation_at("schedule.day-of-month", p, key(p, "schedule.dayOfMonth"), msg) if {
+	some p in suspect
+	p.schedule.dayOfMonth != 0
+	p.schedule.frequency != "MONTHLY"
+	msg := sprintf("dayOfMonth is only used by MONTHLY schedules, not %s: remove it or set frequency: MONTHLY", [p.schedule.frequency])
+}
+
+frequency_msg("") := "schedule.frequency is required: DAILY, WEEKLY or MONTHLY"
+
+frequency_msg(f) := sprintf("schedule.frequency %q must be DAILY, WEEKLY or MONTHLY", [f]) if f != ""
+
+day_of_week_msg("") := "WEEKLY schedules need dayOfWeek: MONDAY to SUNDAY"
+
+day_of_week_msg(d) := sprintf("dayOfWeek %q must be MONDAY to SUNDAY (upper case)", [d]) if d != ""
 
 valid_day_of_month(d) if {
 	d >= 1
@@ -90,18 +104,4 @@ warn contains lib.violation_at("schedule.short-month", p, "schedule.dayOfMonth",
 	d := p.schedule.dayOfMonth
 	d in {29, 30, 31}
 	msg := sprintf("dayOfMonth %d does not exist in every month: in shorter months the policy runs on the month's last day", [d])
-}
-
-deny contains lib.violation_at("schedule.day-of-week", p, key(p, "schedule.dayOfWeek"), msg) if {
-	some p in suspect
-	p.schedule.dayOfWeek != ""
-	p.schedule.frequency != "WEEKLY"
-	msg := sprintf("dayOfWeek is only used by WEEKLY schedules, not %s: remove it or set frequency: WEEKLY", [p.schedule.frequency])
-}
-
-deny contains lib.violation_at("schedule.day-of-month", p, key(p, "schedule.dayOfMonth"), msg) if {
-	some p in suspect
-	p.schedule.dayOfMonth != 0
-	p.schedule.frequency != "MONTHLY"
-	msg := sprintf("dayOfMonth is only used by MONTHLY schedules, not %s: remove it or set frequency: MONTHLY", [p.schedule.frequency])
 }

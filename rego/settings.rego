@@ -22,17 +22,17 @@ deny contains lib.setting_violation("settings.license-tier", "licenseTier", msg)
 
 deny contains lib.setting_violation("settings.estimates", key, msg) if {
 	some table in ["dailyVolumeGB", "multipliers"]
-	some objectType, _ in s.estimates[table]
-	not objectType in lib.object_types
-	key := sprintf("estimates.%s.%s", [table, objectType])
-	msg := sprintf("%s: %q is not an object type (call, chat, email, message, interaction)", [key, objectType])
+	some object_type, _ in s.estimates[table]
+	not object_type in lib.object_types
+	key := sprintf("estimates.%s.%s", [table, object_type])
+	msg := sprintf("%s: %q is not an object type (call, chat, email, message, interaction)", [key, object_type])
 }
 
 deny contains lib.setting_violation("settings.estimates", key, msg) if {
 	some table in ["dailyVolumeGB", "multipliers"]
-	some objectType, x in s.estimates[table]
+	some object_type, x in s.estimates[table]
 	x < 0
-	key := sprintf("estimates.%s.%s", [table, objectType])
+	key := sprintf("estimates.%s.%s", [table, object_type])
 	msg := sprintf("%s must be 0 or more, got %v", [key, x])
 }
 

@@ -15,10 +15,10 @@ at(i, k) := sprintf("timeAllowed.slots[%d].%s", [i, k])
 padded(t) := concat("", [t, substring(":00.000", count(t) - 5, -1)])
 
 deny contains lib.violation_at("time-allowed.slots", p, "timeAllowed", msg) if {
+	msg := "timeAllowed needs at least one slot ({day, start, stop}); remove timeAllowed to match at any time"
 	some p in input.policies
 	p.timeAllowed
 	count(p.timeAllowed.slots) == 0
-	msg := "timeAllowed needs at least one slot ({day, start, stop}); remove timeAllowed to match at any time"
 }
 
 deny contains lib.violation_at("time-allowed.day", p, at(i, "day"), msg) if {

@@ -4,40 +4,17 @@ import (
 	"context"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/retainctl/retainctl/reconcile/apply"
 	"github.com/retainctl/retainctl/reconcile/audit"
+	"github.com/retainctl/retainctl/reconcile/audit/audittest"
 	"github.com/retainctl/retainctl/reconcile/genesys"
 	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 	"github.com/retainctl/retainctl/reconcile/sim"
 )
-
-// events collects audit events in memory.
-type events struct {
-	mu  sync.Mutex
-	all []audit.Event
-}
-
-func (e *events) Record(_ context.Context, ev audit.Event) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.all = append(e.all, ev)
-	return nil
-}
-
-func (e *events) types() map[audit.Type]int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	m := map[audit.Type]int{}
-	for _, ev := range e.all {
-		m[ev.Type]++
-	}
-	return m
-}
 
 func newOrg(t *testing.T) (*sim.Org, *genesys.Client) {
 	t.Helper()
@@ -91,7 +68,7 @@ func planFor(t *testing.T, c *genesys.Client, desired []policy.Policy, prune boo
 	return p, live
 }
 
-func run(t *testing.T, c *genesys.Client, p plan.Plan, live []genesys.Policy, rec *events) apply.Result {
+func run(t *testing.T, c *genesys.Client, p plan.Plan, live []genesys.Policy, rec *audittest.Recorder) apply.Result {
 	t.Helper()
 	res, err := apply.Run(context.Background(), c, p, live, apply.Options{Recorder: rec, Concurrency: 3})
 	if err != nil {
@@ -125,7 +102,7 @@ func TestApplyEveryActionThenConverges(t *testing.T) {
 	if s := p.Summary; s.Create != 1 || s.Update != 2 || s.Adopt != 1 || s.Delete != 1 {
 		t.Fatalf("summary %+v", s)
 	}
-	rec := &events{}
+	rec := &audittest.Recorder{}
 	res := run(t, c, p, live, rec)
 	if !res.OK() || res.Count(apply.Applied) != 5 {
 		t.Fatalf("result %+v", res)
@@ -143,8 +120,8 @@ func TestApplyEveryActionThenConverges(t *testing.T) {
 	}
 	want := map[audit.Type]int{audit.PolicyCreated: 1, audit.PolicyRenamed: 1, audit.PolicyUpdated: 1, audit.PolicyAdopted: 1, audit.PolicyDeleted: 1}
 	for typ, n := range want {
-		if rec.types()[typ] != n {
-			t.Errorf("%s events: %d, want %d (%v)", typ, rec.types()[typ], n, rec.types())
+		if rec.Types()[typ] != n {
+			t.Errorf("%s events: %d, want %d (%v)", typ, rec.Types()[typ], n, rec.Types())
 		}
 	}
 }
@@ -154,10 +131,10 @@ func TestApplyOrder(t *testing.T) {
 	_, c := newOrg(t)
 	seed(t, c, true, pol("Gone", "call", 30), pol("Down", "chat", 400), pol("Up", "email", 30))
 	p, live := planFor(t, c, []policy.Policy{pol("Down", "chat", 100), pol("Up", "email", 400), pol("New", "call", 90)}, true)
-	rec := &events{}
+	rec := &audittest.Recorder{}
 	run(t, c, p, live, rec)
 	pos := map[string]int{}
-	for i, ev := range rec.all {
+	for i, ev := range rec.Events() {
 		pos[ev.Policy] = i
 	}
 	if !(pos["Up"] < pos["Down"] && pos["New"] < pos["Down"] && pos["Down"] < pos["Gone"]) {
@@ -185,7 +162,7 @@ func TestApplyConflictOnCreate(t *testing.T) {
 			p, live := planFor(t, c, []policy.Policy{pol("Race", "call", 90)}, false)
 			p.Settings.Conflicts.Strategy = tc.strategy
 			seed(t, c, tc.managed, pol("Race", "call", 365)) // someone else, meanwhile
-			rec := &events{}
+			rec := &audittest.Recorder{}
 			res := run(t, c, p, live, rec)
 			if res.Failed() == 0 != tc.wantOK {
 				t.Fatalf("result %+v", res.Changes)
@@ -200,8 +177,8 @@ func TestApplyConflictOnCreate(t *testing.T) {
 			if mapping.IsManaged(got[0]) != tc.managed {
 				t.Error("an unmanaged policy was taken over")
 			}
-			if tc.wantOK && rec.types()[audit.ConflictResolved] != 1 {
-				t.Errorf("events %v", rec.types())
+			if tc.wantOK && rec.Types()[audit.ConflictResolved] != 1 {
+				t.Errorf("events %v", rec.Types())
 			}
 		})
 	}
@@ -216,7 +193,7 @@ func TestApplyPartialFailureThenRerun(t *testing.T) {
 	if err := c.DeletePolicy(context.Background(), ids["Vanishes"]); err != nil {
 		t.Fatal(err)
 	}
-	res := run(t, c, p, live, &events{})
+	res := run(t, c, p, live, &audittest.Recorder{})
 	if res.Failed() != 1 || res.Count(apply.Applied) != 2 || res.OK() {
 		t.Fatalf("result %+v", res.Changes)
 	}
@@ -229,7 +206,7 @@ func TestApplyPartialFailureThenRerun(t *testing.T) {
 	if p.Summary.Create != 1 || p.Summary.Noop != 2 {
 		t.Fatalf("rerun plan %+v", p.Summary)
 	}
-	if res := run(t, c, p, live, &events{}); !res.OK() {
+	if res := run(t, c, p, live, &audittest.Recorder{}); !res.OK() {
 		t.Fatalf("rerun %+v", res)
 	}
 	for name, ps := range liveByName(t, c) {
@@ -244,7 +221,7 @@ func TestApplyLostCreateAnswer(t *testing.T) {
 	org, c := newOrg(t)
 	p, live := planFor(t, c, []policy.Policy{pol("Once", "call", 90)}, false)
 	org.DropResponse(1)
-	if res := run(t, c, p, live, &events{}); !res.OK() {
+	if res := run(t, c, p, live, &audittest.Recorder{}); !res.OK() {
 		t.Fatalf("result %+v", res.Changes)
 	}
 	if n := len(liveByName(t, c)["Once"]); n != 1 {
@@ -261,10 +238,10 @@ func TestFailureStopsLaterPhases(t *testing.T) {
 	if err := c.DeletePolicy(context.Background(), ids["Vanishes"]); err != nil {
 		t.Fatal(err)
 	}
-	rec := &events{}
+	rec := &audittest.Recorder{}
 	res := run(t, c, p, live, rec)
-	if rec.types()[audit.ChangeSkipped] != 1 {
-		t.Errorf("skipped delete not in the audit trail: %v", rec.types())
+	if rec.Types()[audit.ChangeSkipped] != 1 {
+		t.Errorf("skipped delete not in the audit trail: %v", rec.Types())
 	}
 	outcome := map[string]apply.Outcome{}
 	for _, ch := range res.Changes {

@@ -3,6 +3,7 @@ package apply_test
 import (
 	"context"
 	"fmt"
+	"github.com/retainctl/retainctl/reconcile/audit/audittest"
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
@@ -51,7 +52,7 @@ func BenchmarkApply1000Creates(b *testing.B) {
 		}
 		before := org.RequestCount()
 		start := time.Now()
-		res, err := apply.Run(context.Background(), c, p, nil, apply.Options{Concurrency: 8, Recorder: &events{}})
+		res, err := apply.Run(context.Background(), c, p, nil, apply.Options{Concurrency: 8, Recorder: &audittest.Recorder{}})
 		wall := time.Since(start)
 		if err != nil || !res.OK() {
 			b.Fatalf("apply: %v, %d failed", err, res.Failed())

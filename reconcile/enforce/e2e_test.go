@@ -3,6 +3,7 @@ package enforce
 import (
 	"context"
 	"errors"
+	"github.com/retainctl/retainctl/reconcile/audit/audittest"
 	"slices"
 	"strings"
 	"sync"
@@ -116,7 +117,7 @@ func TestEnforceDeletesExactlyWhatIsDue(t *testing.T) {
 				t.Fatal("scenario deletes nothing: it would prove nothing")
 			}
 
-			rec := &events{}
+			rec := &audittest.Recorder{}
 			rep := f.enforce(t, runner(f.client, rec), sc.policies)
 			if !rep.OK() {
 				t.Fatalf("report not OK: %+v", rep)
@@ -153,13 +154,13 @@ func TestEnforceDeletesExactlyWhatIsDue(t *testing.T) {
 
 // checkAudit: the run is bracketed by enforce events and every job has its
 // created, ready, executed and fulfilled events with its id.
-func checkAudit(t *testing.T, rec *events, rep Report) {
+func checkAudit(t *testing.T, rec *audittest.Recorder, rep Report) {
 	t.Helper()
-	if rec.all[0].Type != audit.EnforceStarted || rec.all[len(rec.all)-1].Type != audit.EnforceFinished {
-		t.Errorf("audit not bracketed by enforce.started/finished: first %s, last %s", rec.all[0].Type, rec.all[len(rec.all)-1].Type)
+	if all := rec.Events(); all[0].Type != audit.EnforceStarted || all[len(all)-1].Type != audit.EnforceFinished {
+		t.Errorf("audit not bracketed by enforce.started/finished: first %s, last %s", all[0].Type, all[len(all)-1].Type)
 	}
 	for _, typ := range []audit.Type{audit.JobCreated, audit.JobReady, audit.JobExecuted, audit.JobFulfilled} {
-		evs := rec.ofType(typ)
+		evs := rec.OfType(typ)
 		if len(evs) != len(rep.Jobs) {
 			t.Errorf("%d %s events for %d jobs", len(evs), typ, len(rep.Jobs))
 		}
@@ -185,7 +186,7 @@ func TestDryRunDeletesNothingAndCancels(t *testing.T) {
 	f := newFixture(t, at(now))
 	before := f.org.Recordings("")
 	wantDel, _ := expect(ps[:1], before, f.now)
-	r := runner(f.client, &events{})
+	r := runner(f.client, &audittest.Recorder{})
 	r.DryRun = true
 	rep := f.enforce(t, r, ps)
 	if !rep.OK() || len(rep.Jobs) != 4 {
@@ -223,7 +224,7 @@ func TestSlotsTakenElsewhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := f.enforce(t, runner(f.client, &events{}), ps)
+	rep := f.enforce(t, runner(f.client, &audittest.Recorder{}), ps)
 	if !rep.OK() || !slices.Equal(rep.ActiveJobs, []string{foreign.ID}) {
 		t.Fatalf("report: %+v", rep)
 	}
@@ -235,7 +236,7 @@ func TestSlotsTakenElsewhere(t *testing.T) {
 	if _, err := f.client.CreateRecordingJob(context.Background(), foreignQuery()); err != nil {
 		t.Fatal(err)
 	}
-	rep = f.enforce(t, runner(f.client, &events{}), ps)
+	rep = f.enforce(t, runner(f.client, &audittest.Recorder{}), ps)
 	if rep.OK() || len(rep.Errors) == 0 || !strings.Contains(rep.Errors[0], "enforce needs a free slot") || rep.Jobs[0].Outcome != NotStarted {
 		t.Fatalf("report: %+v", rep)
 	}
@@ -273,7 +274,7 @@ func (a *failing) GetRecordingJob(ctx context.Context, id string) (genesys.Recor
 func TestFailedJobIsReported(t *testing.T) {
 	now, ps := scenarioA()
 	f := newFixture(t, at(now))
-	rec := &events{}
+	rec := &audittest.Recorder{}
 	rep := f.enforce(t, runner(&failing{JobAPI: f.client, executed: map[string]bool{}}, rec), ps[2:])
 	if rep.OK() || rep.Totals.Unsuccessful != 1 {
 		t.Fatalf("report: %+v", rep)
@@ -282,7 +283,7 @@ func TestFailedJobIsReported(t *testing.T) {
 	if j.Outcome != Failed || j.Error != "recording store unavailable" {
 		t.Errorf("job: %+v", j)
 	}
-	if evs := rec.ofType(audit.JobFailed); len(evs) != 1 || evs[0].Error != "recording store unavailable" {
+	if evs := rec.OfType(audit.JobFailed); len(evs) != 1 || evs[0].Error != "recording store unavailable" {
 		t.Errorf("job.failed events: %+v", evs)
 	}
 }
@@ -309,7 +310,7 @@ func TestPollHonoursRetryAfter(t *testing.T) {
 	f := newFixture(t, at(now))
 	var mu sync.Mutex
 	var waits []time.Duration
-	r := runner(&limited{JobAPI: f.client}, &events{})
+	r := runner(&limited{JobAPI: f.client}, &audittest.Recorder{})
 	r.Sleep = func(ctx context.Context, d time.Duration) error {
 		mu.Lock()
 		waits = append(waits, d)
@@ -331,7 +332,7 @@ func TestInterruptCancelsRunningJobs(t *testing.T) {
 	before := len(f.org.Recordings(""))
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	r := runner(f.client, &events{})
+	r := runner(f.client, &audittest.Recorder{})
 	r.Sleep = func(ctx context.Context, _ time.Duration) error { stop(); return ctx.Err() } // SIGINT at the first wait
 	sel, _ := Select(ps, f.now, "")
 	rep := r.Run(ctx, f.plan(t, ps, sel))
@@ -359,7 +360,7 @@ func TestCreateOutcomeUnknownIsNotRetried(t *testing.T) {
 	}
 	pl := f.plan(t, ps[1:], sel)
 	f.org.DropResponse(1)
-	rep := runner(f.client, &events{}).Run(context.Background(), pl)
+	rep := runner(f.client, &audittest.Recorder{}).Run(context.Background(), pl)
 	posts := f.org.RouteCounts()["POST /api/v2/recording/jobs"]
 	if posts != 2 {
 		t.Errorf("%d creates for 2 jobs: an unknown outcome was retried", posts)

@@ -1,6 +1,7 @@
 package enforce
 
 import (
+	"github.com/retainctl/retainctl/reconcile/audit/audittest"
 	"strings"
 	"testing"
 
@@ -88,7 +89,7 @@ func BenchmarkRun(b *testing.B) {
 		sel, _ := Select(ps, f.now, "")
 		pl := NewPlan(withLive(sel), f.now, Horizon(f.now))
 		b.StartTimer()
-		if rep := runner(f.client, &events{}).Run(b.Context(), pl); !rep.OK() {
+		if rep := runner(f.client, &audittest.Recorder{}).Run(b.Context(), pl); !rep.OK() {
 			b.Fatalf("report: %+v", rep)
 		}
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/retainctl/retainctl/reconcile/audit"
+	"github.com/retainctl/retainctl/reconcile/audit/audittest"
 	"github.com/retainctl/retainctl/reconcile/genesys"
 	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/plan"
@@ -66,33 +66,8 @@ func noSleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 
 // runner returns a silent runner on api that never really sleeps and
 // records its audit events in rec.
-func runner(api JobAPI, rec *events) *Runner {
+func runner(api JobAPI, rec *audittest.Recorder) *Runner {
 	return &Runner{API: api, Audit: rec, Sleep: noSleep, Timeout: time.Minute}
-}
-
-// events is an in-memory Recorder.
-type events struct {
-	mu  sync.Mutex
-	all []audit.Event
-}
-
-func (e *events) Record(_ context.Context, ev audit.Event) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.all = append(e.all, ev)
-	return nil
-}
-
-func (e *events) ofType(t audit.Type) []audit.Event {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var out []audit.Event
-	for _, ev := range e.all {
-		if ev.Type == t {
-			out = append(out, ev)
-		}
-	}
-	return out
 }
 
 // enforce selects the due policies at f.now, plans and runs them.
