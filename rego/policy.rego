@@ -9,18 +9,15 @@ import data.retainctl.lib
 # plausible (policy_test.rego checks each rule's case).
 suspect contains p if {
 	some p in input.policies
-	not plausible(p)
+	not plausible(p, tier_minimum, max_days)
 }
 
-# plausible reads the data-derived limits below rather than taking them as
-# arguments: it has one caller, and the limits are constants of the rules.
-# regal ignore:external-reference
-plausible(p) if {
+plausible(p, minimum, maximum) if {
 	p.name != ""
 	p.objectType in lib.object_types
 	p.objectType != "interaction"
-	p.retentionPeriod >= tier_minimum
-	p.retentionPeriod <= max_days
+	p.retentionPeriod >= minimum
+	p.retentionPeriod <= maximum
 	p.archiveAfter >= 0
 	p.archiveAfter < p.retentionPeriod
 	object.get(p, "order", 0) >= 0

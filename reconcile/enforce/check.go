@@ -23,6 +23,10 @@ func Check(q genesys.RecordingJobsQuery, scope policy.Policy, minAge int, now, h
 		return fmt.Errorf("the job has no conversation query")
 	case q.ActionDate != "" || q.ActionAge < minAge:
 		return fmt.Errorf("the job acts at age %d days (date %q); the policy allows no less than %d days", q.ActionAge, q.ActionDate, minAge)
+	case q.IncludeScreenRecordings == nil || *q.IncludeScreenRecordings || q.ScreenRecordingActionAge != 0 || q.ScreenRecordingActionDate != "":
+		return fmt.Errorf("the job would act on screen recordings, which keep their own retention")
+	case isSet(q.IncludeRecordingsWithSensitiveData) || isSet(q.ClearExport) || q.IntegrationID != "":
+		return fmt.Errorf("the job sets options retainctl does not send")
 	}
 	cq := q.ConversationQuery
 	if len(cq.ConversationFilters) > 0 || len(cq.EvaluationFilters) > 0 || len(cq.SurveyFilters) > 0 || len(cq.ResolutionFilters) > 0 || cq.StartOfDayIntervalMatching != nil {
@@ -52,6 +56,8 @@ func Check(q genesys.RecordingJobsQuery, scope policy.Policy, minAge int, now, h
 	}
 	return nil
 }
+
+func isSet(b *bool) bool { return b != nil && *b }
 
 // checkInterval requires the interval to lie within the query horizon,
 // end no later than minAge days ago, and fall inside one of the scope's

@@ -33,6 +33,9 @@ func TestCheckRefusesWiderJobs(t *testing.T) {
 		}, "agedConversationInterval"},
 		{"younger action age", func(q *genesys.RecordingJobsQuery) { q.ActionAge = 30 }, "no less than 90"},
 		{"an action date", func(q *genesys.RecordingJobsQuery) { q.ActionDate = "2026-01-01T00:00:00Z" }, "date"},
+		{"screen recordings by default", func(q *genesys.RecordingJobsQuery) { q.IncludeScreenRecordings = nil }, "screen recordings"},
+		{"a screen recording age", func(q *genesys.RecordingJobsQuery) { q.ScreenRecordingActionAge = 1 }, "screen recordings"},
+		{"sensitive data", func(q *genesys.RecordingJobsQuery) { yes := true; q.IncludeRecordingsWithSensitiveData = &yes }, "options"},
 		{"no queue filter", func(q *genesys.RecordingJobsQuery) {
 			q.ConversationQuery.SegmentFilters = q.ConversationQuery.SegmentFilters[:1]
 		}, "does not filter by queueId"},

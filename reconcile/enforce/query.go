@@ -17,8 +17,10 @@ import (
 // so a job for one policy can never use it. A day's margin keeps clock
 // skew from pushing an interval past the limit.
 func Horizon(now time.Time) time.Time {
-	return now.UTC().AddDate(-5, 0, 1).Truncate(24 * time.Hour)
+	return now.UTC().AddDate(-5, 0, 2).Truncate(24 * time.Hour)
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // JobSpec is one recording bulk job to run for a policy.
 type JobSpec struct {
@@ -237,6 +239,10 @@ func specs(p policy.Policy, action string, ageDays int, base window, ranges []wi
 			// ActionAge, not a fixed date, so that Genesys itself never acts on
 			// a recording younger than the policy's age, whatever the interval.
 			ActionAge: ageDays,
+			// Screen recordings have their own retention (the policy's
+			// initiateScreenRecording); the job leaves them alone rather
+			// than act on them at the recordings' age (the default).
+			IncludeScreenRecordings: ptr(false),
 			ConversationQuery: &genesys.AsyncConversationQuery{
 				Interval: w.String(), Order: "asc", OrderBy: "conversationStart", SegmentFilters: segs,
 			},

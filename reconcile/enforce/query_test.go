@@ -19,7 +19,7 @@ func TestJobs(t *testing.T) {
 		{
 			name: "call, no filters",
 			p:    policy.Policy{Name: "p", ObjectType: "call", RetentionPeriod: 90},
-			want: []string{`DELETE|2021-12-01T00:00:00Z/2026-09-01T12:00:00Z|90|[{"type":"or","predicates":[{"type":"dimension","dimension":"mediaType","operator":"matches","value":"voice"}]}]`},
+			want: []string{`DELETE|2021-12-02T00:00:00Z/2026-09-01T12:00:00Z|90|[{"type":"or","predicates":[{"type":"dimension","dimension":"mediaType","operator":"matches","value":"voice"}]}]`},
 		},
 		{
 			name: "values OR-ed, attributes AND-ed, direction lower case, archive window",
@@ -28,7 +28,7 @@ func TestJobs(t *testing.T) {
 				{Attribute: "wrapupCode", Operator: "EQ", Value: "w1"},
 			}},
 			want: []string{
-				`DELETE|2021-12-01T00:00:00Z/2026-09-01T12:00:00Z|90|` + chatQueueWrap,
+				`DELETE|2021-12-02T00:00:00Z/2026-09-01T12:00:00Z|90|` + chatQueueWrap,
 				`ARCHIVE|2026-09-01T12:00:00Z/2026-10-31T12:00:00Z|30|` + chatQueueWrap,
 			},
 		},
@@ -40,7 +40,7 @@ func TestJobs(t *testing.T) {
 				{Attribute: "team", Operator: "EQ", Value: "t"},
 				{Attribute: "language", Operator: "EQ", Value: "l"},
 			}},
-			want: []string{`DELETE|2021-12-01T00:00:00Z/2026-11-20T12:00:00Z|10|[` + pred("mediaType", "voice") + `,` + pred("direction", "inbound") + `,` +
+			want: []string{`DELETE|2021-12-02T00:00:00Z/2026-11-20T12:00:00Z|10|[` + pred("mediaType", "voice") + `,` + pred("direction", "inbound") + `,` +
 				pred("userId", "u") + `,` + pred("teamId", "t") + `,` + pred("requestedLanguageId", "l") + `]`},
 		},
 		{
@@ -51,7 +51,7 @@ func TestJobs(t *testing.T) {
 					"2019-01-01T00:00:00Z/2020-01-01T00:00:00Z", "2021-06-01T00:00:00Z/2022-01-01T00:00:00Z"}},
 			}},
 			want: []string{
-				`DELETE|2021-12-01T00:00:00Z/2022-01-01T00:00:00Z|90|[` + pred("mediaType", "email") + `]`,
+				`DELETE|2021-12-02T00:00:00Z/2022-01-01T00:00:00Z|90|[` + pred("mediaType", "email") + `]`,
 				`DELETE|2025-01-01T00:00:00Z/2026-09-01T12:00:00Z|90|[` + pred("mediaType", "email") + `]`,
 			},
 		},

@@ -24,8 +24,15 @@ func Scope(g genesys.Policy, objectType string) (policy.Policy, error) {
 	if objectType == policy.Interaction {
 		return policy.Policy{}, refusal(name, "a policy-level policy: Genesys documents no scope for it, so no job can be known to select only what it covers")
 	}
+	if g.Actions != nil {
+		return policy.Policy{}, refusal(name, "it has policy-level actions beside its media parts, and Genesys does not document how they combine")
+	}
 	lv := mapping.Read(g, objectType)
 	switch {
+	case g.Enabled == nil:
+		return policy.Policy{}, refusal(name, "the organisation did not say whether the policy is enabled")
+	case len(lv.Errors) > 0:
+		return policy.Policy{}, refusal(name, "Genesys reports problems with it (%s), so what it covers now is unknown", strings.Join(lv.Errors, "; "))
 	case lv.Part != objectType:
 		return policy.Policy{}, refusal(name, "the live policy has no %s part", objectType)
 	case !lv.Policy.IsEnabled():
@@ -38,7 +45,7 @@ func Scope(g genesys.Policy, objectType string) (policy.Policy, error) {
 		return policy.Policy{}, refusal(name, "it applies only in time slots, and a recording job cannot select recordings by time of day")
 	}
 	for _, c := range lv.Carried {
-		if c.Coverage && strings.HasPrefix(c.Path, pathOf(objectType)) {
+		if c.Coverage && (strings.HasPrefix(c.Path, pathOf(objectType)) || strings.HasPrefix(c.Path, "conditions")) {
 			return policy.Policy{}, refusal(name, "its %s (%s) limits what it covers, and a recording job cannot select by it", c.Path, c.What)
 		}
 	}

@@ -38,6 +38,14 @@ func TestScopeRefusesWhatAJobCannotSelect(t *testing.T) {
 		{"disabled", "call", `{"id":"1","name":"p","enabled":false,"mediaPolicies":{"callPolicy":{` + keep90 + `}}}`, "disabled"},
 		{"no part of that media", "chat", `{"id":"1","name":"p","enabled":true,"mediaPolicies":{"callPolicy":{` + keep90 + `}}}`, "no chat part"},
 		{"deletes at once", "call", `{"id":"1","name":"p","enabled":true,"mediaPolicies":{"callPolicy":{"actions":{"alwaysDelete":true}}}}`, "at once"},
+		{"policy-level conditions beside a media part", "call", `{"id":"1","name":"p","enabled":true,"conditions":{"forQueues":[{"id":"q1"}],"mediaTypes":["CALL"]},` +
+			`"mediaPolicies":{"callPolicy":{` + keep90 + `}}}`, "policy-level conditions"},
+		{"policy-level actions beside a media part", "call", `{"id":"1","name":"p","enabled":true,` + keep90 + `,"mediaPolicies":{"callPolicy":{` + keep90 + `}}}`, "policy-level actions"},
+		{"a reference without an id", "call", `{"id":"1","name":"p","enabled":true,"mediaPolicies":{"callPolicy":{` + keep90 +
+			`,"conditions":{"forQueues":[{"name":"Sales"}]}}}}`, "without an id"},
+		{"problems Genesys reports", "call", `{"id":"1","name":"p","enabled":true,"policyErrors":{"policyErrorMessages":[{"errorCode":"queue.not.found"}]},` +
+			`"mediaPolicies":{"callPolicy":{` + keep90 + `}}}`, "queue.not.found"},
+		{"enabled not said", "call", `{"id":"1","name":"p","mediaPolicies":{"callPolicy":{` + keep90 + `}}}`, "enabled"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -41,6 +41,12 @@ func PartName(media string) string {
 func carriedIn(base string, part *genesys.MediaPolicy) []Carried {
 	var out []Carried
 	if c := part.Conditions; c != nil {
+		for _, r := range refLists(c) {
+			if n := len(idless(*r.refs)); n > 0 {
+				out = append(out, Carried{Path: joinPath(base, "conditions."+r.field), Coverage: true,
+					What: fmt.Sprintf("%d reference(s) without an id", n)})
+			}
+		}
 		kept := keptConditions(c)
 		if len(kept.MediaTypes) > 0 {
 			out = append(out, Carried{Path: joinPath(base, "conditions.mediaTypes"), Coverage: true,
@@ -61,14 +67,42 @@ func carriedIn(base string, part *genesys.MediaPolicy) []Carried {
 	return out
 }
 
+// refList is one of a conditions' entity reference lists.
+type refList struct {
+	field string
+	refs  *[]genesys.Ref
+}
+
+func refLists(c *genesys.Conditions) []refList {
+	return []refList{{"forUsers", &c.ForUsers}, {"forQueues", &c.ForQueues}, {"teams", &c.Teams},
+		{"wrapupCodes", &c.WrapupCodes}, {"languages", &c.Languages}}
+}
+
+// idless returns the references that name no id: no YAML filter can say
+// them, so updates keep them as they are.
+func idless(rs []genesys.Ref) []genesys.Ref {
+	var out []genesys.Ref
+	for _, r := range rs {
+		if r.ID == "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // keptConditions returns the conditions no YAML filter or field can state,
-// which updates keep as they are: policy-level media types, a duration or
-// time slots that do not read back as YAML, and slot-less time settings.
+// which updates keep as they are: policy-level media types, references
+// without ids, a duration or time slots that do not read back as YAML, and
+// slot-less time settings.
 func keptConditions(c *genesys.Conditions) genesys.Conditions {
 	if c == nil {
 		return genesys.Conditions{}
 	}
 	k := genesys.Conditions{MediaTypes: c.MediaTypes}
+	src, dst := refLists(c), refLists(&k)
+	for i := range src {
+		*dst[i].refs = idless(*src[i].refs)
+	}
 	if _, ok := durationFilter(c.Duration); c.Duration != nil && !ok {
 		k.Duration = c.Duration
 	}

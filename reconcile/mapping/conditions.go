@@ -46,15 +46,15 @@ func conditions(p policy.Policy, base *genesys.Conditions) *genesys.Conditions {
 		case AttrDirection:
 			c.Directions = upper(vals)
 		case AttrQueue:
-			c.ForQueues = refs(vals)
+			c.ForQueues = append(refs(vals), c.ForQueues...)
 		case AttrUser:
-			c.ForUsers = refs(vals)
+			c.ForUsers = append(refs(vals), c.ForUsers...)
 		case AttrTeam:
-			c.Teams = refs(vals)
+			c.Teams = append(refs(vals), c.Teams...)
 		case AttrWrapupCode:
-			c.WrapupCodes = refs(vals)
+			c.WrapupCodes = append(refs(vals), c.WrapupCodes...)
 		case AttrLanguage:
-			c.Languages = refs(vals)
+			c.Languages = append(refs(vals), c.Languages...)
 		case AttrCustomerParticipation:
 			if len(vals) > 0 {
 				c.CustomerParticipation = strings.ToUpper(vals[0])

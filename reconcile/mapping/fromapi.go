@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"reflect"
 	"sort"
 	"strings"
 
@@ -71,10 +72,10 @@ func Read(g genesys.Policy, objectType string) Live {
 		part := parts[media]
 		kept := partPolicy(p, media, part)
 		days, _, immediate := retention(part.Actions)
-		// A part that says to retain recordings and sets no deletion keeps
-		// them for good; one that sets neither (say, evaluations only)
-		// keeps nothing of its own.
-		forever := !immediate && days == 0 && part.Actions != nil && isTrue(part.Actions.RetainRecording)
+		// A part with actions that sets no deletion keeps its recordings
+		// for good: retainRecording defaults to true (the SDKs' models),
+		// evaluations-only parts included.
+		forever := !immediate && days == 0 && part.Actions != nil && retains(part.Actions)
 		if media == l.Part {
 			p = kept
 			l.Immediate, l.Forever = immediate, forever
@@ -89,6 +90,12 @@ func Read(g genesys.Policy, objectType string) Live {
 			continue
 		}
 		l.Keeps = append(l.Keeps, kept)
+	}
+	if g.Actions == nil && !isZero(g.Conditions) {
+		// Policy-level conditions beside media parts: how Genesys combines
+		// them is not documented, so they may narrow every part.
+		l.Carried = append(l.Carried, Carried{Path: "conditions", Coverage: true,
+			What: "policy-level conditions: " + describePart(partPolicy(p, policy.Interaction, &genesys.MediaPolicy{Conditions: g.Conditions}), &genesys.MediaPolicy{Conditions: g.Conditions})})
 	}
 	if len(g.Unknown) > 0 {
 		// What the unknown fields keep is unknown: for overlap analysis the
@@ -146,7 +153,7 @@ func retention(a *genesys.Actions) (deleteDays, archiveDays int, immediate bool)
 	if a == nil {
 		return 0, 0, false
 	}
-	immediate = isTrue(a.AlwaysDelete) || (isTrue(a.DeleteRecording) && !isTrue(a.RetainRecording))
+	immediate = isTrue(a.AlwaysDelete) || (isTrue(a.DeleteRecording) && !retains(a))
 	if rd := a.RetentionDuration; rd != nil {
 		if rd.DeleteRetention != nil {
 			deleteDays = rd.DeleteRetention.Days
@@ -159,6 +166,12 @@ func retention(a *genesys.Actions) (deleteDays, archiveDays int, immediate bool)
 }
 
 func isTrue(b *bool) bool { return b != nil && *b }
+
+// retains reads retainRecording, which defaults to true; deleteRecording
+// is ignored while it is true.
+func retains(a *genesys.Actions) bool { return a.RetainRecording == nil || *a.RetainRecording }
+
+func isZero(c *genesys.Conditions) bool { return c == nil || reflect.ValueOf(*c).IsZero() }
 
 // Canonical returns p in the form plans compare and print: alias object
 // types resolved, filters and time slots canonical, tags sorted, enabled

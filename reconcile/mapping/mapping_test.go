@@ -136,18 +136,49 @@ func TestCanonicalTime(t *testing.T) {
 	}
 }
 
-// Only a part that retains recordings and sets no deletion keeps them for
-// good; one that only assigns evaluations keeps nothing of its own.
-func TestKeptForGoodNeedsRetain(t *testing.T) {
-	yes := true
-	evals := genesys.Policy{Name: "QA", MediaPolicies: &genesys.MediaPolicies{CallPolicy: &genesys.MediaPolicy{
-		Actions: &genesys.Actions{AssignEvaluations: json.RawMessage(`[{"evaluationForm":{"id":"f"}}]`)}}}}
-	if l := FromAPI(evals); l.Forever || len(l.Keeps) != 0 {
-		t.Errorf("evaluations only: %+v", l)
+// retainRecording defaults to true: a part with actions and no deletion
+// keeps its recordings for good, evaluations only included, and
+// deleteRecording counts only where retainRecording is false.
+func TestRetainDefaultsToTrue(t *testing.T) {
+	no, yes := false, true
+	part := func(a genesys.Actions) genesys.Policy {
+		return genesys.Policy{Name: "P", MediaPolicies: &genesys.MediaPolicies{CallPolicy: &genesys.MediaPolicy{Actions: &a}}}
 	}
-	hold := genesys.Policy{Name: "Hold", MediaPolicies: &genesys.MediaPolicies{CallPolicy: &genesys.MediaPolicy{
-		Actions: &genesys.Actions{RetainRecording: &yes}}}}
-	if l := FromAPI(hold); !l.Forever || len(l.Keeps) != 1 || l.Keeps[0].RetentionPeriod != ForeverDays {
-		t.Errorf("retain, no deletion: %+v", l)
+	for name, a := range map[string]genesys.Actions{
+		"evaluations only":     {AssignEvaluations: json.RawMessage(`[{"evaluationForm":{"id":"f"}}]`)},
+		"empty actions":        {},
+		"delete, retain unset": {DeleteRecording: &yes},
+		"retain, no deletion":  {RetainRecording: &yes},
+	} {
+		if l := FromAPI(part(a)); !l.Forever || len(l.Keeps) != 1 || l.Keeps[0].RetentionPeriod != ForeverDays {
+			t.Errorf("%s: %+v", name, l)
+		}
+	}
+	if l := FromAPI(part(genesys.Actions{DeleteRecording: &yes, RetainRecording: &no})); !l.Immediate || len(l.Keeps) != 0 {
+		t.Errorf("delete with retain false: %+v", l)
+	}
+}
+
+// References without an id and policy-level conditions beside media parts
+// are carried as coverage: kept by updates, never enforced.
+func TestIdlessRefsAndPolicyLevelConditionsAreCarried(t *testing.T) {
+	g := genesys.Policy{Name: "P", Conditions: &genesys.Conditions{ForQueues: []genesys.Ref{{ID: "q9"}}},
+		MediaPolicies: &genesys.MediaPolicies{CallPolicy: &genesys.MediaPolicy{
+			Conditions: &genesys.Conditions{ForQueues: []genesys.Ref{{ID: "q1"}, {Name: "Sales"}}},
+			Actions:    &genesys.Actions{RetentionDuration: &genesys.RetentionDuration{DeleteRetention: &genesys.DeleteRetention{Days: 90}}}}}}
+	l := Read(g, "call")
+	var paths []string
+	for _, c := range l.Carried {
+		if c.Coverage {
+			paths = append(paths, c.Path)
+		}
+	}
+	if !reflect.DeepEqual(paths, []string{"mediaPolicies.callPolicy.conditions.forQueues", "conditions"}) {
+		t.Errorf("coverage carried: %+v", l.Carried)
+	}
+	got := ToAPI(policy.Policy{Name: "P", ObjectType: "call", RetentionPeriod: 120,
+		Filters: []policy.Filter{{Attribute: "queue", Operator: "EQ", Value: "q1"}}}, &g)
+	if qs := got.MediaPolicies.CallPolicy.Conditions.ForQueues; len(qs) != 2 || qs[1].Name != "Sales" || got.Conditions == nil {
+		t.Errorf("update dropped what the YAML cannot say: %+v %+v", qs, got.Conditions)
 	}
 }

@@ -73,12 +73,32 @@ func orgState(repo policy.Repo, live []genesys.Policy) ([]plan.Change, []plan.Ov
 	if err != nil {
 		return nil, nil, err
 	}
-	keeping := slices.Clone(repo.Policies)
+	var keeping []policy.Policy
+	for _, d := range repo.Policies {
+		keeping = append(keeping, conversationLevel(d))
+	}
 	for _, l := range live {
 		if lv := mapping.FromAPI(l); lv.Policy.IsEnabled() {
-			keeping = append(keeping, lv.Keeps...)
+			for _, k := range lv.Keeps {
+				keeping = append(keeping, conversationLevel(k))
+			}
 		}
 	}
 	overlaps, _ := plan.Overlaps(keeping, 0)
 	return p.Changes, overlaps, nil
+}
+
+// segmentLevel are the filters that match one segment of a conversation.
+// A job selects a conversation when any segment matches and acts on all its
+// recordings, so a call transferred from one queue to another is selected
+// by either queue's policy: for protection, these filters separate nothing.
+var segmentLevel = []string{
+	mapping.AttrDirection, mapping.AttrQueue, mapping.AttrUser, mapping.AttrTeam, mapping.AttrWrapupCode, mapping.AttrLanguage,
+}
+
+// conversationLevel keeps of p's filters those that hold for a whole
+// conversation (duration, date range, customer participation).
+func conversationLevel(p policy.Policy) policy.Policy {
+	p.Filters = slices.DeleteFunc(slices.Clone(p.Filters), func(f policy.Filter) bool { return slices.Contains(segmentLevel, f.Attribute) })
+	return p
 }

@@ -26,7 +26,9 @@ type Fake struct {
 	ListRecordingJobsFunc   func(ctx context.Context, state string) ([]genesys.RecordingJob, error)
 }
 
-func unset(name string) error { return fmt.Errorf("genesystest: %s called, but the test set no %sFunc", name, name) }
+func unset(name string) error {
+	return fmt.Errorf("genesystest: %s called, but the test set no %sFunc", name, name)
+}
 
 func (f *Fake) ListPolicies(ctx context.Context) ([]genesys.Policy, error) {
 	if f.ListPoliciesFunc == nil {
