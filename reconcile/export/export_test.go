@@ -33,8 +33,8 @@ func TestFiles(t *testing.T) {
 	calls.ID = "1"
 	again := mapping.ToAPI(policy.Policy{Name: "calls 90 days", ObjectType: "chat", RetentionPeriod: 30}, nil)
 	again.ID, again.Description = "2", "made by hand"
-	none := genesys.Policy{ID: "3", Name: "Evaluations only", MediaPolicies: &genesys.MediaPolicies{
-		CallPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{AssignEvaluations: []byte(`[{"evaluationForm":{"id":"f"}}]`)}},
+	none := genesys.Policy{ID: "3", Name: "Conditions only", MediaPolicies: &genesys.MediaPolicies{
+		CallPolicy: &genesys.MediaPolicy{Conditions: &genesys.Conditions{ForQueues: []genesys.Ref{{ID: "q"}}}},
 	}}
 	files, skipped := Files([]genesys.Policy{calls, again, none})
 	if len(files) != 2 || files[0].Name != "calls-90-days.yaml" || files[1].Name != "calls-90-days-2.yaml" {
