@@ -107,6 +107,12 @@ func enforceWhen(o enforceOptions) (run.When, error) {
 			return run.When{}, usageErr(fmt.Errorf("--now %q is not an RFC 3339 time such as 2026-11-30T12:00:00Z", o.now))
 		}
 		at.Now, at.Replay = t, true
+		// A job acts at each recording's age from the platform's clock: a
+		// future --now would have Genesys schedule deletions of recordings
+		// that are not due yet, which no later hold could undo.
+		if t.After(time.Now().Add(time.Minute)) && !o.dryRun {
+			return run.When{}, usageErr(fmt.Errorf("--now %s is in the future: enforcing then would schedule deletions early; add --dry-run to preview it", o.now))
+		}
 	}
 	clock := time.Now()
 	if at.Now.After(clock) {

@@ -30,6 +30,8 @@ func TestEnforceCommand(t *testing.T) {
 		{"run", base, exitOK},
 		{"forced policy with an unsafe filter is refused, not widened", append(base, "--policy", "Email - 2 years"), exitOK},
 		{"bad --now", []string{"enforce", "--sim", "--now", "yesterday", "--policies", policies}, exitUsage},
+		{"a future --now would schedule deletions early", []string{"enforce", "--sim", "--now", "2099-01-01T00:00:00Z", "--policies", policies}, exitUsage},
+		{"a future --now may be previewed", []string{"enforce", "--sim", "--now", "2099-01-01T00:00:00Z", "--dry-run", "--policies", policies}, exitOK},
 		{"unknown --policy", append(base, "--policy", "nope"), exitUsage},
 		{"bad --format", append(base, "--format", "xml"), exitUsage},
 		{"invalid policies", []string{"enforce", "--sim", "--policies", bad}, exitFailure},

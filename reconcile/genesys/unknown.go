@@ -1,11 +1,10 @@
 package genesys
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"reflect"
-	"slices"
 	"strings"
 )
 
@@ -19,52 +18,86 @@ var (
 )
 
 // unknownFields lists the paths of the keys in data that typ (a struct
-// type with json tags) has no field for, recursing into known fields.
-// Entity references may carry any of the entity's fields (only their id
-// matters) and raw JSON fields are carried as they are, so neither is
-// searched.
+// type with json tags) has no field for, recursing into known fields, and
+// of keys that appear twice in one object (Go merges them into one struct
+// while a server may keep the last, so what such an answer means is not
+// known). Entity references may carry any of the entity's fields (only
+// their id matters) and raw JSON fields are carried as they are, so
+// neither is searched for unknown keys. One pass over the tokens.
 func unknownFields(data []byte, typ reflect.Type) []string {
-	var v any
-	if json.Unmarshal(data, &v) != nil {
-		return nil
+	w := tokenWalker{dec: json.NewDecoder(bytes.NewReader(data))}
+	if !w.value(typ, "") {
+		return nil // not JSON: the decoder has said so already
 	}
-	var out []string
-	walkUnknown(v, typ, "", &out)
-	return out
+	return w.out
 }
 
-func walkUnknown(v any, typ reflect.Type, path string, out *[]string) {
-	for typ.Kind() == reflect.Pointer {
+type tokenWalker struct {
+	dec *json.Decoder
+	out []string
+}
+
+func (w *tokenWalker) note(path string) {
+	if len(w.out) < maxUnknown {
+		w.out = append(w.out, path)
+	}
+}
+
+// value reads one value of type typ (nil: any) at path; false on a
+// malformed document.
+func (w *tokenWalker) value(typ reflect.Type, path string) bool {
+	for typ != nil && typ.Kind() == reflect.Pointer {
 		typ = typ.Elem()
 	}
-	if len(*out) >= maxUnknown || typ == rawType || typ == refType {
-		return
+	if typ == rawType || typ == refType {
+		typ = nil
 	}
-	switch x := v.(type) {
-	case map[string]any:
-		if typ.Kind() != reflect.Struct {
-			return
+	tok, err := w.dec.Token()
+	if err != nil {
+		return false
+	}
+	switch tok {
+	case json.Delim('{'):
+		var fields map[string]reflect.Type
+		if typ != nil && typ.Kind() == reflect.Struct {
+			fields = jsonFields(typ)
 		}
-		fields := jsonFields(typ)
-		for _, k := range slices.Sorted(maps.Keys(x)) {
-			sub := joinPath(path, k)
-			f, ok := fields[k]
-			if !ok {
-				if len(*out) < maxUnknown {
-					*out = append(*out, sub)
-				}
-				continue
+		seen := map[string]bool{}
+		for w.dec.More() {
+			key, err := w.dec.Token()
+			if err != nil {
+				return false
 			}
-			walkUnknown(x[k], f, sub, out)
+			k, _ := key.(string)
+			sub := joinPath(path, k)
+			if seen[k] {
+				w.note(sub + " (twice)")
+			}
+			seen[k] = true
+			f, known := fields[k]
+			if fields != nil && !known {
+				w.note(sub)
+			}
+			if !w.value(f, sub) {
+				return false
+			}
 		}
-	case []any:
-		if typ.Kind() != reflect.Slice {
-			return
+		_, err = w.dec.Token()
+		return err == nil
+	case json.Delim('['):
+		var elem reflect.Type
+		if typ != nil && typ.Kind() == reflect.Slice {
+			elem = typ.Elem()
 		}
-		for i, e := range x {
-			walkUnknown(e, typ.Elem(), fmt.Sprintf("%s[%d]", path, i), out)
+		for i := 0; w.dec.More(); i++ {
+			if !w.value(elem, fmt.Sprintf("%s[%d]", path, i)) {
+				return false
+			}
 		}
+		_, err = w.dec.Token()
+		return err == nil
 	}
+	return true
 }
 
 // jsonFields maps a struct's JSON names to their types.

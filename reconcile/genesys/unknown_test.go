@@ -15,10 +15,10 @@ func TestPolicyRecordsUnknownFields(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &p); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{
+	want := []string{ // in the order of the document
 		"excludeHolidays",
-		"mediaPolicies.callPolicy.actions.purgeAfter",
 		"mediaPolicies.callPolicy.conditions.timeAllowed.timeSlots[0].weekOfMonth",
+		"mediaPolicies.callPolicy.actions.purgeAfter",
 	}
 	if !slices.Equal(p.Unknown, want) {
 		t.Fatalf("unknown = %q, want %q", p.Unknown, want)
@@ -40,5 +40,17 @@ func TestUnknownFieldsAreBounded(t *testing.T) {
 	}
 	if len(p.Unknown) != maxUnknown {
 		t.Fatalf("recorded %d unknown paths, want the cap %d", len(p.Unknown), maxUnknown)
+	}
+}
+
+// A key twice in one object makes the answer ambiguous: it is recorded.
+func TestDuplicateKeysAreRecorded(t *testing.T) {
+	var p Policy
+	body := `{"id":"p","name":"x","mediaPolicies":{"callPolicy":{"conditions":{"forQueues":[{"id":"q1"}]},"conditions":{}}}}`
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(p.Unknown, []string{"mediaPolicies.callPolicy.conditions (twice)"}) {
+		t.Errorf("unknown = %q", p.Unknown)
 	}
 }
