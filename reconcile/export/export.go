@@ -7,7 +7,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/genesys/model"
 	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/policy"
 	"github.com/retainctl/retainctl/reconcile/render"
@@ -30,8 +30,8 @@ type Skipped struct {
 // policy's first part; what it cannot say (other media, evaluations,
 // transcription) is listed in a comment, and plans keep it as it is.
 // Policies no YAML policy can manage are skipped with the reason.
-func Files(live []genesys.Policy) ([]File, []Skipped) {
-	sorted := append([]genesys.Policy(nil), live...)
+func Files(live []model.Policy) ([]File, []Skipped) {
+	sorted := append([]model.Policy(nil), live...)
 	mapping.SortByName(sorted)
 	var files []File
 	var skipped []Skipped
@@ -65,7 +65,7 @@ func unrepresentable(l mapping.Live) string {
 	return ""
 }
 
-func document(g genesys.Policy, l mapping.Live) []byte {
+func document(g model.Policy, l mapping.Live) []byte {
 	p := l.Policy
 	if p.IsEnabled() {
 		p.Enabled = nil // the default; keep the YAML short

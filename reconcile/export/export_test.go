@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/genesys/model"
 	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
@@ -12,13 +12,13 @@ import (
 // A policy with several parts is written as its first part, and the rest
 // is named in a comment: plans keep it as it is.
 func TestOtherPartsAreNamedInAComment(t *testing.T) {
-	days := func(n int) *genesys.Actions {
-		return &genesys.Actions{RetentionDuration: &genesys.RetentionDuration{DeleteRetention: &genesys.DeleteRetention{Days: n}}}
+	days := func(n int) *model.Actions {
+		return &model.Actions{RetentionDuration: &model.RetentionDuration{DeleteRetention: &model.DeleteRetention{Days: n}}}
 	}
-	multi := genesys.Policy{ID: "3", Name: "Both", Description: "two\nlines", MediaPolicies: &genesys.MediaPolicies{
-		CallPolicy: &genesys.MediaPolicy{Actions: days(90)}, ChatPolicy: &genesys.MediaPolicy{Actions: days(30)},
+	multi := model.Policy{ID: "3", Name: "Both", Description: "two\nlines", MediaPolicies: &model.MediaPolicies{
+		CallPolicy: &model.MediaPolicy{Actions: days(90)}, ChatPolicy: &model.MediaPolicy{Actions: days(30)},
 	}}
-	files, skipped := Files([]genesys.Policy{multi})
+	files, skipped := Files([]model.Policy{multi})
 	if len(files) != 1 || len(skipped) != 0 {
 		t.Fatalf("files %+v, skipped %+v", files, skipped)
 	}
@@ -33,10 +33,10 @@ func TestFiles(t *testing.T) {
 	calls.ID = "1"
 	again := mapping.ToAPI(policy.Policy{Name: "calls 90 days", ObjectType: "chat", RetentionPeriod: 30}, nil)
 	again.ID, again.Description = "2", "made by hand"
-	none := genesys.Policy{ID: "3", Name: "Conditions only", MediaPolicies: &genesys.MediaPolicies{
-		CallPolicy: &genesys.MediaPolicy{Conditions: &genesys.Conditions{ForQueues: []genesys.Ref{{ID: "q"}}}},
+	none := model.Policy{ID: "3", Name: "Conditions only", MediaPolicies: &model.MediaPolicies{
+		CallPolicy: &model.MediaPolicy{Conditions: &model.Conditions{ForQueues: []model.Ref{{ID: "q"}}}},
 	}}
-	files, skipped := Files([]genesys.Policy{calls, again, none})
+	files, skipped := Files([]model.Policy{calls, again, none})
 	if len(files) != 2 || files[0].Name != "calls-90-days.yaml" || files[1].Name != "calls-90-days-2.yaml" {
 		t.Fatalf("files %+v", files)
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/genesys/model"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
@@ -38,7 +38,7 @@ func PartName(media string) string {
 }
 
 // carriedIn lists what the managed part holds beyond the YAML vocabulary.
-func carriedIn(base string, part *genesys.MediaPolicy) []Carried {
+func carriedIn(base string, part *model.MediaPolicy) []Carried {
 	var out []Carried
 	if c := part.Conditions; c != nil {
 		for _, r := range refLists(c) {
@@ -70,18 +70,18 @@ func carriedIn(base string, part *genesys.MediaPolicy) []Carried {
 // refList is one of a conditions' entity reference lists.
 type refList struct {
 	field string
-	refs  *[]genesys.Ref
+	refs  *[]model.Ref
 }
 
-func refLists(c *genesys.Conditions) []refList {
+func refLists(c *model.Conditions) []refList {
 	return []refList{{"forUsers", &c.ForUsers}, {"forQueues", &c.ForQueues}, {"teams", &c.Teams},
 		{"wrapupCodes", &c.WrapupCodes}, {"languages", &c.Languages}}
 }
 
 // idless returns the references that name no id: no YAML filter can say
 // them, so updates keep them as they are.
-func idless(rs []genesys.Ref) []genesys.Ref {
-	var out []genesys.Ref
+func idless(rs []model.Ref) []model.Ref {
+	var out []model.Ref
 	for _, r := range rs {
 		if r.ID == "" {
 			out = append(out, r)
@@ -94,11 +94,11 @@ func idless(rs []genesys.Ref) []genesys.Ref {
 // which updates keep as they are: policy-level media types, references
 // without ids, a duration or time slots that do not read back as YAML, and
 // slot-less time settings.
-func keptConditions(c *genesys.Conditions) genesys.Conditions {
+func keptConditions(c *model.Conditions) model.Conditions {
 	if c == nil {
-		return genesys.Conditions{}
+		return model.Conditions{}
 	}
-	k := genesys.Conditions{MediaTypes: c.MediaTypes}
+	k := model.Conditions{MediaTypes: c.MediaTypes}
 	src, dst := refLists(c), refLists(&k)
 	for i := range src {
 		*dst[i].refs = idless(*src[i].refs)
@@ -116,7 +116,7 @@ type extraAction struct{ field, what string }
 
 // extraActions lists the actions beyond retention: evaluations, surveys,
 // transcription, screen recording, export.
-func extraActions(a *genesys.Actions) []extraAction {
+func extraActions(a *model.Actions) []extraAction {
 	if a == nil {
 		return nil
 	}
@@ -157,7 +157,7 @@ func count(raw json.RawMessage) (n int, ok bool) {
 }
 
 // describePart summarises a part the YAML does not manage.
-func describePart(p policy.Policy, part *genesys.MediaPolicy) string {
+func describePart(p policy.Policy, part *model.MediaPolicy) string {
 	days, archive, immediate := retention(part.Actions)
 	var what []string
 	switch {
@@ -187,7 +187,7 @@ func describePart(p policy.Policy, part *genesys.MediaPolicy) string {
 }
 
 // policyErrors renders the problems Genesys reports on a policy.
-func policyErrors(pe *genesys.PolicyErrors) []string {
+func policyErrors(pe *model.PolicyErrors) []string {
 	if pe == nil {
 		return nil
 	}

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/genesys/model"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
@@ -35,7 +35,7 @@ const (
 
 // conditions builds a part's conditions from p's filters and time slots,
 // keeping from base what the YAML cannot state (keptConditions).
-func conditions(p policy.Policy, base *genesys.Conditions) *genesys.Conditions {
+func conditions(p policy.Policy, base *model.Conditions) *model.Conditions {
 	c := keptConditions(base)
 	if ta := apiTimeAllowed(p.TimeAllowed); ta != nil {
 		c.TimeAllowed = ta
@@ -71,9 +71,9 @@ func conditions(p policy.Policy, base *genesys.Conditions) *genesys.Conditions {
 	return &c
 }
 
-func durationCondition(f policy.Filter) *genesys.DurationCondition {
+func durationCondition(f policy.Filter) *model.DurationCondition {
 	vals := f.Values()
-	d := &genesys.DurationCondition{DurationTarget: "DURATION", DurationOperator: f.DurationOperator, DurationRange: first(vals)}
+	d := &model.DurationCondition{DurationTarget: "DURATION", DurationOperator: f.DurationOperator, DurationRange: first(vals)}
 	switch strings.ToUpper(f.Operator) {
 	case opBetween:
 		d.DurationTarget, d.DurationMode = "DURATION_RANGE", "Between"
@@ -90,7 +90,7 @@ func durationCondition(f policy.Filter) *genesys.DurationCondition {
 
 // filters reads the filter-driven fields of c back as YAML filters, in the
 // canonical attribute order. A list of one value is written with EQ.
-func filters(c *genesys.Conditions) []policy.Filter {
+func filters(c *model.Conditions) []policy.Filter {
 	if c == nil {
 		return nil
 	}
@@ -119,7 +119,7 @@ func filters(c *genesys.Conditions) []policy.Filter {
 // durationFilter reads a duration condition back as a YAML filter; ok is
 // false for one no filter writes (an unknown mode or target), which
 // updates then keep as they are.
-func durationFilter(d *genesys.DurationCondition) (policy.Filter, bool) {
+func durationFilter(d *model.DurationCondition) (policy.Filter, bool) {
 	if d == nil || d.DurationRange == "" {
 		return policy.Filter{}, false
 	}
@@ -207,16 +207,16 @@ func attrRank(attr string) int {
 	return len(attrOrder)
 }
 
-func refs(vals []string) []genesys.Ref {
+func refs(vals []string) []model.Ref {
 	vals = sortedUnique(vals)
-	out := make([]genesys.Ref, len(vals))
+	out := make([]model.Ref, len(vals))
 	for i, v := range vals {
-		out[i] = genesys.Ref{ID: v}
+		out[i] = model.Ref{ID: v}
 	}
 	return out
 }
 
-func ids(rs []genesys.Ref) []string {
+func ids(rs []model.Ref) []string {
 	out := make([]string, 0, len(rs))
 	for _, r := range rs {
 		if r.ID != "" {

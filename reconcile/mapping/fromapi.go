@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/genesys/model"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
@@ -46,14 +46,14 @@ type Live struct {
 const ForeverDays = 1 << 30
 
 // FromAPI reads a live policy with its first part as the managed one.
-func FromAPI(g genesys.Policy) Live { return Read(g, "") }
+func FromAPI(g model.Policy) Live { return Read(g, "") }
 
 // Read reads a live policy into the YAML vocabulary, with the part for
 // objectType as the managed one, or the first part when the policy has none
 // for it (an object type change replaces that part). Server-filled defaults
 // (empty lists, retain flags, zero archive days) vanish here, which is what
 // keeps a converged organisation at zero changes.
-func Read(g genesys.Policy, objectType string) Live {
+func Read(g model.Policy, objectType string) Live {
 	l := Live{Managed: IsManaged(g), Unknown: g.Unknown, Errors: policyErrors(g.PolicyErrors)}
 	p := policy.Policy{
 		Name:        g.Name,
@@ -95,7 +95,7 @@ func Read(g genesys.Policy, objectType string) Live {
 		// Policy-level conditions beside media parts: how Genesys combines
 		// them is not documented, so they may narrow every part.
 		l.Carried = append(l.Carried, Carried{Path: "conditions", Coverage: true,
-			What: "policy-level conditions: " + describePart(partPolicy(p, policy.Interaction, &genesys.MediaPolicy{Conditions: g.Conditions}), &genesys.MediaPolicy{Conditions: g.Conditions})})
+			What: "policy-level conditions: " + describePart(partPolicy(p, policy.Interaction, &model.MediaPolicy{Conditions: g.Conditions}), &model.MediaPolicy{Conditions: g.Conditions})})
 	}
 	if len(g.Unknown) > 0 {
 		// What the unknown fields keep is unknown: for overlap analysis the
@@ -120,7 +120,7 @@ func managedPart(media []string, objectType string) string {
 }
 
 // partPolicy reads one part of a live policy into the YAML vocabulary.
-func partPolicy(p policy.Policy, media string, part *genesys.MediaPolicy) policy.Policy {
+func partPolicy(p policy.Policy, media string, part *model.MediaPolicy) policy.Policy {
 	p.ObjectType = media
 	p.Filters = CanonicalFilters(filters(part.Conditions))
 	if part.Conditions != nil {
@@ -133,8 +133,8 @@ func partPolicy(p policy.Policy, media string, part *genesys.MediaPolicy) policy
 var mediaOrder = []string{policy.Call, policy.Chat, policy.Email, policy.Message, policy.Interaction}
 
 // liveParts returns the parts of g that carry conditions or actions.
-func liveParts(g genesys.Policy) map[string]*genesys.MediaPolicy {
-	out := map[string]*genesys.MediaPolicy{}
+func liveParts(g model.Policy) map[string]*model.MediaPolicy {
+	out := map[string]*model.MediaPolicy{}
 	if m := g.MediaPolicies; m != nil {
 		for _, media := range mediaOrder[:4] {
 			if part := *mediaSlot(m, media); part != nil && (part.Actions != nil || part.Conditions != nil) {
@@ -143,13 +143,13 @@ func liveParts(g genesys.Policy) map[string]*genesys.MediaPolicy {
 		}
 	}
 	if g.Actions != nil {
-		out[policy.Interaction] = &genesys.MediaPolicy{Conditions: g.Conditions, Actions: g.Actions}
+		out[policy.Interaction] = &model.MediaPolicy{Conditions: g.Conditions, Actions: g.Actions}
 	}
 	return out
 }
 
 // retention reads the delete and archive days from actions.
-func retention(a *genesys.Actions) (deleteDays, archiveDays int, immediate bool) {
+func retention(a *model.Actions) (deleteDays, archiveDays int, immediate bool) {
 	if a == nil {
 		return 0, 0, false
 	}
@@ -169,9 +169,9 @@ func isTrue(b *bool) bool { return b != nil && *b }
 
 // retains reads retainRecording, which defaults to true; deleteRecording
 // is ignored while it is true.
-func retains(a *genesys.Actions) bool { return a.RetainRecording == nil || *a.RetainRecording }
+func retains(a *model.Actions) bool { return a.RetainRecording == nil || *a.RetainRecording }
 
-func isZero(c *genesys.Conditions) bool { return c == nil || reflect.ValueOf(*c).IsZero() }
+func isZero(c *model.Conditions) bool { return c == nil || reflect.ValueOf(*c).IsZero() }
 
 // Canonical returns p in the form plans compare and print: alias object
 // types resolved, filters and time slots canonical, tags sorted, enabled
@@ -192,7 +192,7 @@ func Canonical(p policy.Policy) policy.Policy {
 }
 
 // SortByName orders live policies by name, then id, for stable output.
-func SortByName(ps []genesys.Policy) {
+func SortByName(ps []model.Policy) {
 	sort.Slice(ps, func(i, j int) bool {
 		if ps[i].Name != ps[j].Name {
 			return ps[i].Name < ps[j].Name

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 
-	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/genesys/model"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
@@ -15,7 +15,7 @@ import (
 const ManagedMarker = "Managed by retainctl — edit in Git"
 
 // IsManaged reports whether a live policy carries the managed marker.
-func IsManaged(p genesys.Policy) bool {
+func IsManaged(p model.Policy) bool {
 	return strings.HasSuffix(strings.TrimSpace(p.Description), ManagedMarker)
 }
 
@@ -41,9 +41,9 @@ func stripMarker(desc string) string {
 // types — is kept as it is, so an update never drops what someone set in
 // the Genesys UI. Only an object type change replaces a part, and the part
 // it replaces goes with what it held (plans name it).
-func ToAPI(p policy.Policy, base *genesys.Policy) genesys.Policy {
+func ToAPI(p policy.Policy, base *model.Policy) model.Policy {
 	p = Canonical(p)
-	out := genesys.Policy{}
+	out := model.Policy{}
 	if base != nil {
 		out = clonePolicy(*base)
 	}
@@ -58,7 +58,7 @@ func ToAPI(p policy.Policy, base *genesys.Policy) genesys.Policy {
 	if base != nil {
 		media = Read(*base, p.ObjectType).Media
 	}
-	var kept *genesys.MediaPolicy
+	var kept *model.MediaPolicy
 	switch managed := managedPart(media, p.ObjectType); managed {
 	case p.ObjectType:
 		kept = partOf(&out, managed)
@@ -66,7 +66,7 @@ func ToAPI(p policy.Policy, base *genesys.Policy) genesys.Policy {
 	default:
 		setPart(&out, managed, nil)
 	}
-	setPart(&out, p.ObjectType, &genesys.MediaPolicy{
+	setPart(&out, p.ObjectType, &model.MediaPolicy{
 		Conditions: conditions(p, conditionsOf(kept)),
 		Actions:    actions(p, actionsOf(kept)),
 	})
@@ -75,12 +75,12 @@ func ToAPI(p policy.Policy, base *genesys.Policy) genesys.Policy {
 
 // clonePolicy deep-copies a policy, so that building an update never
 // changes the live policy it starts from.
-func clonePolicy(g genesys.Policy) genesys.Policy {
+func clonePolicy(g model.Policy) model.Policy {
 	data, err := json.Marshal(g)
 	if err != nil {
 		panic("mapping: a policy that cannot be encoded: " + err.Error())
 	}
-	var out genesys.Policy
+	var out model.Policy
 	if err := json.Unmarshal(data, &out); err != nil {
 		panic("mapping: a policy that cannot be decoded: " + err.Error())
 	}
@@ -88,12 +88,12 @@ func clonePolicy(g genesys.Policy) genesys.Policy {
 }
 
 // partOf returns g's part for objectType, or nil.
-func partOf(g *genesys.Policy, objectType string) *genesys.MediaPolicy {
+func partOf(g *model.Policy, objectType string) *model.MediaPolicy {
 	if objectType == policy.Interaction {
 		if g.Actions == nil && g.Conditions == nil {
 			return nil
 		}
-		return &genesys.MediaPolicy{Conditions: g.Conditions, Actions: g.Actions}
+		return &model.MediaPolicy{Conditions: g.Conditions, Actions: g.Actions}
 	}
 	if g.MediaPolicies == nil {
 		return nil
@@ -102,7 +102,7 @@ func partOf(g *genesys.Policy, objectType string) *genesys.MediaPolicy {
 }
 
 // setPart sets (or, with nil, removes) g's part for objectType.
-func setPart(g *genesys.Policy, objectType string, part *genesys.MediaPolicy) {
+func setPart(g *model.Policy, objectType string, part *model.MediaPolicy) {
 	if objectType == policy.Interaction {
 		g.Conditions, g.Actions = nil, nil
 		if part != nil {
@@ -114,22 +114,22 @@ func setPart(g *genesys.Policy, objectType string, part *genesys.MediaPolicy) {
 		if part == nil {
 			return
 		}
-		g.MediaPolicies = &genesys.MediaPolicies{}
+		g.MediaPolicies = &model.MediaPolicies{}
 	}
 	*mediaSlot(g.MediaPolicies, objectType) = part
-	if *g.MediaPolicies == (genesys.MediaPolicies{}) {
+	if *g.MediaPolicies == (model.MediaPolicies{}) {
 		g.MediaPolicies = nil
 	}
 }
 
-func conditionsOf(part *genesys.MediaPolicy) *genesys.Conditions {
+func conditionsOf(part *model.MediaPolicy) *model.Conditions {
 	if part == nil {
 		return nil
 	}
 	return part.Conditions
 }
 
-func actionsOf(part *genesys.MediaPolicy) *genesys.Actions {
+func actionsOf(part *model.MediaPolicy) *model.Actions {
 	if part == nil {
 		return nil
 	}
@@ -137,27 +137,27 @@ func actionsOf(part *genesys.MediaPolicy) *genesys.Actions {
 }
 
 // actions sets the retention part of base's actions from p.
-func actions(p policy.Policy, base *genesys.Actions) *genesys.Actions {
-	a := genesys.Actions{}
+func actions(p policy.Policy, base *model.Actions) *model.Actions {
+	a := model.Actions{}
 	if base != nil {
 		a = *base
 	}
 	a.RetainRecording = ptr(true)
 	a.DeleteRecording = ptr(false)
 	a.AlwaysDelete = ptr(false)
-	a.RetentionDuration = &genesys.RetentionDuration{
-		DeleteRetention: &genesys.DeleteRetention{Days: p.RetentionPeriod},
+	a.RetentionDuration = &model.RetentionDuration{
+		DeleteRetention: &model.DeleteRetention{Days: p.RetentionPeriod},
 	}
 	if p.ArchiveAfter > 0 {
-		a.RetentionDuration.ArchiveRetention = &genesys.ArchiveRetention{
-			Days: p.ArchiveAfter, StorageMedium: genesys.StorageCloudArchive,
+		a.RetentionDuration.ArchiveRetention = &model.ArchiveRetention{
+			Days: p.ArchiveAfter, StorageMedium: model.StorageCloudArchive,
 		}
 	}
 	return &a
 }
 
 // mediaSlot returns the MediaPolicies field that holds objectType.
-func mediaSlot(m *genesys.MediaPolicies, objectType string) **genesys.MediaPolicy {
+func mediaSlot(m *model.MediaPolicies, objectType string) **model.MediaPolicy {
 	switch objectType {
 	case policy.Chat:
 		return &m.ChatPolicy

@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/genesys/model"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
@@ -46,12 +46,12 @@ func TestInteractionUsesTopLevelConditions(t *testing.T) {
 // part, policy-level media types; it replaces what the YAML does say.
 func TestUpdateKeepsWhatTheYAMLCannotSay(t *testing.T) {
 	evals := json.RawMessage(`[{"evaluationForm":{"id":"f"},"user":{"id":"u"}}]`)
-	chat := &genesys.MediaPolicy{Actions: &genesys.Actions{AssignEvaluations: evals,
-		RetentionDuration: &genesys.RetentionDuration{DeleteRetention: &genesys.DeleteRetention{Days: 7}}}}
-	base := genesys.Policy{ID: "id", Name: "Calls", SelfURI: "/x", MediaPolicies: &genesys.MediaPolicies{
-		CallPolicy: &genesys.MediaPolicy{
-			Actions:    &genesys.Actions{AssignEvaluations: evals, RetentionDuration: &genesys.RetentionDuration{DeleteRetention: &genesys.DeleteRetention{Days: 30}}},
-			Conditions: &genesys.Conditions{ForQueues: []genesys.Ref{{ID: "old"}}},
+	chat := &model.MediaPolicy{Actions: &model.Actions{AssignEvaluations: evals,
+		RetentionDuration: &model.RetentionDuration{DeleteRetention: &model.DeleteRetention{Days: 7}}}}
+	base := model.Policy{ID: "id", Name: "Calls", SelfURI: "/x", MediaPolicies: &model.MediaPolicies{
+		CallPolicy: &model.MediaPolicy{
+			Actions:    &model.Actions{AssignEvaluations: evals, RetentionDuration: &model.RetentionDuration{DeleteRetention: &model.DeleteRetention{Days: 30}}},
+			Conditions: &model.Conditions{ForQueues: []model.Ref{{ID: "old"}}},
 		},
 		ChatPolicy: chat,
 	}}
@@ -61,7 +61,7 @@ func TestUpdateKeepsWhatTheYAMLCannotSay(t *testing.T) {
 	if got.ID != "id" || string(part.Actions.AssignEvaluations) != string(evals) || !reflect.DeepEqual(got.MediaPolicies.ChatPolicy, chat) {
 		t.Errorf("what the YAML cannot say was lost: %+v", got.MediaPolicies)
 	}
-	wantSlots := &genesys.TimeAllowed{TimeZoneID: "Europe/Paris", TimeSlots: []genesys.TimeSlot{{Day: 1, StartTime: "08:00:00.000", StopTime: "17:00:00.000"}}}
+	wantSlots := &model.TimeAllowed{TimeZoneID: "Europe/Paris", TimeSlots: []model.TimeSlot{{Day: 1, StartTime: "08:00:00.000", StopTime: "17:00:00.000"}}}
 	if part.Conditions.ForQueues != nil || part.Actions.RetentionDuration.DeleteRetention.Days != 60 || !reflect.DeepEqual(part.Conditions.TimeAllowed, wantSlots) {
 		t.Errorf("what the YAML says was not written: %+v", part.Conditions)
 	}
@@ -77,8 +77,8 @@ func TestUpdateKeepsWhatTheYAMLCannotSay(t *testing.T) {
 // Policy-level media types have no YAML form: kept by updates, carried as
 // coverage, so enforcement will not act on the policy.
 func TestPolicyLevelMediaTypesAreCarried(t *testing.T) {
-	base := genesys.Policy{ID: "id", Name: "All", Conditions: &genesys.Conditions{MediaTypes: []string{"CALL"}},
-		Actions: &genesys.Actions{RetentionDuration: &genesys.RetentionDuration{DeleteRetention: &genesys.DeleteRetention{Days: 30}}}}
+	base := model.Policy{ID: "id", Name: "All", Conditions: &model.Conditions{MediaTypes: []string{"CALL"}},
+		Actions: &model.Actions{RetentionDuration: &model.RetentionDuration{DeleteRetention: &model.DeleteRetention{Days: 30}}}}
 	l := Read(base, "interaction")
 	if len(l.Carried) != 1 || l.Carried[0].Path != "conditions.mediaTypes" || !l.Carried[0].Coverage {
 		t.Fatalf("carried = %+v", l.Carried)
@@ -93,9 +93,9 @@ func TestPolicyLevelMediaTypesAreCarried(t *testing.T) {
 // goes with it; the other parts stay.
 func TestObjectTypeChangeReplacesThePart(t *testing.T) {
 	evals := json.RawMessage(`[{"evaluationForm":{"id":"f"}}]`)
-	base := genesys.Policy{ID: "id", Name: "P", MediaPolicies: &genesys.MediaPolicies{
-		CallPolicy:  &genesys.MediaPolicy{Actions: &genesys.Actions{AssignEvaluations: evals}},
-		EmailPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{RetainRecording: ptr(true)}},
+	base := model.Policy{ID: "id", Name: "P", MediaPolicies: &model.MediaPolicies{
+		CallPolicy:  &model.MediaPolicy{Actions: &model.Actions{AssignEvaluations: evals}},
+		EmailPolicy: &model.MediaPolicy{Actions: &model.Actions{RetainRecording: ptr(true)}},
 	}}
 	got := ToAPI(policy.Policy{Name: "P", ObjectType: "chat", RetentionPeriod: 10}, &base)
 	m := got.MediaPolicies
@@ -106,9 +106,9 @@ func TestObjectTypeChangeReplacesThePart(t *testing.T) {
 
 func TestReadNamesOtherParts(t *testing.T) {
 	yes := true
-	multi := genesys.Policy{Name: "m", MediaPolicies: &genesys.MediaPolicies{
-		CallPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{}},
-		ChatPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{RetentionDuration: &genesys.RetentionDuration{DeleteRetention: &genesys.DeleteRetention{Days: 5}}}},
+	multi := model.Policy{Name: "m", MediaPolicies: &model.MediaPolicies{
+		CallPolicy: &model.MediaPolicy{Actions: &model.Actions{}},
+		ChatPolicy: &model.MediaPolicy{Actions: &model.Actions{RetentionDuration: &model.RetentionDuration{DeleteRetention: &model.DeleteRetention{Days: 5}}}},
 	}}
 	l := FromAPI(multi)
 	if len(l.Media) != 2 || l.Part != "call" || l.Policy.ObjectType != "call" {
@@ -120,7 +120,7 @@ func TestReadNamesOtherParts(t *testing.T) {
 	if l := Read(multi, "chat"); l.Part != "chat" || l.Policy.RetentionPeriod != 5 {
 		t.Errorf("read as chat: %+v", l)
 	}
-	now := genesys.Policy{Name: "n", MediaPolicies: &genesys.MediaPolicies{EmailPolicy: &genesys.MediaPolicy{Actions: &genesys.Actions{AlwaysDelete: &yes}}}}
+	now := model.Policy{Name: "n", MediaPolicies: &model.MediaPolicies{EmailPolicy: &model.MediaPolicy{Actions: &model.Actions{AlwaysDelete: &yes}}}}
 	if l := FromAPI(now); !l.Immediate {
 		t.Errorf("immediate delete: %+v", l)
 	}
@@ -141,10 +141,10 @@ func TestCanonicalTime(t *testing.T) {
 // deleteRecording counts only where retainRecording is false.
 func TestRetainDefaultsToTrue(t *testing.T) {
 	no, yes := false, true
-	part := func(a genesys.Actions) genesys.Policy {
-		return genesys.Policy{Name: "P", MediaPolicies: &genesys.MediaPolicies{CallPolicy: &genesys.MediaPolicy{Actions: &a}}}
+	part := func(a model.Actions) model.Policy {
+		return model.Policy{Name: "P", MediaPolicies: &model.MediaPolicies{CallPolicy: &model.MediaPolicy{Actions: &a}}}
 	}
-	for name, a := range map[string]genesys.Actions{
+	for name, a := range map[string]model.Actions{
 		"evaluations only":     {AssignEvaluations: json.RawMessage(`[{"evaluationForm":{"id":"f"}}]`)},
 		"empty actions":        {},
 		"delete, retain unset": {DeleteRecording: &yes},
@@ -154,7 +154,7 @@ func TestRetainDefaultsToTrue(t *testing.T) {
 			t.Errorf("%s: %+v", name, l)
 		}
 	}
-	if l := FromAPI(part(genesys.Actions{DeleteRecording: &yes, RetainRecording: &no})); !l.Immediate || len(l.Keeps) != 0 {
+	if l := FromAPI(part(model.Actions{DeleteRecording: &yes, RetainRecording: &no})); !l.Immediate || len(l.Keeps) != 0 {
 		t.Errorf("delete with retain false: %+v", l)
 	}
 }
@@ -162,10 +162,10 @@ func TestRetainDefaultsToTrue(t *testing.T) {
 // References without an id and policy-level conditions beside media parts
 // are carried as coverage: kept by updates, never enforced.
 func TestIdlessRefsAndPolicyLevelConditionsAreCarried(t *testing.T) {
-	g := genesys.Policy{Name: "P", Conditions: &genesys.Conditions{ForQueues: []genesys.Ref{{ID: "q9"}}},
-		MediaPolicies: &genesys.MediaPolicies{CallPolicy: &genesys.MediaPolicy{
-			Conditions: &genesys.Conditions{ForQueues: []genesys.Ref{{ID: "q1"}, {Name: "Sales"}}},
-			Actions:    &genesys.Actions{RetentionDuration: &genesys.RetentionDuration{DeleteRetention: &genesys.DeleteRetention{Days: 90}}}}}}
+	g := model.Policy{Name: "P", Conditions: &model.Conditions{ForQueues: []model.Ref{{ID: "q9"}}},
+		MediaPolicies: &model.MediaPolicies{CallPolicy: &model.MediaPolicy{
+			Conditions: &model.Conditions{ForQueues: []model.Ref{{ID: "q1"}, {Name: "Sales"}}},
+			Actions:    &model.Actions{RetentionDuration: &model.RetentionDuration{DeleteRetention: &model.DeleteRetention{Days: 90}}}}}}
 	l := Read(g, "call")
 	var paths []string
 	for _, c := range l.Carried {

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/genesys/model"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
@@ -73,7 +73,7 @@ func canonicalTimeAllowed(t *policy.TimeAllowed) *policy.TimeAllowed {
 
 // timeAllowed reads Genesys' time slots into the YAML vocabulary; nil when
 // there are none, or when a slot does not read back (it is then carried).
-func timeAllowed(t *genesys.TimeAllowed) *policy.TimeAllowed {
+func timeAllowed(t *model.TimeAllowed) *policy.TimeAllowed {
 	if t == nil || len(t.TimeSlots) == 0 {
 		return nil
 	}
@@ -90,13 +90,13 @@ func timeAllowed(t *genesys.TimeAllowed) *policy.TimeAllowed {
 }
 
 // apiTimeAllowed writes YAML time slots as Genesys' timeAllowed.
-func apiTimeAllowed(t *policy.TimeAllowed) *genesys.TimeAllowed {
+func apiTimeAllowed(t *policy.TimeAllowed) *model.TimeAllowed {
 	if t == nil || len(t.Slots) == 0 {
 		return nil
 	}
-	out := &genesys.TimeAllowed{TimeZoneID: t.Timezone}
+	out := &model.TimeAllowed{TimeZoneID: t.Timezone}
 	for _, s := range t.Slots {
-		out.TimeSlots = append(out.TimeSlots, genesys.TimeSlot{
+		out.TimeSlots = append(out.TimeSlots, model.TimeSlot{
 			Day: slices.Index(Weekdays, strings.ToUpper(s.Day)) + 1, StartTime: apiTime(s.Start), StopTime: apiTime(s.Stop)})
 	}
 	return out

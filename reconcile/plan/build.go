@@ -5,14 +5,14 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/genesys/model"
 	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
 // Build diffs the desired policies against the live ones. It is pure: the
 // same inputs always give the same plan, fingerprint included.
-func Build(desired []policy.Policy, live []genesys.Policy, s policy.Settings) (Plan, error) {
+func Build(desired []policy.Policy, live []model.Policy, s policy.Settings) (Plan, error) {
 	byName, err := indexLive(live)
 	if err != nil {
 		return Plan{}, err
@@ -61,8 +61,8 @@ func Build(desired []policy.Policy, live []genesys.Policy, s policy.Settings) (P
 
 // indexLive maps live policies by name. Two live policies with one name make
 // identity ambiguous, and retainctl refuses to guess which one a YAML means.
-func indexLive(live []genesys.Policy) (map[string]genesys.Policy, error) {
-	byName := make(map[string]genesys.Policy, len(live))
+func indexLive(live []model.Policy) (map[string]model.Policy, error) {
+	byName := make(map[string]model.Policy, len(live))
 	for _, l := range live {
 		if l.ID == "" {
 			return nil, fmt.Errorf("the organisation listed a policy without an id (%q): retainctl cannot change or keep track of it; check the API answer", l.Name)
@@ -77,7 +77,7 @@ func indexLive(live []genesys.Policy) (map[string]genesys.Policy, error) {
 
 // match finds d's live policy by name, else by its former name, unless a
 // desired policy still has that name: then the live one is that policy's.
-func match(byName map[string]genesys.Policy, d policy.Policy, desired map[string]bool) (genesys.Policy, bool) {
+func match(byName map[string]model.Policy, d policy.Policy, desired map[string]bool) (model.Policy, bool) {
 	if l, ok := byName[d.Name]; ok {
 		return l, true
 	}
@@ -85,7 +85,7 @@ func match(byName map[string]genesys.Policy, d policy.Policy, desired map[string
 		l, ok := byName[d.RenamedFrom]
 		return l, ok
 	}
-	return genesys.Policy{}, false
+	return model.Policy{}, false
 }
 
 func desiredNames(ps []policy.Policy) map[string]bool {
@@ -98,7 +98,7 @@ func desiredNames(ps []policy.Policy) map[string]bool {
 
 // leftover records a live policy no desired policy matched, and returns
 // what it keeps, per media, when it stays in the organisation.
-func (p *Plan) leftover(l genesys.Policy, prune bool) []policy.Policy {
+func (p *Plan) leftover(l model.Policy, prune bool) []policy.Policy {
 	lv := mapping.FromAPI(l)
 	ref := LiveRef{Name: l.Name, ID: l.ID, Retention: lv.Policy.RetentionPeriod, Forever: lv.Forever,
 		Media: strings.Join(lv.Media, "+"), PolicyErrors: lv.Errors, Unknown: lv.Unknown}
@@ -124,7 +124,7 @@ func (p *Plan) leftover(l genesys.Policy, prune bool) []policy.Policy {
 // unknownFields refuses to plan a policy whose live answer holds fields
 // retainctl has no model for: an update would drop them, and what they do
 // to coverage is unknown.
-func unknownFields(d policy.Policy, l genesys.Policy) policy.Violation {
+func unknownFields(d policy.Policy, l model.Policy) policy.Violation {
 	return policy.Violation{
 		Rule: "live.unknown-fields", Severity: "deny", File: d.Source.File, Line: d.Source.Line, Policy: d.Name,
 		Message: fmt.Sprintf("the live policy %q (id %s) holds fields retainctl has no model for (%s): it is neither changed nor enforced; "+

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/genesys/model"
 	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
@@ -15,16 +15,16 @@ func desired(name, media string, days int, filters ...policy.Filter) policy.Poli
 
 // live returns the Genesys policy retainctl would have written for d, as if
 // the server had stored it and filled in its defaults.
-func live(id string, d policy.Policy) genesys.Policy {
+func live(id string, d policy.Policy) model.Policy {
 	g := mapping.ToAPI(d, nil)
 	g.ID = id
 	g.SelfURI = "/api/v2/recording/mediaretentionpolicies/" + id
 	g.CreatedDate = "2026-01-02T03:04:05.000Z"
-	g.PolicyErrors = &genesys.PolicyErrors{}
+	g.PolicyErrors = &model.PolicyErrors{}
 	return g
 }
 
-func unmanaged(g genesys.Policy) genesys.Policy {
+func unmanaged(g model.Policy) model.Policy {
 	g.Description = "set up by hand"
 	return g
 }
@@ -36,7 +36,7 @@ func TestBuild(t *testing.T) {
 	tests := []struct {
 		name    string
 		desired []policy.Policy
-		live    []genesys.Policy
+		live    []model.Policy
 		prune   bool
 		want    map[string]Action // name → action
 		risk    map[string]Risk
@@ -46,7 +46,7 @@ func TestBuild(t *testing.T) {
 		{
 			name:    "converged organisation plans nothing",
 			desired: []policy.Policy{calls},
-			live:    []genesys.Policy{live("1", calls)},
+			live:    []model.Policy{live("1", calls)},
 			want:    map[string]Action{"Calls": Noop},
 		},
 		{
@@ -58,53 +58,53 @@ func TestBuild(t *testing.T) {
 		{
 			name:    "shorter retention is destructive",
 			desired: []policy.Policy{desired("Calls", "call", 30, inbound)},
-			live:    []genesys.Policy{live("1", calls)},
+			live:    []model.Policy{live("1", calls)},
 			want:    map[string]Action{"Calls": Update},
 			risk:    map[string]Risk{"Calls": Destructive},
 		},
 		{
 			name:    "longer retention is safe",
 			desired: []policy.Policy{desired("Calls", "call", 365, inbound)},
-			live:    []genesys.Policy{live("1", calls)},
+			live:    []model.Policy{live("1", calls)},
 			want:    map[string]Action{"Calls": Update},
 			risk:    map[string]Risk{"Calls": Safe},
 		},
 		{
 			name:    "narrower filter needs review",
 			desired: []policy.Policy{desired("Calls", "call", 90, inbound, policy.Filter{Attribute: "queue", Operator: "EQ", Value: "q1"})},
-			live:    []genesys.Policy{live("1", calls)},
+			live:    []model.Policy{live("1", calls)},
 			want:    map[string]Action{"Calls": Update},
 			risk:    map[string]Risk{"Calls": Review},
 		},
 		{
 			name:    "rename keeps the id",
 			desired: []policy.Policy{func() policy.Policy { p := calls; p.Name, p.RenamedFrom = "Voice", "Calls"; return p }()},
-			live:    []genesys.Policy{live("1", calls)},
+			live:    []model.Policy{live("1", calls)},
 			want:    map[string]Action{"Voice": Update},
 			risk:    map[string]Risk{"Voice": Safe},
 		},
 		{
 			name:    "adopt an unmanaged policy of the same name",
 			desired: []policy.Policy{calls},
-			live:    []genesys.Policy{unmanaged(live("1", calls))},
+			live:    []model.Policy{unmanaged(live("1", calls))},
 			want:    map[string]Action{"Calls": Adopt},
 		},
 		{
 			name:  "unmanaged and unmatched is listed, never touched",
-			live:  []genesys.Policy{unmanaged(live("1", calls))},
+			live:  []model.Policy{unmanaged(live("1", calls))},
 			prune: true,
 			want:  map[string]Action{},
 			unmgd: 1,
 		},
 		{
 			name:    "managed and gone is kept without prune",
-			live:    []genesys.Policy{live("1", calls)},
+			live:    []model.Policy{live("1", calls)},
 			want:    map[string]Action{},
 			orphans: 1,
 		},
 		{
 			name:  "managed and gone is deleted with prune",
-			live:  []genesys.Policy{live("1", calls)},
+			live:  []model.Policy{live("1", calls)},
 			prune: true,
 			want:  map[string]Action{"Calls": Delete},
 			risk:  map[string]Risk{"Calls": Destructive},
@@ -112,7 +112,7 @@ func TestBuild(t *testing.T) {
 		{
 			name:    "disabling is destructive",
 			desired: []policy.Policy{func() policy.Policy { p := calls; p.Enabled = new(bool); return p }()},
-			live:    []genesys.Policy{live("1", calls)},
+			live:    []model.Policy{live("1", calls)},
 			want:    map[string]Action{"Calls": Update},
 			risk:    map[string]Risk{"Calls": Destructive},
 		},
@@ -173,7 +173,7 @@ func TestNoPerpetualDiff(t *testing.T) {
 		{Name: "d", ObjectType: "chat", RetentionPeriod: 7, Enabled: new(bool)},
 		{Name: "e", ObjectType: "email", RetentionPeriod: 400, Filters: []policy.Filter{{Attribute: "duration", Operator: "UNDER", Value: 10}}},
 	}
-	var lv []genesys.Policy
+	var lv []model.Policy
 	for i, d := range all {
 		lv = append(lv, live(string(rune('1'+i)), mapping.Canonical(d)))
 	}
@@ -209,7 +209,7 @@ func TestFingerprintIgnoresRendering(t *testing.T) {
 
 func TestDuplicateLiveNamesRefused(t *testing.T) {
 	calls := desired("Calls", "call", 90)
-	_, err := Build([]policy.Policy{calls}, []genesys.Policy{live("1", calls), live("2", calls)}, policy.DefaultSettings())
+	_, err := Build([]policy.Policy{calls}, []model.Policy{live("1", calls), live("2", calls)}, policy.DefaultSettings())
 	if err == nil || !strings.Contains(err.Error(), "two policies named") {
 		t.Fatalf("err = %v", err)
 	}
@@ -253,7 +253,7 @@ func TestStorage(t *testing.T) {
 // count in the overlap analysis.
 func TestOverlapWithUnmanagedLive(t *testing.T) {
 	hold := unmanaged(live("9", desired("Legal hold", "call", 3650, policy.Filter{Attribute: "queue", Operator: "EQ", Value: "q2"})))
-	p, err := Build([]policy.Policy{desired("Inbound", "call", 90, inbound)}, []genesys.Policy{hold}, policy.DefaultSettings())
+	p, err := Build([]policy.Policy{desired("Inbound", "call", 90, inbound)}, []model.Policy{hold}, policy.DefaultSettings())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,12 +271,12 @@ func TestOneLivePolicyPerDesired(t *testing.T) {
 	old := live("1", desired("Old", "call", 90))
 	b, c := desired("B", "call", 120), desired("C", "call", 30)
 	b.RenamedFrom, c.RenamedFrom = "Old", "Old"
-	if _, err := Build([]policy.Policy{b, c}, []genesys.Policy{old}, policy.DefaultSettings()); err == nil || !strings.Contains(err.Error(), "both resolve") {
+	if _, err := Build([]policy.Policy{b, c}, []model.Policy{old}, policy.DefaultSettings()); err == nil || !strings.Contains(err.Error(), "both resolve") {
 		t.Errorf("two claims: err = %v", err)
 	}
 	// A rename from a name still in the repository leaves that policy alone.
 	kept := desired("Old", "call", 90)
-	p, err := Build([]policy.Policy{kept, b}, []genesys.Policy{old}, policy.DefaultSettings())
+	p, err := Build([]policy.Policy{kept, b}, []model.Policy{old}, policy.DefaultSettings())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,14 +293,14 @@ func TestOneLivePolicyPerDesired(t *testing.T) {
 func TestKeptForGood(t *testing.T) {
 	forever := live("1", desired("Hold", "call", 90))
 	forever.MediaPolicies.CallPolicy.Actions.RetentionDuration = nil
-	p, err := Build([]policy.Policy{desired("Hold", "call", 90)}, []genesys.Policy{forever}, policy.DefaultSettings())
+	p, err := Build([]policy.Policy{desired("Hold", "call", 90)}, []model.Policy{forever}, policy.DefaultSettings())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c := p.Changes[0]; c.Action != Update || c.Risk != Destructive {
 		t.Errorf("forever → 90 days: %s %s %v", c.Action, c.Risk, c.Reasons)
 	}
-	p, _ = Build([]policy.Policy{desired("Calls", "call", 30)}, []genesys.Policy{unmanaged(forever)}, policy.DefaultSettings())
+	p, _ = Build([]policy.Policy{desired("Calls", "call", 30)}, []model.Policy{unmanaged(forever)}, policy.DefaultSettings())
 	if len(p.Overlaps) != 1 || p.Overlaps[0].Effective != mapping.ForeverDays || !strings.Contains(strings.Join(p.Changes[0].Reasons, " "), "for good") {
 		t.Errorf("overlap with a hold kept for good: %+v %v", p.Overlaps, p.Changes[0].Reasons)
 	}

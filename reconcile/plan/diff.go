@@ -5,13 +5,13 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/genesys/model"
 	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
 // diff fills c (which holds the desired After) against the live policy l.
-func diff(c Change, l genesys.Policy) Change {
+func diff(c Change, l model.Policy) Change {
 	lv := mapping.Read(l, c.After.ObjectType)
 	before, after := lv.Policy, c.After
 	// Schedule, tags and volume live only in the repository: carry them over
@@ -54,7 +54,7 @@ func diff(c Change, l genesys.Policy) Change {
 // carriedThrough splits what the YAML cannot say about l into what the
 // update keeps and what it removes, by building the update and reading it
 // back: the only way to be sure nothing goes unnamed.
-func carriedThrough(l genesys.Policy, lv mapping.Live, after policy.Policy) (kept, removed []mapping.Carried) {
+func carriedThrough(l model.Policy, lv mapping.Live, after policy.Policy) (kept, removed []mapping.Carried) {
 	if len(lv.Carried) == 0 {
 		return nil, nil
 	}

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/genesys/model"
 )
 
 // WriteFile writes the plan document atomically, so that a reader never
@@ -69,7 +69,7 @@ func (e *StaleError) Error() string {
 
 // CheckStale returns nil when the organisation, as listed, still produces
 // the reviewed plan, and a *StaleError naming what moved otherwise.
-func CheckStale(reviewed Plan, live []genesys.Policy) error {
+func CheckStale(reviewed Plan, live []model.Policy) error {
 	fresh, err := Replan(reviewed, live)
 	if err != nil {
 		return err

@@ -6,13 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/genesys/model"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
 func samplePlan(t testing.TB) []byte {
 	calls := desired("Calls", "call", 90, inbound)
-	p, err := Build([]policy.Policy{calls, desired("Chat", "chat", 30)}, []genesys.Policy{live("1", desired("Calls", "call", 60, inbound))}, policy.DefaultSettings())
+	p, err := Build([]policy.Policy{calls, desired("Chat", "chat", 30)}, []model.Policy{live("1", desired("Calls", "call", 60, inbound))}, policy.DefaultSettings())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,14 +29,14 @@ func TestReadRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := Replan(p, []genesys.Policy{live("1", desired("Calls", "call", 60, inbound))})
+	again, err := Replan(p, []model.Policy{live("1", desired("Calls", "call", 60, inbound))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if again.Fingerprint != p.Fingerprint {
 		t.Errorf("replan of a read plan changed the fingerprint; moved: %v", Moved(p, again))
 	}
-	moved, _ := Replan(p, []genesys.Policy{live("1", desired("Calls", "call", 61, inbound))})
+	moved, _ := Replan(p, []model.Policy{live("1", desired("Calls", "call", 61, inbound))})
 	if moved.Fingerprint == p.Fingerprint || len(Moved(p, moved)) != 1 {
 		t.Errorf("a live change went unnoticed: %v", Moved(p, moved))
 	}

@@ -3,7 +3,7 @@ package plan
 import (
 	"fmt"
 
-	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/genesys/model"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
@@ -26,7 +26,7 @@ func (p Plan) Desired() []policy.Policy {
 // Replan builds the plan again from p's desired state and settings against
 // a fresh listing. Its fingerprint equals p's exactly when applying p now
 // would do what its reviewers saw.
-func Replan(p Plan, live []genesys.Policy) (Plan, error) {
+func Replan(p Plan, live []model.Policy) (Plan, error) {
 	s := policy.DefaultSettings()
 	s.Prune, s.Conflicts, s.Estimates = p.Settings.Prune, p.Settings.Conflicts, p.Settings.Estimates
 	return Build(p.Desired(), live, s)

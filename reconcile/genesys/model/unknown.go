@@ -1,4 +1,4 @@
-package genesys
+package model
 
 import (
 	"bytes"

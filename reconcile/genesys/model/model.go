@@ -1,8 +1,9 @@
-// Package genesys speaks the Genesys Cloud Platform API v2: media retention
-// policies, recording bulk jobs and the analytics data retention setting.
-// Field names follow the official SDKs' models (platformclientv2 188, the
-// JavaScript SDK 262).
-package genesys
+// Package model holds the Genesys Cloud Platform API v2 models retainctl
+// reads and writes: media retention policies, recording bulk jobs, the
+// analytics data retention setting, list envelopes and errors. Field names
+// follow the official SDKs' models (platformclientv2 188, the JavaScript
+// SDK 262). It is pure: the client in package genesys does the talking.
+package model
 
 import (
 	"encoding/json"
