@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -28,7 +27,13 @@ func Load(dir string) (Repo, error) {
 	if !info.IsDir() {
 		return Repo{}, fmt.Errorf("policies directory %s is not a directory", dir)
 	}
-	return LoadFS(os.DirFS(dir), dir)
+	// A root keeps every open inside dir, whatever links the tree holds.
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return Repo{}, fmt.Errorf("policies directory %s: %w", dir, err)
+	}
+	defer root.Close()
+	return LoadFS(root.FS(), dir)
 }
 
 // LoadFS reads the policies in fsys; prefix is joined to the file names in
@@ -36,14 +41,24 @@ func Load(dir string) (Repo, error) {
 func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 	repo := Repo{Dir: prefix, Settings: DefaultSettings()}
 	var files []string
+	var problems []Problem
+	settings := false
 	err := fs.WalkDir(fsys, ".", func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
+		switch {
+		case err != nil:
 			return err
-		}
-		if e.IsDir() && p != "." && strings.HasPrefix(e.Name(), ".") {
+		case e.IsDir() && p != "." && strings.HasPrefix(e.Name(), "."):
 			return fs.SkipDir
-		}
-		if !e.IsDir() && p != SettingsFile && (path.Ext(p) == ".yaml" || path.Ext(p) == ".yml") {
+		case e.IsDir() || (p != SettingsFile && path.Ext(p) != ".yaml" && path.Ext(p) != ".yml"):
+			return nil
+		case !e.Type().IsRegular():
+			// Never opened: a link could show another file's lines in the
+			// findings, and a named pipe would block the run for ever.
+			problems = append(problems, Problem{Rule: "file.type", File: filepath.Join(prefix, filepath.FromSlash(p)),
+				Message: fmt.Sprintf("%s: retainctl reads only regular files; replace it with the file itself", kindOf(e.Type()))})
+		case p == SettingsFile:
+			settings = true
+		default:
 			files = append(files, p)
 		}
 		return nil
@@ -51,17 +66,17 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 	if err != nil {
 		return repo, fmt.Errorf("reading policies directory %s: %w", prefix, err)
 	}
-	if len(files) == 0 {
+	if len(files) == 0 && len(problems) == 0 {
 		return repo, fmt.Errorf("no policy files (*.yaml, *.yml) in %s: point --policies at the directory holding them", prefix)
 	}
-
-	var problems []Problem
-	if data, err := readCapped(fsys, SettingsFile); err == nil {
+	if settings {
+		data, err := readCapped(fsys, SettingsFile)
+		if err != nil {
+			return repo, fmt.Errorf("reading %s: %w", filepath.Join(prefix, SettingsFile), err)
+		}
 		var ps []Problem
 		repo.Settings, ps = ParseSettings(filepath.Join(prefix, SettingsFile), data)
 		problems = append(problems, ps...)
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return repo, fmt.Errorf("reading %s: %w", filepath.Join(prefix, SettingsFile), err)
 	}
 	parsed, err := parseFiles(fsys, prefix, files)
 	if err != nil {
@@ -79,6 +94,21 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 		return repo, fmt.Errorf("no policies in %s: the YAML files hold no documents", prefix)
 	}
 	return repo, nil
+}
+
+// kindOf names a file that is not a regular one.
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file"
 }
 
 // parsedFile is one file's policies and problems.

@@ -1,0 +1,51 @@
+package policy
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// A policies directory is read for regular files only: a symbolic link
+// (which could show another file's lines in the findings) and a named pipe
+// (which would block the run for ever) are refused by name, unopened.
+func TestOnlyRegularFilesAreRead(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(t.TempDir(), "secret.txt")
+	if err := os.WriteFile(secret, []byte("password: hunter2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "ok.yaml"), []byte("name: a\nobjectType: call\nretentionPeriod: 90\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, link := range []string{"leak.yaml", SettingsFile} {
+		if err := os.Symlink(secret, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.yml"), 0o644); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	repo, err := Load(dir)
+	var le *LoadError
+	if !errors.As(err, &le) {
+		t.Fatalf("err = %v, want a LoadError", err)
+	}
+	got := map[string]string{}
+	for _, p := range le.Problems {
+		got[filepath.Base(p.File)] = p.Rule + ": " + p.Message
+		if strings.Contains(p.Message, "hunter2") {
+			t.Errorf("a finding shows the linked file: %s", p.Message)
+		}
+	}
+	if !strings.Contains(got["leak.yaml"], "file.type: a symbolic link") || !strings.Contains(got[SettingsFile], "a symbolic link") ||
+		!strings.Contains(got["pipe.yml"], "a named pipe") || len(got) != 3 {
+		t.Errorf("problems %v", got)
+	}
+	if len(repo.Policies) != 1 || repo.Settings.LicenseTier != DefaultSettings().LicenseTier {
+		t.Errorf("the regular file should still load, with default settings: %+v", repo)
+	}
+}
