@@ -41,6 +41,9 @@ func Build(desired []policy.Policy, live []model.Policy, s policy.Settings) (Pla
 		} else {
 			c.Action, c.Risk = Create, Safe
 			c.Reasons = []string{"new policy: recordings it matches are kept " + days(d.RetentionPeriod)}
+			if l, ok := lookAlike(live, d.Name); ok {
+				p.Violations = append(p.Violations, lookAlikeName(d, l))
+			}
 		}
 		c.After.Source = policy.Source{}
 		p.Changes = append(p.Changes, c)
@@ -121,12 +124,32 @@ func (p *Plan) leftover(l model.Policy, prune bool) []policy.Policy {
 	return lv.Keeps
 }
 
+// lookAlike finds a live policy whose name reads the same as name without
+// being it: Genesys would refuse the create as a duplicate.
+func lookAlike(live []model.Policy, name string) (model.Policy, bool) {
+	key := policy.NameKey(name)
+	for _, l := range live {
+		if l.Name != name && policy.NameKey(l.Name) == key {
+			return l, true
+		}
+	}
+	return model.Policy{}, false
+}
+
+func lookAlikeName(d policy.Policy, l model.Policy) policy.Violation {
+	return policy.Violation{
+		Rule: "live.look-alike-name", Severity: policy.Deny, File: d.Source.File, Line: d.Source.Line, Policy: d.Name,
+		Message: fmt.Sprintf("the organisation has a policy named %q (id %s), which Genesys treats as the same name as %q: "+
+			"name the YAML policy %q to take it over, or give it renamedFrom: %q", l.Name, l.ID, d.Name, l.Name, l.Name),
+	}
+}
+
 // unknownFields refuses to plan a policy whose live answer holds fields
 // retainctl has no model for: an update would drop them, and what they do
 // to coverage is unknown.
 func unknownFields(d policy.Policy, l model.Policy) policy.Violation {
 	return policy.Violation{
-		Rule: "live.unknown-fields", Severity: "deny", File: d.Source.File, Line: d.Source.Line, Policy: d.Name,
+		Rule: "live.unknown-fields", Severity: policy.Deny, File: d.Source.File, Line: d.Source.Line, Policy: d.Name,
 		Message: fmt.Sprintf("the live policy %q (id %s) holds fields retainctl has no model for (%s): it is neither changed nor enforced; "+
 			"remove them in Genesys Cloud, or take this policy out of the repository until retainctl models them", l.Name, l.ID, strings.Join(l.Unknown, ", ")),
 	}

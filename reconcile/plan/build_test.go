@@ -305,3 +305,17 @@ func TestKeptForGood(t *testing.T) {
 		t.Errorf("overlap with a hold kept for good: %+v %v", p.Overlaps, p.Changes[0].Reasons)
 	}
 }
+
+// A create whose name reads the same as a live policy's (case, width,
+// spacing) would be refused by Genesys on every apply: the plan refuses it
+// first, saying how to take the live one over.
+func TestLookAlikeLiveNameIsRefused(t *testing.T) {
+	live := []model.Policy{{ID: "l1", Name: "foo policy"}}
+	p, err := Build([]policy.Policy{{Name: "Foo policy", ObjectType: "call", RetentionPeriod: 90}}, live, policy.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Violations) != 1 || p.Violations[0].Rule != "live.look-alike-name" || !strings.Contains(p.Violations[0].Message, `renamedFrom: "foo policy"`) {
+		t.Errorf("violations %+v", p.Violations)
+	}
+}

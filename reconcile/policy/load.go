@@ -148,21 +148,34 @@ func readCapped(fsys fs.FS, name string) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 }
 
-// duplicateNames reports every policy whose name an earlier
-// one already uses: names are the policies' identity in Genesys Cloud.
+// duplicateNames reports every policy whose name an earlier one already
+// uses, or one that reads the same (NameKey: case, width, white space —
+// Genesys refuses a second name differing only in case, so each apply would
+// fail), and names that mix scripts to look like another: names are the
+// policies' identity in Genesys Cloud and in review.
 func duplicateNames(ps []Policy) []Problem {
-	first := make(map[string]Source, len(ps))
+	first := make(map[string]Policy, len(ps))
 	var out []Problem
 	for _, p := range ps {
 		if p.Name == "" {
 			continue // reported by the policy.required rule
 		}
-		if prev, ok := first[p.Name]; ok {
-			out = append(out, Problem{Rule: "policy.duplicate-name", File: p.Source.File, Line: p.Source.Line, Policy: p.Name,
-				Message: fmt.Sprintf("policy name %q is already used at %s:%d: names must be unique", p.Name, prev.File, prev.Line)})
-			continue
+		if mixed := MixedScripts(p.Name); mixed != nil {
+			out = append(out, Problem{Rule: "policy.mixed-script-name", File: p.Source.File, Line: p.Source.LineOf("name"), Policy: p.Name,
+				Message: fmt.Sprintf("policy name %q mixes %s letters, so it can pass for another name: write it in one script", p.Name, strings.Join(mixed, " and "))})
 		}
-		first[p.Name] = p.Source
+		key := NameKey(p.Name)
+		prev, ok := first[key]
+		switch {
+		case !ok:
+			first[key] = p
+		case prev.Name == p.Name:
+			out = append(out, Problem{Rule: "policy.duplicate-name", File: p.Source.File, Line: p.Source.Line, Policy: p.Name,
+				Message: fmt.Sprintf("policy name %q is already used at %s:%d: names must be unique", p.Name, prev.Source.File, prev.Source.Line)})
+		default:
+			out = append(out, Problem{Rule: "policy.duplicate-name", File: p.Source.File, Line: p.Source.Line, Policy: p.Name,
+				Message: fmt.Sprintf("policy name %q reads the same as %q at %s:%d (case, width or spacing): Genesys treats them as one name; rename one", p.Name, prev.Name, prev.Source.File, prev.Source.Line)})
+		}
 	}
 	return out
 }
