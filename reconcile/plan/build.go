@@ -66,10 +66,15 @@ func Build(desired []policy.Policy, live []model.Policy, s policy.Settings) (Pla
 // identity ambiguous, and retainctl refuses to guess which one a YAML means.
 func indexLive(live []model.Policy) (map[string]model.Policy, error) {
 	byName := make(map[string]model.Policy, len(live))
+	ids := make(map[string]bool, len(live))
 	for _, l := range live {
 		if l.ID == "" {
 			return nil, fmt.Errorf("the organisation listed a policy without an id (%q): retainctl cannot change or keep track of it; check the API answer", l.Name)
 		}
+		if ids[l.ID] {
+			return nil, fmt.Errorf("the organisation listed the policy id %s twice (the second time as %q): the listing is not consistent; run again, and report it if it persists", l.ID, l.Name)
+		}
+		ids[l.ID] = true
 		if prev, dup := byName[l.Name]; dup {
 			return nil, fmt.Errorf("the live organisation has two policies named %q (ids %s and %s): rename or delete one in Genesys Cloud, then plan again", l.Name, prev.ID, l.ID)
 		}

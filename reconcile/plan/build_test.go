@@ -319,3 +319,12 @@ func TestLookAlikeLiveNameIsRefused(t *testing.T) {
 		t.Errorf("violations %+v", p.Violations)
 	}
 }
+
+// A listing that holds one id twice (a page repeated while the organisation
+// changed) is refused rather than planned.
+func TestRepeatedLiveIDIsRefused(t *testing.T) {
+	live := []model.Policy{{ID: "l1", Name: "a"}, {ID: "l1", Name: "b"}}
+	if _, err := Build(nil, live, policy.DefaultSettings()); err == nil || !strings.Contains(err.Error(), "twice") {
+		t.Errorf("err = %v", err)
+	}
+}

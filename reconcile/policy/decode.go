@@ -142,7 +142,15 @@ func (d *decoder) scalar(n *yaml.Node, v reflect.Value, path string) {
 		d.problem(n, "yaml.type", "%s must be a finite number, got %s", path, n.Value)
 		v.SetFloat(0)
 	}
+	if v.Kind() == reflect.Float64 && math.Abs(v.Float()) > MaxNumber {
+		d.problem(n, "yaml.range", "%s is %s, more than %g: no volume, multiplier or threshold is that large, and storage arithmetic on it would overflow", path, n.Value, MaxNumber)
+		v.SetFloat(0)
+	}
 }
+
+// MaxNumber bounds every decimal number in the YAML (volumes in GB a day,
+// multipliers, TB thresholds), far above any real organisation's.
+const MaxNumber = 1e9
 
 // finite rejects YAML's .nan and .inf, which no JSON document, plan or rule
 // can carry.

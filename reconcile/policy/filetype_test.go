@@ -49,3 +49,16 @@ func TestOnlyRegularFilesAreRead(t *testing.T) {
 		t.Errorf("the regular file should still load, with default settings: %+v", repo)
 	}
 }
+
+// A number as large as 1e308 is finite, but storage arithmetic on it is not:
+// it is refused at its line.
+func TestHugeNumbersAreRefused(t *testing.T) {
+	ps, problems := ParsePolicies("p.yaml", []byte("name: a\nobjectType: call\nretentionPeriod: 90\ndailyVolumeGB: 1e308\n"))
+	if len(problems) != 1 || problems[0].Rule != "yaml.range" || problems[0].Line != 4 {
+		t.Errorf("problems %+v, policies %+v", problems, ps)
+	}
+	_, problems = ParseSettings("retainctl.yaml", []byte("estimates: {multipliers: {call: 1e12}}\n"))
+	if len(problems) != 1 || problems[0].Rule != "yaml.range" {
+		t.Errorf("settings problems %+v", problems)
+	}
+}
