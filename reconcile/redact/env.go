@@ -24,5 +24,6 @@ func FromEnv(getenv func(string) string) *Masker {
 	for _, v := range strings.Split(getenv(MaskListVar), ",") {
 		m.Add(v)
 	}
+	m.AddBasicAuth(getenv("GENESYSCLOUD_OAUTHCLIENT_ID"), getenv("GENESYSCLOUD_OAUTHCLIENT_SECRET"))
 	return m
 }

@@ -3,7 +3,9 @@
 package redact
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -35,8 +37,9 @@ func New(secrets ...string) *Masker {
 }
 
 // Add registers a secret. Empty values and values shorter than MinLen are
-// ignored. The JSON-escaped spelling is registered too, so a secret holding a
-// quote, backslash or <>& is still caught inside encoded JSON.
+// ignored. Its encoded spellings are registered too — JSON-escaped, URL
+// query and path escaped, base64 in the standard and URL alphabets — so a
+// secret is caught inside encoded JSON, a URL or an echoed header.
 func (m *Masker) Add(secret string) {
 	secret = strings.TrimSpace(secret)
 	if len(secret) < MinLen {
@@ -44,10 +47,31 @@ func (m *Masker) Add(secret string) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.add(secret)
-	if enc, err := json.Marshal(secret); err == nil {
-		m.add(string(enc[1 : len(enc)-1]))
+	for _, s := range spellings(secret) {
+		m.add(s)
 	}
+}
+
+// AddBasicAuth registers the HTTP Basic credentials of id and secret in
+// both the forms clients send (RFC 7617, and x/oauth2's URL-escaped one):
+// a token endpoint that echoes the request must not show them.
+func (m *Masker) AddBasicAuth(id, secret string) {
+	if len(strings.TrimSpace(secret)) < MinLen {
+		return
+	}
+	m.Add(base64.StdEncoding.EncodeToString([]byte(id + ":" + secret)))
+	m.Add(base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(secret))))
+}
+
+// spellings are the forms in which a secret may appear in output.
+func spellings(s string) []string {
+	out := []string{s, url.QueryEscape(s), url.PathEscape(s),
+		base64.StdEncoding.EncodeToString([]byte(s)), base64.RawStdEncoding.EncodeToString([]byte(s)),
+		base64.URLEncoding.EncodeToString([]byte(s)), base64.RawURLEncoding.EncodeToString([]byte(s))}
+	if enc, err := json.Marshal(s); err == nil {
+		out = append(out, string(enc[1:len(enc)-1]))
+	}
+	return out
 }
 
 func (m *Masker) add(s string) {

@@ -2,6 +2,8 @@ package redact
 
 import (
 	"bytes"
+	"encoding/base64"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -131,5 +133,24 @@ func BenchmarkWriter(b *testing.B) {
 	b.SetBytes(int64(len(line)))
 	for b.Loop() {
 		w.Write(line)
+	}
+}
+
+// A secret is masked in the encodings it travels in: base64 (an echoed
+// Basic header, alone or with the client id), URL escaping, JSON escaping.
+func TestEncodedSecretsAreMasked(t *testing.T) {
+	const id, secret = "client-1", "s3cr/et+value=="
+	m := FromEnv(func(k string) string {
+		return map[string]string{"GENESYSCLOUD_OAUTHCLIENT_ID": id, "GENESYSCLOUD_OAUTHCLIENT_SECRET": secret}[k]
+	})
+	for _, leak := range []string{
+		"Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(id+":"+secret)),
+		"Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret))),
+		"secret=" + url.QueryEscape(secret),
+		"raw " + base64.RawURLEncoding.EncodeToString([]byte(secret)),
+	} {
+		if got := m.String(leak); strings.Contains(got, strings.Fields(leak)[len(strings.Fields(leak))-1]) || !strings.Contains(got, Mask) {
+			t.Errorf("%q masked as %q", leak, got)
+		}
 	}
 }
