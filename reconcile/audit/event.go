@@ -1,6 +1,5 @@
-// Package audit keeps retainctl's durable audit trail: every step of apply
-// and enforce is one JSON line, fsynced before the step goes on, then shipped
-// to a signed webhook and summed up in a run report.
+// The audit event schema: what one JSON line of the journal holds.
+
 package audit
 
 import "time"
@@ -33,8 +32,8 @@ const (
 	Error            Type = "error"
 )
 
-// Types lists every event type, in lifecycle order.
-var Types = []Type{
+// eventTypes lists every event type, in lifecycle order.
+var eventTypes = []Type{
 	ApplyStarted, ApplyFinished, EnforceStarted, EnforceFinished,
 	ChangeStarted, ChangeSkipped, PolicyCreated, PolicyUpdated, PolicyDeleted, PolicyAdopted, PolicyRenamed,
 	OverlapDetected, OverlapMerged, ConflictResolved,
@@ -62,14 +61,14 @@ const (
 	DryRun  Outcome = "dry-run"
 )
 
-// Event is one audit record. Record fills ID, Time, RunID, Seq, Tool and CI;
+// Event is one audit record. Record fills ID, Time, RunID, Seq, Tool, Org and CI;
 // the caller fills the rest that applies to the step.
 type Event struct {
 	ID    string    `json:"id"`              // UUID; receivers dedupe on it
 	Time  time.Time `json:"time"`            // RFC 3339, UTC, nanoseconds
 	RunID string    `json:"runId"`           // one apply or enforce run
 	Seq   int64     `json:"seq"`             // order within the run, from 1
-	Type  Type      `json:"type"`            // see Types
+	Type  Type      `json:"type"`            // see the Type constants
 	Tool  string    `json:"tool,omitempty"`  // "retainctl <version>"
 	Org   string    `json:"org,omitempty"`   // API base URL or region the run targets
 	Actor string    `json:"actor,omitempty"` // who ran it outside CI (CI.Actor otherwise)

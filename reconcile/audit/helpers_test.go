@@ -1,3 +1,5 @@
+// Test helpers: a verifying webhook receiver, a fast Deliverer, a temp log.
+
 package audit
 
 import (

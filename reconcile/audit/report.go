@@ -1,3 +1,6 @@
+// The run report: Report and buildReport, which sums up a run's events and
+// request statistics.
+
 package audit
 
 import (
@@ -71,9 +74,9 @@ type JobDuration struct {
 	DurationMs float64 `json:"durationMs"`
 }
 
-// BuildReport computes the report of run runID from its events and the
+// buildReport computes the report of run runID from its events and the
 // Genesys request stats. It is pure: same input, same report.
-func BuildReport(runID string, events []Event, stats []RequestStat) Report {
+func buildReport(runID string, events []Event, stats []RequestStat) Report {
 	r := Report{RunID: runID, Events: map[Type]int{}, Outcomes: map[Outcome]int{}}
 	for _, e := range events {
 		r.count(e)

@@ -1,3 +1,5 @@
+// Tests of the run report.
+
 package audit
 
 import (
@@ -41,7 +43,7 @@ func TestBuildReport(t *testing.T) {
 		RequestStat{Status: 429, RateLimited: true, RetryWait: 2 * time.Second, Latency: time.Millisecond, Attempt: 1},
 		RequestStat{Status: 503, Latency: 200 * time.Millisecond, Attempt: 2},
 		RequestStat{Err: errors.New("reset"), Attempt: 3})
-	r := BuildReport("run", events, stats)
+	r := buildReport("run", events, stats)
 
 	if r.Events[PolicyCreated] != 2 || r.Errors != 2 || r.DurationMs != 20000 || !r.Start.Equal(at(0)) {
 		t.Fatalf("totals: %+v", r)
@@ -65,7 +67,7 @@ func TestBuildReport(t *testing.T) {
 }
 
 func TestReportEmptyRatesAreNull(t *testing.T) {
-	r := BuildReport("run", nil, nil)
+	r := buildReport("run", nil, nil)
 	data, _ := json.Marshal(r)
 	if !bytes.Contains(data, []byte(`"successRate":null`)) || !bytes.Contains(data, []byte(`"rate":null`)) {
 		t.Fatalf("%s", data)
@@ -78,12 +80,12 @@ func TestReportEmptyRatesAreNull(t *testing.T) {
 
 func TestWriteReportFile(t *testing.T) {
 	dir := t.TempDir()
-	path := ReportPath(filepath.Join(dir, "audit.jsonl"), "r1")
+	path := reportPath(filepath.Join(dir, "audit.jsonl"), "r1")
 	if filepath.Base(path) != "retainctl-report-r1.json" {
 		t.Fatal(path)
 	}
-	r := BuildReport("r1", []Event{{Type: PolicyCreated, Outcome: Success}}, nil)
-	if err := WriteReportFile(path, r, nil); err != nil {
+	r := buildReport("r1", []Event{{Type: PolicyCreated, Outcome: Success}}, nil)
+	if err := writeReportFile(path, r, nil); err != nil {
 		t.Fatal(err)
 	}
 	var back Report
@@ -93,32 +95,10 @@ func TestWriteReportFile(t *testing.T) {
 	}
 }
 
-func TestCIFromEnv(t *testing.T) {
-	event := filepath.Join(t.TempDir(), "event.json")
-	os.WriteFile(event, []byte(`{"action":"closed","pull_request":{"number":42}}`), 0o600)
-	env := map[string]string{
-		"GITHUB_REPOSITORY": "acme/retention", "GITHUB_SHA": "abc", "GITHUB_ACTOR": "octo",
-		"GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "99", "GITHUB_EVENT_PATH": event,
-	}
-	ci := CIFromEnv(func(k string) string { return env[k] })
-	want := CI{Repository: "acme/retention", Commit: "abc", Actor: "octo", PullRequest: 42,
-		WorkflowRunURL: "https://github.com/acme/retention/actions/runs/99"}
-	if ci == nil || *ci != want {
-		t.Fatalf("%+v", ci)
-	}
-	os.WriteFile(event, []byte(`{"pull_request":`), 0o600)
-	if ci := CIFromEnv(func(k string) string { return env[k] }); ci.PullRequest != 0 {
-		t.Fatal("a broken event payload must leave the PR out")
-	}
-	if CIFromEnv(func(string) string { return "" }) != nil {
-		t.Fatal("outside Actions there is no CI context")
-	}
-}
-
 func TestRequestStatsRecorder(t *testing.T) {
-	var s RequestStats
-	s.RecordRequest(RequestStat{Method: "GET", Status: 200, Latency: time.Millisecond})
-	if got := s.Snapshot(); len(got) != 1 || got[0].Method != "GET" {
+	var s requestStats
+	s.add(RequestStat{Method: "GET", Status: 200, Latency: time.Millisecond})
+	if got := s.snapshot(); len(got) != 1 || got[0].Method != "GET" {
 		t.Fatalf("%+v", got)
 	}
 }

@@ -1,3 +1,5 @@
+// Secrets reach neither the journal, the report nor the webhook.
+
 package audit
 
 import (
@@ -39,9 +41,9 @@ func TestSecretsNeverLeave(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	report := BuildReport(l.RunID(), l.Events(), nil)
-	reportPath := ReportPath(l.Path(), l.RunID())
-	if err := WriteReportFile(reportPath, report, m); err != nil {
+	report := buildReport(l.RunID(), l.Events(), nil)
+	reportFile := reportPath(l.Path(), l.RunID())
+	if err := writeReportFile(reportFile, report, m); err != nil {
 		t.Fatal(err)
 	}
 	rcv := newReceiver(t, nil)
@@ -52,7 +54,7 @@ func TestSecretsNeverLeave(t *testing.T) {
 	}
 
 	outputs := map[string][]byte{"webhook": bytes.Join(rcv.bodies, nil)}
-	for _, p := range []string{l.Path(), reportPath, DeliveredPath(l.Path())} {
+	for _, p := range []string{l.Path(), reportFile, deliveredPath(l.Path())} {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)

@@ -1,3 +1,6 @@
+// Session: the journal, the request statistics and the webhook of one apply
+// or enforce run, from StartSession to Finish.
+
 package audit
 
 import (
@@ -10,7 +13,7 @@ import (
 // the request statistics for the report, and the webhook, if configured.
 type Session struct {
 	log   *Log
-	stats RequestStats
+	stats requestStats
 	hook  *Deliverer // nil when no webhook is configured
 	warn  io.Writer
 }
@@ -36,7 +39,7 @@ func StartSession(ctx context.Context, path string, hook *Deliverer, warn io.Wri
 }
 
 // RecordRequest adds one API attempt to the run's statistics.
-func (s *Session) RecordRequest(r RequestStat) { s.stats.RecordRequest(r) }
+func (s *Session) RecordRequest(r RequestStat) { s.stats.add(r) }
 
 // Record appends an event durably.
 func (s *Session) Record(ctx context.Context, e Event) error { return s.log.Record(ctx, e) }
@@ -46,11 +49,11 @@ func (s *Session) Record(ctx context.Context, e Event) error { return s.log.Reco
 func (s *Session) Finish(ctx context.Context) (rep Report, pending int, err error) {
 	defer s.log.Close()
 	runID := s.log.RunID()
-	rep = BuildReport(runID, s.log.Events(), s.stats.Snapshot())
+	rep = buildReport(runID, s.log.Events(), s.stats.snapshot())
 	if err := rep.WriteText(s.warn); err != nil {
 		return rep, 0, err
 	}
-	if err := WriteReportFile(ReportPath(s.log.Path(), runID), rep, s.log.Masker()); err != nil {
+	if err := writeReportFile(reportPath(s.log.Path(), runID), rep, s.log.Masker()); err != nil {
 		return rep, 0, err
 	}
 	if s.hook == nil {

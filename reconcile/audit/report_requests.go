@@ -1,3 +1,6 @@
+// The request statistics behind the report's requests section: RequestStat,
+// as the API client reports it, and the run's concurrent-safe collector.
+
 package audit
 
 import (
@@ -18,22 +21,22 @@ type RequestStat struct {
 	Err         error
 }
 
-// RequestStats collects request stats for the report. It is safe for
+// requestStats collects request stats for the report. It is safe for
 // concurrent use.
-type RequestStats struct {
+type requestStats struct {
 	mu    sync.Mutex
 	stats []RequestStat
 }
 
-// RecordRequest adds one attempt.
-func (s *RequestStats) RecordRequest(r RequestStat) {
+// add records one attempt.
+func (s *requestStats) add(r RequestStat) {
 	s.mu.Lock()
 	s.stats = append(s.stats, r)
 	s.mu.Unlock()
 }
 
-// Snapshot returns the attempts recorded so far.
-func (s *RequestStats) Snapshot() []RequestStat {
+// snapshot returns the attempts recorded so far.
+func (s *requestStats) snapshot() []RequestStat {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]RequestStat(nil), s.stats...)

@@ -1,3 +1,5 @@
+// CIFromEnv: the GitHub Actions context stamped on events run in CI.
+
 package audit
 
 import (

@@ -1,17 +1,18 @@
+// The webhook's delivery state: the <log>.delivered sidecar, one JSON line per
+// acknowledged POST, from which Flush knows what is still pending.
+
 package audit
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 )
 
-// DeliveredPath is the sidecar that records acknowledged deliveries: one
+// deliveredPath is the sidecar that records acknowledged deliveries: one
 // JSON line per 2xx answer, listing the event ids it covered.
-func DeliveredPath(logPath string) string { return logPath + ".delivered" }
+func deliveredPath(logPath string) string { return logPath + ".delivered" }
 
 // deliveryRecord is one line of the sidecar.
 type deliveryRecord struct {
@@ -25,26 +26,19 @@ type deliveryRecord struct {
 // skipped with a warning: their events are simply sent again.
 func readDelivered(path string) (map[string]bool, []Warning, error) {
 	done := map[string]bool{}
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return done, nil, nil
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("audit delivery state: %w", err)
-	}
 	var warns []Warning
-	for n, line := range bytes.Split(data, []byte("\n")) {
+	err := readLines(path, func(n int, line []byte) {
 		var rec deliveryRecord
-		if len(line) == 0 {
-			continue
-		}
 		if err := json.Unmarshal(line, &rec); err != nil {
-			warns = append(warns, Warning{Line: n + 1, Reason: fmt.Sprintf("%s: unreadable delivery record (torn by a crash?); its events will be sent again", path)})
-			continue
+			warns = append(warns, Warning{Line: n, Reason: fmt.Sprintf("%s: unreadable delivery record (torn by a crash?); its events will be sent again", path)})
+			return
 		}
 		for _, id := range rec.EventIDs {
 			done[id] = true
 		}
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("audit delivery state: %w", err)
 	}
 	return done, warns, nil
 }
@@ -70,24 +64,4 @@ func appendDelivered(path string, rec deliveryRecord) error {
 		return fmt.Errorf("audit delivery state %s: %w", path, err)
 	}
 	return nil
-}
-
-// terminateTail ends a torn last line (a crash mid-write) so the next record
-// starts on a line of its own, and reports whether it had to.
-func terminateTail(f *os.File) (bool, error) {
-	st, err := f.Stat()
-	if err != nil || st.Size() == 0 {
-		return false, err
-	}
-	last := make([]byte, 1)
-	if _, err := f.ReadAt(last, st.Size()-1); err != nil {
-		return false, err
-	}
-	if last[0] == '\n' {
-		return false, nil
-	}
-	if _, err := f.Write([]byte{'\n'}); err != nil {
-		return true, err
-	}
-	return true, f.Sync()
 }

@@ -1,3 +1,5 @@
+// Writing the report: as text for people and as a JSON file beside the log.
+
 package audit
 
 import (
@@ -12,14 +14,14 @@ import (
 	"github.com/retainctl/retainctl/reconcile/redact"
 )
 
-// ReportPath is where the report of run runID is written: beside the log.
-func ReportPath(logPath, runID string) string {
+// reportPath is where the report of run runID is written: beside the log.
+func reportPath(logPath, runID string) string {
 	return filepath.Join(filepath.Dir(logPath), "retainctl-report-"+runID+".json")
 }
 
-// WriteReportFile writes r as indented JSON to path, masked, atomically
+// writeReportFile writes r as indented JSON to path, masked, atomically
 // (temporary file, fsync, rename).
-func WriteReportFile(path string, r Report, m *redact.Masker) error {
+func writeReportFile(path string, r Report, m *redact.Masker) error {
 	data, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return fmt.Errorf("audit report: %w", err)
@@ -57,7 +59,7 @@ func (r Report) WriteText(w io.Writer) error {
 		j.Created, j.Fulfilled, j.Failed, j.Cancelled, j.AvgMs/1000, j.MaxMs/1000)
 	fmt.Fprintf(&b, "  errors:    %d\n", r.Errors)
 	var counts []string
-	for _, t := range Types {
+	for _, t := range eventTypes {
 		if n := r.Events[t]; n > 0 {
 			counts = append(counts, fmt.Sprintf("%s=%d", t, n))
 		}

@@ -1,3 +1,6 @@
+// Masking on the way into the journal: every text field of an event, and
+// Before and After as JSON, so no secret reaches the log.
+
 package audit
 
 import (

@@ -1,3 +1,5 @@
+// The journal under SIGKILL: nothing acknowledged by Record is lost.
+
 package audit
 
 import (

@@ -1,3 +1,5 @@
+// Tests of webhook delivery and signing.
+
 package audit
 
 import (
@@ -7,11 +9,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 func TestSignatureVerifies(t *testing.T) {
 	body := []byte(`{"deliveryId":"x"}`)
-	sig := Sign([]byte("s3cret"), body)
+	sig := sign([]byte("s3cret"), body)
 	if !strings.HasPrefix(sig, "sha256=") || !VerifySignature([]byte("s3cret"), body, sig) {
 		t.Fatalf("own signature %q does not verify", sig)
 	}
@@ -20,7 +24,7 @@ func TestSignatureVerifies(t *testing.T) {
 			t.Errorf("%q verified", bad)
 		}
 	}
-	if VerifySignature([]byte("other"), body, sig) || VerifySignature(nil, body, Sign(nil, body)) {
+	if VerifySignature([]byte("other"), body, sig) || VerifySignature(nil, body, sign(nil, body)) {
 		t.Error("wrong or empty secret verified")
 	}
 	// Known answer: printf '%s' '{"deliveryId":"x"}' | openssl dgst -sha256 -hmac s3cret
@@ -33,7 +37,7 @@ func TestFlushDeliversEveryEventOnceAndSigns(t *testing.T) {
 	rcv := newReceiver(t, nil)
 	l := openTestLog(t)
 	ids := recordN(t, l, 20)
-	report := BuildReport(l.RunID(), l.Events(), nil)
+	report := buildReport(l.RunID(), l.Events(), nil)
 	res, err := testDeliverer(t, rcv.srv.URL).Flush(context.Background(), l.Path(), l.RunID(), &report)
 	if err != nil || res.Delivered != 20 || res.Pending != 0 || res.Batches != 3 {
 		t.Fatalf("Flush = %+v, %v", res, err)
@@ -67,7 +71,7 @@ func TestReceiverDownThenFlush(t *testing.T) {
 		t.Fatalf("start Flush = %+v, %v", res, err)
 	}
 	ids = append(ids, recordN(t, l, 10)...)
-	report := BuildReport(l.RunID(), l.Events(), nil)
+	report := buildReport(l.RunID(), l.Events(), nil)
 	res, err = d.Flush(ctx, l.Path(), l.RunID(), &report) // end of run
 	if err == nil || res.Pending != 15 || !strings.Contains(err.Error(), "15 events stay pending") {
 		t.Fatalf("end Flush = %+v, %v", res, err)
@@ -181,6 +185,30 @@ func assertOnce(t *testing.T, seen map[string]int, ids []string) {
 	for _, id := range ids {
 		if seen[id] != 1 {
 			t.Fatalf("event %s received %d times", id, seen[id])
+		}
+	}
+}
+
+// BenchmarkFlush10k delivers 10,000 pending events (100 POSTs) to a local receiver.
+func BenchmarkFlush10k(b *testing.B) {
+	rcv := newReceiver(b, nil)
+	for b.Loop() {
+		b.StopTimer()
+		l := openTestLog(b)
+		for range 10_000 {
+			if _, err := l.write(Event{ID: uuid.NewString(), Type: PolicyUpdated, Policy: "p", Outcome: Success}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		l.f.Sync()
+		d, err := NewDeliverer(WebhookConfig{URL: rcv.srv.URL, Secret: testSecret})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		res, err := d.Flush(context.Background(), l.Path(), "bench", nil)
+		if err != nil || res.Delivered != 10_000 {
+			b.Fatal(res, err)
 		}
 	}
 }

@@ -1,3 +1,6 @@
+// Webhook signing: the headers every delivery carries and the HMAC-SHA256
+// signature receivers verify with VerifySignature.
+
 package audit
 
 import (
@@ -15,11 +18,9 @@ const DeliveryHeader = "X-Retainctl-Delivery"
 
 const signaturePrefix = "sha256="
 
-// Sign returns the signature header value for body: "sha256=<hex>".
-func Sign(secret, body []byte) string {
-	mac := hmac.New(sha256.New, secret)
-	mac.Write(body)
-	return signaturePrefix + hex.EncodeToString(mac.Sum(nil))
+// sign returns the signature header value for body: "sha256=<hex>".
+func sign(secret, body []byte) string {
+	return signaturePrefix + hex.EncodeToString(mac(secret, body))
 }
 
 // VerifySignature reports whether header is the signature of body under
@@ -34,7 +35,11 @@ func VerifySignature(secret, body []byte, header string) bool {
 	if err != nil {
 		return false
 	}
-	mac := hmac.New(sha256.New, secret)
-	mac.Write(body)
-	return hmac.Equal(got, mac.Sum(nil))
+	return hmac.Equal(got, mac(secret, body))
+}
+
+func mac(secret, body []byte) []byte {
+	h := hmac.New(sha256.New, secret)
+	h.Write(body)
+	return h.Sum(nil)
 }

@@ -1,3 +1,6 @@
+// Webhook configuration: the environment variables, WebhookConfig and its
+// defaults, and the URL rules (https unless loopback; errors never echo it).
+
 package audit
 
 import (

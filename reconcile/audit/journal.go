@@ -1,3 +1,6 @@
+// The journal: Log, an append-only JSON-lines file where Record returns only
+// once the event is masked and fsynced; Open and its options.
+
 package audit
 
 import (
@@ -6,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -45,11 +47,11 @@ type config struct {
 	warn   func(string)
 }
 
-// Option configures Open.
+// Option configures Open and StartSession.
 type Option func(*config)
 
-// WithRunID sets the run id (default: a new UUID).
-func WithRunID(id string) Option { return func(c *config) { c.runID = id } }
+// withRunID sets the run id (default: a new UUID).
+func withRunID(id string) Option { return func(c *config) { c.runID = id } }
 
 // WithMasker sets the secrets masked in every event (default:
 // redact.FromEnv(os.Getenv)). Share the CLI's masker so tokens added at run
@@ -66,8 +68,8 @@ func WithTool(tool string) Option { return func(c *config) { c.tool = tool } }
 // WithOrg sets the organisation (API base URL or region) stamped on every event.
 func WithOrg(org string) Option { return func(c *config) { c.org = org } }
 
-// WithClock sets the clock (tests).
-func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+// withClock sets the clock (tests).
+func withClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
 // WithWarnings receives warnings such as a torn last line found on open.
 func WithWarnings(warn func(string)) Option { return func(c *config) { c.warn = warn } }
@@ -99,38 +101,6 @@ func Open(path string, opts ...Option) (*Log, error) {
 		return nil, err
 	}
 	return l, nil
-}
-
-func openAppend(path string) (*os.File, error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("audit log: create directory %s: %w (check settings audit.log)", dir, err)
-	}
-	_, statErr := os.Stat(path)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("audit log: open %s: %w (check settings audit.log)", path, err)
-	}
-	if errors.Is(statErr, os.ErrNotExist) {
-		// Make the new file's directory entry durable too.
-		if err := syncDir(dir); err != nil {
-			f.Close()
-			return nil, err
-		}
-	}
-	return f, nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("audit log: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("audit log: sync directory %s: %w", dir, err)
-	}
-	return nil
 }
 
 func (l *Log) repairTail() error {

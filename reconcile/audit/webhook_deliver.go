@@ -1,3 +1,6 @@
+// Webhook delivery: Deliverer.Flush posts pending journal events in signed
+// batches, at least once and in order, retrying with backoff.
+
 package audit
 
 import (
@@ -70,7 +73,7 @@ func (d *Deliverer) Flush(ctx context.Context, logPath, runID string, report *Re
 	if err != nil {
 		return Result{}, err
 	}
-	done, dwarns, err := readDelivered(DeliveredPath(logPath))
+	done, dwarns, err := readDelivered(deliveredPath(logPath))
 	if err != nil {
 		return Result{}, err
 	}
@@ -121,7 +124,7 @@ func (d *Deliverer) deliver(ctx context.Context, logPath, runID string, batch []
 	if len(batch) == 0 {
 		return nil
 	}
-	return appendDelivered(DeliveredPath(logPath), deliveryRecord{DeliveryID: p.DeliveryID, Time: d.now().UTC(), Status: status, EventIDs: p.EventIDs})
+	return appendDelivered(deliveredPath(logPath), deliveryRecord{DeliveryID: p.DeliveryID, Time: d.now().UTC(), Status: status, EventIDs: p.EventIDs})
 }
 
 // post sends body, retrying network errors, 408, 429 and 5xx with
@@ -163,7 +166,7 @@ func (d *Deliverer) postOnce(ctx context.Context, deliveryID string, body []byte
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "retainctl-audit")
 	req.Header.Set(DeliveryHeader, deliveryID)
-	req.Header.Set(SignatureHeader, Sign([]byte(d.cfg.Secret), body))
+	req.Header.Set(SignatureHeader, sign([]byte(d.cfg.Secret), body))
 	resp, err := d.cfg.Client.Do(req)
 	if err != nil {
 		// *url.Error repeats the full URL; report only the cause.

@@ -1,3 +1,5 @@
+// Tests of the journal: recording, torn tails, concurrency, reading back.
+
 package audit
 
 import (
@@ -14,7 +16,7 @@ import (
 func TestRecordStampsAndPersists(t *testing.T) {
 	clock := time.Date(2025, 3, 1, 12, 0, 0, 123456789, time.FixedZone("X", 3600))
 	ci := &CI{Repository: "acme/retention", Commit: "abc123", PullRequest: 7}
-	l := openTestLog(t, WithRunID("run-1"), WithClock(func() time.Time { return clock }), WithCI(ci), WithTool("retainctl v1"))
+	l := openTestLog(t, withRunID("run-1"), withClock(func() time.Time { return clock }), WithCI(ci), WithTool("retainctl v1"))
 	ctx := context.Background()
 	if err := l.Record(ctx, Event{Type: PolicyCreated, Policy: "Calls 90d", PolicyID: "pid", Outcome: Success,
 		After: map[string]any{"name": "Calls 90d"}, RequestID: "ctx-1", LatencyMs: 12.5}); err != nil {
@@ -113,7 +115,7 @@ not json
 
 {"id":"a","type":"error"}
 {"id":"b","type":"job.ready"`
-	entries, warns, err := ParseLog(strings.NewReader(in))
+	entries, warns, err := parseLog(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +127,7 @@ not json
 func FuzzParseLog(f *testing.F) {
 	f.Add([]byte(`{"id":"a","type":"error","time":"2025-01-01T00:00:00Z"}` + "\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		entries, _, err := ParseLog(strings.NewReader(string(data)))
+		entries, _, err := parseLog(strings.NewReader(string(data)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,4 +145,29 @@ func entryIDs(entries []Entry) []string {
 		ids = append(ids, e.Event.ID)
 	}
 	return ids
+}
+
+// BenchmarkRecord measures one durable (fsynced) Record.
+func BenchmarkRecord(b *testing.B) {
+	l := openTestLog(b)
+	e := Event{Type: PolicyUpdated, Policy: "Inbound calls - 90 days", Outcome: Success,
+		Before: map[string]any{"days": 30}, After: map[string]any{"days": 90}}
+	for b.Loop() {
+		if err := l.Record(context.Background(), e); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRecordParallel shows fsyncs shared by concurrent writers.
+func BenchmarkRecordParallel(b *testing.B) {
+	l := openTestLog(b)
+	b.SetParallelism(8)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := l.Record(context.Background(), Event{Type: JobReady, Outcome: Success}); err != nil {
+				b.Error(err)
+			}
+		}
+	})
 }
