@@ -37,8 +37,8 @@ func newApplyCmd() *cobra.Command {
 			if len(args) == 1 {
 				o.planFile = args[0]
 			}
-			if !oneOf(o.format, "text", "json") {
-				return usageErr(fmt.Errorf("--format %q: use text or json", o.format))
+			if err := checkFormat(render.Apply, o.format); err != nil {
+				return err
 			}
 			if o.planFile == "" && !o.autoApprove && !o.github {
 				return usageErr(errors.New("apply without a plan file changes the organisation unreviewed: pass --auto-approve, or run `retainctl plan --out plan.json` and `retainctl apply plan.json`"))
@@ -156,9 +156,5 @@ func applyRequest(ctx context.Context, o applyOptions) (run.ApplyRequest, error)
 }
 
 func writeApplyResult(w io.Writer, res apply.Result, format string) error {
-	if format == "json" {
-		return writeJSON(w, res)
-	}
-	_, err := io.WriteString(w, render.ApplyText(res))
-	return err
+	return write(w, render.Apply, res, format)
 }

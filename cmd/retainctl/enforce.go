@@ -10,6 +10,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/audit"
 	"github.com/retainctl/retainctl/reconcile/enforce"
 	"github.com/retainctl/retainctl/reconcile/policy"
+	"github.com/retainctl/retainctl/reconcile/render"
 	"github.com/retainctl/retainctl/reconcile/run"
 	"github.com/retainctl/retainctl/reconcile/validate"
 )
@@ -94,8 +95,8 @@ func runEnforce(cmd *cobra.Command, o enforceOptions) error {
 // the platform's clock: five years before it, which a replay at an
 // earlier --now does not move.
 func enforceWhen(o enforceOptions) (run.When, error) {
-	if !oneOf(o.format, "text", "json") {
-		return run.When{}, usageErr(fmt.Errorf("--format %q: use text or json", o.format))
+	if err := checkFormat(render.Enforce, o.format); err != nil {
+		return run.When{}, err
 	}
 	if o.timeout <= 0 {
 		return run.When{}, usageErr(fmt.Errorf("--timeout %s: give a positive duration such as 30m", o.timeout))
@@ -159,10 +160,7 @@ func runJobs(cmd *cobra.Command, o enforceOptions, repo policy.Repo, sel []enfor
 }
 
 func writeEnforce(w io.Writer, rep enforce.Report, format string) error {
-	if format == "json" {
-		return enforce.WriteJSON(w, rep)
-	}
-	return enforce.WriteText(w, rep)
+	return write(w, render.Enforce, rep, format)
 }
 
 // auditHistory reads when each policy's enforcement last completed from the

@@ -1,17 +1,29 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/retainctl/retainctl/reconcile/render"
 )
 
-// writeJSON writes v as one indented JSON document.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+// checkFormat rejects, as a usage error, a --format the document has no
+// renderer for; commands call it before they do any work.
+func checkFormat[T any](k render.Kind[T], format string) error {
+	if _, err := k.Renderer(render.Format(format)); err != nil {
+		return usageErr(err)
+	}
+	return nil
+}
+
+// write renders doc in format, in colour on a terminal that wants it.
+func write[T any](w io.Writer, k render.Kind[T], doc T, format string) error {
+	r, err := k.Renderer(render.Format(format))
+	if err != nil {
+		return err
+	}
+	return r(w, doc, render.Options{Color: isColorTerminal(w)})
 }
 
 // progressLine reports "done of total" on w: every change on a terminal,

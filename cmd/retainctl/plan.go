@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 
@@ -30,8 +29,8 @@ func newPlanCmd() *cobra.Command {
 		Short: "Show what apply would change in the organisation, with risk and storage",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !oneOf(o.format, "text", "markdown", "json") {
-				return usageErr(fmt.Errorf("--format %q: use text, markdown or json", o.format))
+			if err := checkFormat(render.Plan, o.format); err != nil {
+				return err
 			}
 			if o.github && o.format == "json" {
 				// --github writes annotations on stdout, which would break the document.
@@ -116,14 +115,7 @@ func planRepo(ctx context.Context, cmd *cobra.Command, repo policy.Repo) (plan.P
 }
 
 func writePlan(w io.Writer, p plan.Plan, format string) error {
-	switch format {
-	case "json":
-		return render.JSON(w, p)
-	case "markdown":
-		_, err := io.WriteString(w, render.Markdown(p))
-		return err
-	}
-	return render.Text(w, p, isColorTerminal(w))
+	return write(w, render.Plan, p, format)
 }
 
 // planExit maps the plan to its exit code.
@@ -145,12 +137,3 @@ func isTerminal(w io.Writer) bool {
 
 // isColorTerminal reports whether w is a terminal that wants colour.
 func isColorTerminal(w io.Writer) bool { return isTerminal(w) && os.Getenv("NO_COLOR") == "" }
-
-func oneOf(s string, options ...string) bool {
-	for _, o := range options {
-		if s == o {
-			return true
-		}
-	}
-	return false
-}

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"fmt"
-	"io"
-
 	"github.com/spf13/cobra"
 
+	"github.com/retainctl/retainctl/reconcile/render"
 	"github.com/retainctl/retainctl/reconcile/validate"
 )
 
@@ -20,11 +18,8 @@ are no errors (warnings allowed), 1 when there are, 3 for a usage or input
 error (bad flag, missing directory, a custom rule that does not compile).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			write, ok := map[string]func(w io.Writer, vs []validate.Violation) error{
-				"text": validate.WriteText, "json": validate.WriteJSON, "github": validate.WriteGitHub,
-			}[format]
-			if !ok {
-				return usageErr(fmt.Errorf("--format %q: use text, json or github", format))
+			if err := checkFormat(render.Validate, format); err != nil {
+				return err
 			}
 			v, err := validate.New(cmd.Context(), rulesDir)
 			if err != nil {
@@ -34,7 +29,7 @@ error (bad flag, missing directory, a custom rule that does not compile).`,
 			if err != nil {
 				return usageErr(err)
 			}
-			if err := write(cmd.OutOrStdout(), vs); err != nil {
+			if err := write(cmd.OutOrStdout(), render.Validate, vs, format); err != nil {
 				return failErr(err)
 			}
 			if validate.HasDeny(vs) {

@@ -7,42 +7,8 @@ import (
 	"github.com/retainctl/retainctl/reconcile/apply"
 )
 
-var outcomeIcon = map[apply.Outcome]string{apply.Applied: "✅", apply.Failed: "❌", apply.Skipped: "⏭️"}
-
-// ApplyText describes an apply run for a terminal or a CI log.
-func ApplyText(r apply.Result) string {
-	var sb strings.Builder
-	for _, c := range r.Changes {
-		fmt.Fprintf(&sb, "%-8s %-7s %s%s\n", c.Outcome, c.Action, c.Name, applyDetail(c))
-	}
-	for _, d := range r.Drift {
-		fmt.Fprintf(&sb, "drift    %s\n", d)
-	}
-	fmt.Fprintf(&sb, "%s\n", applyHeadline(r))
-	return sb.String()
-}
-
-// ApplyMarkdown describes an apply run for the merged pull request.
-func ApplyMarkdown(r apply.Result, reportSummary string) string {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "## retainctl apply\n\n**%s**\n\n", applyHeadline(r))
-	if len(r.Changes) > 0 {
-		sb.WriteString("| | Policy | Action | Risk | Outcome |\n|---|---|---|---|---|\n")
-		for _, c := range r.Changes {
-			fmt.Fprintf(&sb, "| %s | %s | %s | %s | %s |\n", outcomeIcon[c.Outcome], mdEscape(c.Name), c.Action, c.Risk, mdEscape(string(c.Outcome)+applyDetail(c)))
-		}
-		sb.WriteString("\n")
-	}
-	for _, d := range r.Drift {
-		fmt.Fprintf(&sb, "- ⚠️ drift: %s\n", mdEscape(d))
-	}
-	if reportSummary != "" {
-		fmt.Fprintf(&sb, "\n<details><summary>Audit report</summary>\n\n```\n%s```\n</details>\n", fence(reportSummary))
-	}
-	fmt.Fprintf(&sb, "\n<sub>Applied plan `%s`.</sub>\n", r.Fingerprint)
-	return sb.String()
-}
-
+// applyHeadline says what an apply run did in one line, in text and
+// markdown alike.
 func applyHeadline(r apply.Result) string {
 	msg := fmt.Sprintf("%d of %d changes applied, %d failed, %d skipped",
 		r.Count(apply.Applied), len(r.Changes), r.Failed(), r.Count(apply.Skipped))
@@ -55,6 +21,7 @@ func applyHeadline(r apply.Result) string {
 	return msg + "; run apply again after fixing the failures: it converges without duplicates"
 }
 
+// applyDetail is a change's note and error, after a dash.
 func applyDetail(c apply.ChangeResult) string {
 	var parts []string
 	if c.Note != "" {

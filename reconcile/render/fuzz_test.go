@@ -33,10 +33,11 @@ func FuzzLiveAnswers(f *testing.F) {
 			if err != nil {
 				return
 			}
-			_ = render.Text(io.Discard, p, true)
-			_ = render.Markdown(p)
-			if err := render.JSON(io.Discard, p); err != nil {
-				t.Fatalf("plan does not encode: %v", err)
+			for _, format := range render.Plan.Formats() {
+				r, _ := render.Plan.Renderer(format)
+				if err := r(io.Discard, p, render.Options{Color: true}); err != nil {
+					t.Fatalf("plan does not render as %s: %v", format, err)
+				}
 			}
 		}
 	})

@@ -2,13 +2,25 @@ package render
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
+	"github.com/retainctl/retainctl/reconcile/apply"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-var riskIcon = map[plan.Risk]string{plan.Safe: "🟢", plan.Review: "🟡", plan.Destructive: "🔴"}
+var (
+	riskIcon    = map[plan.Risk]string{plan.Safe: "🟢", plan.Review: "🟡", plan.Destructive: "🔴"}
+	outcomeIcon = map[apply.Outcome]string{apply.Applied: "✅", apply.Failed: "❌", apply.Skipped: "⏭️"}
+)
+
+// planMarkdown writes Markdown, which stays a string for the pull request
+// comment and job summary: they mask secrets in it before posting.
+func planMarkdown(w io.Writer, p plan.Plan, _ Options) error {
+	_, err := io.WriteString(w, Markdown(p))
+	return err
+}
 
 // Markdown renders the plan for a pull request: the summary and the risky
 // parts first, then a collapsed section per policy, so that a cut at any
@@ -36,6 +48,27 @@ func NotPlanned(why string, vs []policy.Violation) string {
 		sb.WriteString("The policies validate.\n")
 	}
 	mdViolations(&sb, plan.Plan{Violations: vs})
+	return sb.String()
+}
+
+// ApplyMarkdown describes an apply run for the merged pull request.
+func ApplyMarkdown(r apply.Result, reportSummary string) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "## retainctl apply\n\n**%s**\n\n", applyHeadline(r))
+	if len(r.Changes) > 0 {
+		sb.WriteString("| | Policy | Action | Risk | Outcome |\n|---|---|---|---|---|\n")
+		for _, c := range r.Changes {
+			fmt.Fprintf(&sb, "| %s | %s | %s | %s | %s |\n", outcomeIcon[c.Outcome], mdEscape(c.Name), c.Action, c.Risk, mdEscape(string(c.Outcome)+applyDetail(c)))
+		}
+		sb.WriteString("\n")
+	}
+	for _, d := range r.Drift {
+		fmt.Fprintf(&sb, "- ⚠️ drift: %s\n", mdEscape(d))
+	}
+	if reportSummary != "" {
+		fmt.Fprintf(&sb, "\n<details><summary>Audit report</summary>\n\n```\n%s```\n</details>\n", fence(reportSummary))
+	}
+	fmt.Fprintf(&sb, "\n<sub>Applied plan `%s`.</sub>\n", r.Fingerprint)
 	return sb.String()
 }
 

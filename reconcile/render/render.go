@@ -1,12 +1,13 @@
-// Package render writes a plan for people and machines: text for
-// terminals, markdown for pull requests, JSON for tools. It does no I/O of
-// its own beyond the writer it is given.
+// Package render writes what the commands report — plans, apply results,
+// enforcement reports, validation findings — for people and machines: text
+// for terminals, markdown for pull requests, JSON for tools, workflow
+// commands for GitHub's annotations. Each format has its own file; the
+// registry (Plan, Apply, Enforce, Validate) says which a document has. It
+// does no I/O of its own beyond the writer it is given.
 package render
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
@@ -16,13 +17,6 @@ import (
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
-
-// JSON writes the plan document, the contract of plan --format json.
-func JSON(w io.Writer, p plan.Plan) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(p)
-}
 
 // PolicyYAML renders a policy as the YAML an admin would write.
 func PolicyYAML(p *policy.Policy) string {

@@ -82,32 +82,25 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-func TestGoldenText(t *testing.T) {
-	var b bytes.Buffer
-	if err := render.Text(&b, representative(t), false); err != nil {
+// out renders doc in format f of kind k.
+func out[T any](t *testing.T, k render.Kind[T], f render.Format, doc T, opt render.Options) []byte {
+	t.Helper()
+	r, err := k.Renderer(f)
+	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "plan.txt", b.Bytes())
-}
-
-func TestGoldenMarkdown(t *testing.T) {
-	golden(t, "plan.md", []byte(render.Markdown(representative(t))))
-}
-
-func TestGoldenJSON(t *testing.T) {
 	var b bytes.Buffer
-	if err := render.JSON(&b, representative(t)); err != nil {
+	if err := r(&b, doc, opt); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "plan.json", b.Bytes())
+	return b.Bytes()
 }
 
 func TestColourOnlyWhenAsked(t *testing.T) {
-	var plain, colour bytes.Buffer
 	p := representative(t)
-	_ = render.Text(&plain, p, false)
-	_ = render.Text(&colour, p, true)
-	if strings.Contains(plain.String(), "\x1b[") || !strings.Contains(colour.String(), "\x1b[31m") {
+	plain := out(t, render.Plan, render.FormatText, p, render.Options{})
+	colour := out(t, render.Plan, render.FormatText, p, render.Options{Color: true})
+	if bytes.Contains(plain, []byte("\x1b[")) || !bytes.Contains(colour, []byte("\x1b[31m")) {
 		t.Error("colour escapes wrong")
 	}
 }
@@ -151,11 +144,10 @@ func TestUnifiedDiff(t *testing.T) {
 // A plan that could not be made says so, rather than "no changes".
 func TestNotPlannedHeadline(t *testing.T) {
 	p := plan.Plan{Version: plan.Version, Violations: []validate.Violation{{Rule: "policy.required", Severity: "deny", Message: "name is required", File: "p.yaml", Line: 1}}}
-	var b bytes.Buffer
-	_ = render.Text(&b, p, false)
-	for _, out := range []string{b.String(), render.Markdown(p)} {
-		if !strings.Contains(out, "Not planned") || strings.Contains(out, "No changes") {
-			t.Errorf("headline:\n%s", out)
+	for _, f := range []render.Format{render.FormatText, render.FormatMarkdown} {
+		got := string(out(t, render.Plan, f, p, render.Options{}))
+		if !strings.Contains(got, "Not planned") || strings.Contains(got, "No changes") {
+			t.Errorf("headline:\n%s", got)
 		}
 	}
 }

@@ -4,8 +4,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
+	"time"
 
+	"github.com/retainctl/retainctl/reconcile/apply"
+	"github.com/retainctl/retainctl/reconcile/enforce"
 	"github.com/retainctl/retainctl/reconcile/plan"
+	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
 // ANSI colours, used only when the output is a terminal.
@@ -19,9 +24,9 @@ const (
 
 var actionSign = map[plan.Action]string{plan.Create: "+", plan.Update: "~", plan.Adopt: ">", plan.Delete: "-"}
 
-// Text writes the plan for a terminal.
-func Text(w io.Writer, p plan.Plan, color bool) error {
-	t := textWriter{w: w, color: color}
+// planText writes the plan for a terminal, in colour if opt says so.
+func planText(w io.Writer, p plan.Plan, opt Options) error {
+	t := textWriter{w: w, color: opt.Color}
 	t.line(bold, "retainctl plan: %s", headline(p))
 	for _, v := range p.Violations {
 		t.line(severityColor(v.Severity), "%s:%d: %s [%s] %s: %s", v.File, v.Line, v.Severity, v.Rule, v.Policy, v.Message)
@@ -111,4 +116,125 @@ func diffColor(l string) string {
 		return red
 	}
 	return ""
+}
+
+// ApplyText describes an apply run for a terminal or a CI log.
+func ApplyText(r apply.Result) string {
+	var sb strings.Builder
+	for _, c := range r.Changes {
+		fmt.Fprintf(&sb, "%-8s %-7s %s%s\n", c.Outcome, c.Action, c.Name, applyDetail(c))
+	}
+	for _, d := range r.Drift {
+		fmt.Fprintf(&sb, "drift    %s\n", d)
+	}
+	fmt.Fprintf(&sb, "%s\n", applyHeadline(r))
+	return sb.String()
+}
+
+func applyText(w io.Writer, r apply.Result, _ Options) error {
+	_, err := io.WriteString(w, ApplyText(r))
+	return err
+}
+
+// enforceText prints the run as a table, then notes and totals.
+func enforceText(w io.Writer, r enforce.Report, _ Options) error {
+	mode := ""
+	if r.DryRun {
+		mode = " (dry run: jobs built, counted and cancelled; nothing deleted or archived)"
+	}
+	fmt.Fprintf(w, "enforce at %s%s\n", r.Now.UTC().Format(time.RFC3339), mode)
+	if len(r.Policies) == 0 {
+		_, err := fmt.Fprintln(w, "no policy is due: nothing to enforce")
+		return err
+	}
+	if len(r.Jobs) > 0 {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "\nPOLICY\tACTION\tCREATED (INTERVAL)\tJOB\tOUTCOME\tCONVERSATIONS\tRECORDINGS\tPROCESSED\tFAILED\tSKIPPED")
+		for _, j := range r.Jobs {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", j.Policy, j.Action, j.Interval,
+				orDash(j.JobID), j.Outcome, j.Conversations, j.Recordings, j.Processed, j.Failed, j.Skipped)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	enforceNotes(w, r)
+	if !r.Horizon.IsZero() && len(r.Jobs) > 0 {
+		fmt.Fprintf(w, "\nJobs reach conversations back to %s: Genesys' conversation query covers five years, so older recordings are not enforced.\n",
+			r.Horizon.UTC().Format(time.DateOnly))
+	}
+	t := r.Totals
+	_, err := fmt.Fprintf(w, "\n%d jobs: %d succeeded, %d unsuccessful; %d conversations, %d recordings: %d processed, %d failed, %d skipped\n",
+		t.Jobs, t.Succeeded, t.Unsuccessful, t.Conversations, t.Recordings, t.Processed, t.Failed, t.Skipped)
+	return err
+}
+
+func enforceNotes(w io.Writer, r enforce.Report) {
+	var notes []string
+	for _, p := range r.Policies {
+		if p.Missed != "" {
+			notes = append(notes, fmt.Sprintf("%s: catching up on its run of %s, which no enforcement completed", p.Name, p.Missed))
+		}
+		if p.Forced {
+			notes = append(notes, fmt.Sprintf("%s: selected by --policy (its schedule was not consulted)", p.Name))
+		}
+		if p.KeptDays > 0 {
+			notes = append(notes, fmt.Sprintf("%s: deletes only recordings older than %d days: %s keep(s) them that long, and Genesys keeps the longest", p.Name, p.KeptDays, strings.Join(p.KeptFor, ", ")))
+		}
+		if p.Refused != "" {
+			notes = append(notes, fmt.Sprintf("%s: not enforced: %s", p.Name, p.Refused))
+		} else if p.Jobs == 0 {
+			notes = append(notes, fmt.Sprintf("%s: no recordings can be due (its dateRange ends after the cutoff)", p.Name))
+		}
+	}
+	for _, j := range r.Jobs {
+		if j.Error != "" {
+			notes = append(notes, fmt.Sprintf("%s %s %s: %s", j.Policy, j.Action, orDash(j.JobID), j.Error))
+		}
+	}
+	if len(r.ActiveJobs) > 0 {
+		notes = append(notes, fmt.Sprintf("%d recording jobs were already active in the organisation; this run used the remaining slots", len(r.ActiveJobs)))
+	}
+	for _, e := range r.Errors {
+		notes = append(notes, "error: "+e)
+	}
+	if len(notes) > 0 {
+		fmt.Fprintln(w)
+	}
+	for _, n := range notes {
+		fmt.Fprintln(w, "- "+n)
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// validateText prints one line per violation, `file:line: severity [rule]
+// policy: message`, then a summary line.
+func validateText(w io.Writer, vs []policy.Violation, _ Options) error {
+	var deny, warn int
+	for _, v := range vs {
+		loc := v.File
+		if v.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", v.File, v.Line)
+		}
+		subject := ""
+		if v.Policy != "" {
+			subject = " " + v.Policy + ":"
+		}
+		if _, err := fmt.Fprintf(w, "%s: %s [%s]%s %s\n", loc, v.Severity, v.Rule, subject, v.Message); err != nil {
+			return err
+		}
+		if v.Severity == policy.Deny {
+			deny++
+		} else {
+			warn++
+		}
+	}
+	_, err := fmt.Fprintf(w, "%d error(s), %d warning(s)\n", deny, warn)
+	return err
 }
