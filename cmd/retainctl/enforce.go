@@ -64,7 +64,7 @@ func runEnforce(cmd *cobra.Command, o enforceOptions) error {
 		return err
 	}
 	if validate.HasDeny(vs) {
-		_ = validate.WriteText(cmd.ErrOrStderr(), vs)
+		_ = write(cmd.ErrOrStderr(), render.Validate, vs, string(render.FormatText))
 		return failErr(fmt.Errorf("the policies in %s do not validate: nothing was enforced", o.policies))
 	}
 	sel, err := run.Select(repo, at, o.only, auditHistory(repo.Settings.Audit.Log))

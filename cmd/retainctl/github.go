@@ -24,7 +24,7 @@ func publishPlan(ctx context.Context, cmd *cobra.Command, p plan.Plan) error {
 	if err != nil {
 		return err
 	}
-	if err := validate.WriteGitHub(cmd.OutOrStdout(), p.Violations); err != nil {
+	if err := write(cmd.OutOrStdout(), render.Validate, p.Violations, string(render.FormatGitHub)); err != nil {
 		return err
 	}
 	md := maskerOf(ctx).String(render.Markdown(p))
@@ -62,7 +62,7 @@ func publishWithoutCredentials(ctx context.Context, cmd *cobra.Command, vs []val
 	if err != nil || env.Event.PR == nil || !env.Event.PR.FromFork() {
 		return cause
 	}
-	if err := validate.WriteGitHub(cmd.OutOrStdout(), vs); err != nil {
+	if err := write(cmd.OutOrStdout(), render.Validate, vs, string(render.FormatGitHub)); err != nil {
 		return failErr(err)
 	}
 	why := "this pull request comes from a fork, and GitHub gives fork workflows no secrets, so retainctl could validate the policies but not read the organisation. A maintainer can push the branch to this repository to get a plan."

@@ -118,8 +118,8 @@ func diffColor(l string) string {
 	return ""
 }
 
-// ApplyText describes an apply run for a terminal or a CI log.
-func ApplyText(r apply.Result) string {
+// applyString describes an apply run for a terminal or a CI log.
+func applyString(r apply.Result) string {
 	var sb strings.Builder
 	for _, c := range r.Changes {
 		fmt.Fprintf(&sb, "%-8s %-7s %s%s\n", c.Outcome, c.Action, c.Name, applyDetail(c))
@@ -132,7 +132,7 @@ func ApplyText(r apply.Result) string {
 }
 
 func applyText(w io.Writer, r apply.Result, _ Options) error {
-	_, err := io.WriteString(w, ApplyText(r))
+	_, err := io.WriteString(w, applyString(r))
 	return err
 }
 
