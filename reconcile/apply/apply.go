@@ -105,7 +105,7 @@ func Run(ctx context.Context, api API, p plan.Plan, live []genesys.Policy, o Opt
 	if o.Concurrency <= 0 {
 		o.Concurrency = 4
 	}
-	r := runner{api: api, opts: o, live: byID(live), strategy: p.Settings.Conflicts.Strategy, total: p.Summary.Changes()}
+	r := runner{api: api, opts: o, audit: &trail{rec: o.Recorder}, live: byID(live), strategy: p.Settings.Conflicts.Strategy, total: p.Summary.Changes()}
 	res := Result{Fingerprint: p.Fingerprint}
 	for _, phase := range phases(p.Changes) {
 		if res.Failed() > 0 {
@@ -114,8 +114,8 @@ func Run(ctx context.Context, api API, p plan.Plan, live []genesys.Policy, o Opt
 		}
 		res.Changes = append(res.Changes, r.phase(ctx, phase)...)
 	}
-	if r.auditErr != nil {
-		return res, fmt.Errorf("audit log: %w (apply stopped so that no change goes unrecorded)", r.auditErr)
+	if err := r.audit.failed(); err != nil {
+		return res, fmt.Errorf("audit log: %w (apply stopped so that no change goes unrecorded)", err)
 	}
 	drift, err := verify(ctx, api, p)
 	if err != nil {
@@ -128,13 +128,13 @@ func Run(ctx context.Context, api API, p plan.Plan, live []genesys.Policy, o Opt
 type runner struct {
 	api      API
 	opts     Options
+	audit    *trail
 	live     map[string]genesys.Policy
 	strategy string
 	total    int
 
-	mu       sync.Mutex
-	done     int
-	auditErr error
+	mu   sync.Mutex // guards done
+	done int
 }
 
 // phase runs one phase's changes concurrently and returns their results in
@@ -157,7 +157,7 @@ func (r *runner) phase(ctx context.Context, cs []plan.Change) []ChangeResult {
 // are skipped, because an unrecorded change is worse than a missing one.
 func (r *runner) one(ctx context.Context, c plan.Change) ChangeResult {
 	res := ChangeResult{Action: c.Action, Name: c.Name, ID: c.ID, Risk: c.Risk}
-	if r.stopped() || ctx.Err() != nil {
+	if r.audit.failed() != nil || ctx.Err() != nil {
 		res.Outcome, res.Note = Skipped, "not attempted: the run stopped"
 		return res
 	}
@@ -165,8 +165,7 @@ func (r *runner) one(ctx context.Context, c plan.Change) ChangeResult {
 	// run is interrupted, so nothing done is left unrecorded or half-known.
 	ctx = context.WithoutCancel(ctx)
 	intent := audit.Event{Type: audit.ChangeStarted, Policy: c.Name, PolicyID: c.ID, Action: string(c.Action), Risk: string(c.Risk), After: c.After}
-	if err := r.opts.Recorder.Record(ctx, intent); err != nil {
-		r.fail(err)
+	if err := r.audit.record(ctx, intent); err != nil {
 		res.Outcome, res.Note = Skipped, "not attempted: the audit log could not record it"
 		return res
 	}
@@ -212,30 +211,13 @@ func (r *runner) record(ctx context.Context, c plan.Change, res ChangeResult, ev
 	if ev.After == nil && c.After != nil {
 		ev.After = c.After
 	}
-	if err := r.opts.Recorder.Record(ctx, ev); err != nil {
-		r.fail(err)
-	}
+	_ = r.audit.record(ctx, ev) // a failure stops the run through the latch
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.done++
 	if r.opts.Progress != nil {
 		r.opts.Progress(r.done, r.total)
 	}
-}
-
-// fail stops the run after an audit failure; the first error is kept.
-func (r *runner) fail(err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.auditErr == nil {
-		r.auditErr = err
-	}
-}
-
-func (r *runner) stopped() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.auditErr != nil
 }
 
 // skip records every change of a phase as not attempted, and why.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/retainctl/retainctl/reconcile/audit"
@@ -15,36 +14,14 @@ import (
 // LastOccurrence returns the start (local midnight) of p's latest scheduled
 // date on or before now's date, in the policy's timezone.
 func LastOccurrence(p policy.Policy, now time.Time) (time.Time, error) {
-	s := p.Schedule
-	if s == nil {
+	if p.Schedule == nil {
 		return time.Time{}, errors.New("no schedule")
 	}
-	loc, err := s.Location()
+	s, err := parseSchedule(*p.Schedule)
 	if err != nil {
 		return time.Time{}, err
 	}
-	local := now.In(loc)
-	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
-	switch s.Frequency {
-	case Daily:
-		return today, nil
-	case Weekly:
-		d, ok := weekdays[strings.ToUpper(s.DayOfWeek)]
-		if !ok {
-			return time.Time{}, fmt.Errorf("schedule.dayOfWeek %q is not MONDAY..SUNDAY", s.DayOfWeek)
-		}
-		return today.AddDate(0, 0, -int((local.Weekday()-d+7)%7)), nil
-	case Monthly:
-		if s.DayOfMonth < 1 || s.DayOfMonth > 31 {
-			return time.Time{}, fmt.Errorf("schedule.dayOfMonth %d is not 1..31", s.DayOfMonth)
-		}
-		if day := min(s.DayOfMonth, lastDay(today)); day <= today.Day() {
-			return time.Date(today.Year(), today.Month(), day, 0, 0, 0, 0, loc), nil
-		}
-		prev := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, loc).AddDate(0, -1, 0)
-		return time.Date(prev.Year(), prev.Month(), min(s.DayOfMonth, lastDay(prev)), 0, 0, 0, 0, loc), nil
-	}
-	return time.Time{}, fmt.Errorf("schedule.frequency %q is not DAILY, WEEKLY or MONTHLY", s.Frequency)
+	return s.last(now), nil
 }
 
 // CatchUp adds to sel the policies whose latest scheduled date went by

@@ -34,6 +34,20 @@ func TestLastOccurrence(t *testing.T) {
 	}
 }
 
+// The latest date is counted in the policy's timezone: 2026-11-30 23:30 UTC
+// is already Tuesday 1 December in Auckland, so its Monday is the day before.
+func TestLastOccurrenceInPolicyTimezone(t *testing.T) {
+	auckland, err := policy.LoadZone("Pacific/Auckland")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := scheduled("p", policy.Schedule{Frequency: "WEEKLY", DayOfWeek: "MONDAY", Timezone: "Pacific/Auckland"})
+	got, err := LastOccurrence(p, time.Date(2026, 11, 30, 23, 30, 0, 0, time.UTC))
+	if want := time.Date(2026, 11, 30, 0, 0, 0, 0, auckland); err != nil || !got.Equal(want) {
+		t.Errorf("got %v, %v; want %v", got, err, want)
+	}
+}
+
 // A missed scheduled run is caught up on the next run; one that completed
 // is not repeated, and a policy with no history waits for its schedule.
 func TestCatchUp(t *testing.T) {

@@ -31,31 +31,72 @@ var weekdays = map[string]time.Weekday{
 // timezone (UTC by default). A disabled policy or one without a schedule is
 // never due. The error is for a schedule validation should have rejected.
 func Due(p policy.Policy, now time.Time) (bool, error) {
-	s := p.Schedule
-	if s == nil || !p.IsEnabled() {
+	if p.Schedule == nil || !p.IsEnabled() {
 		return false, nil
 	}
-	loc, err := s.Location()
+	s, err := parseSchedule(*p.Schedule)
 	if err != nil {
 		return false, err
 	}
-	local := now.In(loc)
+	return s.last(now).Equal(s.today(now)), nil
+}
+
+// schedule is a policy.Schedule read and checked, so that Due and
+// LastOccurrence agree on which dates a policy is scheduled for.
+type schedule struct {
+	freq    string       // Daily, Weekly or Monthly
+	weekday time.Weekday // Weekly
+	day     int          // Monthly: 1..31; shorter months use their last day
+	loc     *time.Location
+}
+
+// parseSchedule reads s; its errors are for a schedule validation should
+// have rejected.
+func parseSchedule(s policy.Schedule) (schedule, error) {
+	loc, err := s.Location()
+	if err != nil {
+		return schedule{}, err
+	}
+	sc := schedule{freq: s.Frequency, loc: loc}
 	switch s.Frequency {
 	case Daily:
-		return true, nil
 	case Weekly:
 		d, ok := weekdays[strings.ToUpper(s.DayOfWeek)]
 		if !ok {
-			return false, fmt.Errorf("schedule.dayOfWeek %q is not MONDAY..SUNDAY", s.DayOfWeek)
+			return schedule{}, fmt.Errorf("schedule.dayOfWeek %q is not MONDAY..SUNDAY", s.DayOfWeek)
 		}
-		return local.Weekday() == d, nil
+		sc.weekday = d
 	case Monthly:
 		if s.DayOfMonth < 1 || s.DayOfMonth > 31 {
-			return false, fmt.Errorf("schedule.dayOfMonth %d is not 1..31", s.DayOfMonth)
+			return schedule{}, fmt.Errorf("schedule.dayOfMonth %d is not 1..31", s.DayOfMonth)
 		}
-		return local.Day() == min(s.DayOfMonth, lastDay(local)), nil
+		sc.day = s.DayOfMonth
+	default:
+		return schedule{}, fmt.Errorf("schedule.frequency %q is not DAILY, WEEKLY or MONTHLY", s.Frequency)
 	}
-	return false, fmt.Errorf("schedule.frequency %q is not DAILY, WEEKLY or MONTHLY", s.Frequency)
+	return sc, nil
+}
+
+// today is the start (local midnight) of now's date in the schedule's timezone.
+func (s schedule) today(now time.Time) time.Time {
+	local := now.In(s.loc)
+	return time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, s.loc)
+}
+
+// last is the start of the latest scheduled date on or before now's date.
+func (s schedule) last(now time.Time) time.Time {
+	today := s.today(now)
+	switch s.freq {
+	case Weekly:
+		return today.AddDate(0, 0, -int((now.In(s.loc).Weekday()-s.weekday+7)%7))
+	case Monthly:
+		if day := min(s.day, lastDay(today)); day <= today.Day() {
+			return time.Date(today.Year(), today.Month(), day, 0, 0, 0, 0, s.loc)
+		}
+		prev := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, s.loc).AddDate(0, -1, 0)
+		return time.Date(prev.Year(), prev.Month(), min(s.day, lastDay(prev)), 0, 0, 0, 0, s.loc)
+	}
+	return today
 }
 
 // lastDay is the number of days in t's month.

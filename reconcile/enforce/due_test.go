@@ -67,6 +67,8 @@ func TestDue(t *testing.T) {
 	}
 }
 
+// Due and LastOccurrence read schedules alike: the same ones fail, with
+// the same message.
 func TestDueRejectsBadSchedules(t *testing.T) {
 	for _, p := range []policy.Policy{
 		sched(Daily, "", 0, "Mars/Olympus"),
@@ -75,8 +77,13 @@ func TestDueRejectsBadSchedules(t *testing.T) {
 		sched(Monthly, "", 32, ""),
 		sched("HOURLY", "", 0, ""),
 	} {
-		if _, err := Due(p, at("2026-11-30T12:00:00Z")); err == nil {
+		_, err := Due(p, at("2026-11-30T12:00:00Z"))
+		if err == nil {
 			t.Errorf("Due(%+v) gave no error", *p.Schedule)
+			continue
+		}
+		if _, lerr := LastOccurrence(p, at("2026-11-30T12:00:00Z")); lerr == nil || lerr.Error() != err.Error() {
+			t.Errorf("LastOccurrence(%+v) = %v, want Due's error %v", *p.Schedule, lerr, err)
 		}
 	}
 }

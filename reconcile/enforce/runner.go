@@ -40,7 +40,9 @@ type Recorder interface {
 // errTimeout is the cause of a run stopped by Runner.Timeout.
 var errTimeout = errors.New("enforce timeout")
 
-// Runner runs a Plan's jobs. API is required; the rest have defaults.
+// Runner runs a Plan's jobs. API is required; the rest have defaults. A
+// Runner holds no state of its own runs: it may be reused, and may run
+// several plans at once (give each its own Progress, which shows one run).
 type Runner struct {
 	API      JobAPI
 	Audit    Recorder  // nil: no audit trail
@@ -53,10 +55,17 @@ type Runner struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Clock measures step latencies (default time.Now).
 	Clock func() time.Time
+}
 
-	mu      sync.Mutex
-	auditOK bool
-	errs    []string
+// runState is what one Run learns as it goes. Keeping it out of Runner
+// leaves a Runner only settings, so it can be reused and run several plans
+// at once, each with its own audit latch and errors.
+type runState struct {
+	*Runner
+
+	mu          sync.Mutex
+	auditFailed bool     // an audit event failed: record refuses the rest
+	errs        []string // run-level errors for the report
 }
 
 // Run creates, executes and follows the plan's jobs, never more than the
@@ -64,8 +73,11 @@ type Runner struct {
 // the timeout passes, the jobs this run created and that are still running
 // are cancelled.
 func (r *Runner) Run(ctx context.Context, pl Plan) Report {
+	return (&runState{Runner: r}).run(ctx, pl)
+}
+
+func (r *runState) run(ctx context.Context, pl Plan) Report {
 	rep := Report{Now: pl.Now, Horizon: pl.Horizon, DryRun: r.DryRun, Policies: pl.Policies, Jobs: make([]Result, len(pl.Jobs))}
-	r.auditOK, r.errs = true, nil
 	start := r.now()
 	if err := r.record(ctx, audit.Event{Type: audit.EnforceStarted, Outcome: r.outcome(),
 		After: map[string]any{"now": pl.Now, "dryRun": r.DryRun, "policies": pl.Policies, "jobs": len(pl.Jobs)}}); err != nil {
@@ -90,7 +102,7 @@ func (r *Runner) Run(ctx context.Context, pl Plan) Report {
 }
 
 // abort ends a run that cannot start: every job is reported not started.
-func (r *Runner) abort(rep Report, pl Plan, err error) Report {
+func (r *runState) abort(rep Report, pl Plan, err error) Report {
 	for i, s := range pl.Jobs {
 		rep.Jobs[i] = Result{Policy: s.Policy, Action: s.Action, Interval: interval(s), Outcome: NotStarted, Error: "not started: " + err.Error()}
 	}
@@ -116,7 +128,7 @@ func (r *Runner) freeSlots(ctx context.Context) (int, []string, error) {
 }
 
 // runAll runs the jobs with at most slots in flight.
-func (r *Runner) runAll(parent context.Context, specs []JobSpec, slots int) []Result {
+func (r *runState) runAll(parent context.Context, specs []JobSpec, slots int) []Result {
 	ctx, cancel := context.WithTimeoutCause(parent, cmpOr(r.Timeout, DefaultTimeout), errTimeout)
 	defer cancel()
 	r.Progress.start(specs)
@@ -148,7 +160,7 @@ func (r *Runner) runAll(parent context.Context, specs []JobSpec, slots int) []Re
 // runJob takes one job from creation to its end. keepSlot is true when a
 // job may exist that this run could not follow (create outcome unknown):
 // its slot stays taken, so the run never exceeds the org's limit.
-func (r *Runner) runJob(ctx context.Context, i int, s JobSpec) (res Result, keepSlot bool) {
+func (r *runState) runJob(ctx context.Context, i int, s JobSpec) (res Result, keepSlot bool) {
 	res = Result{Policy: s.Policy, Action: s.Action, Interval: interval(s)}
 	start := r.now()
 	defer func() { res.Duration = r.now().Sub(start); res.DurationMs = ms(res.Duration) }()
@@ -209,7 +221,7 @@ func (r *Runner) runJob(ctx context.Context, i int, s JobSpec) (res Result, keep
 }
 
 // finish reports a job that reached a terminal state.
-func (r *Runner) finish(ctx context.Context, res Result, ev func(audit.Type, audit.Outcome) audit.Event, step time.Time) Result {
+func (r *runState) finish(ctx context.Context, res Result, ev func(audit.Type, audit.Outcome) audit.Event, step time.Time) Result {
 	var e audit.Event
 	switch res.State {
 	case genesys.JobFulfilled:
@@ -228,7 +240,7 @@ func (r *Runner) finish(ctx context.Context, res Result, ev func(audit.Type, aud
 
 // cancel cancels the job this run created (it is not terminal) and reports
 // it with outcome, or as timed out or interrupted when the run is stopping.
-func (r *Runner) cancel(ctx context.Context, res Result, outcome Outcome, why string) Result {
+func (r *runState) cancel(ctx context.Context, res Result, outcome Outcome, why string) Result {
 	res.Outcome = r.stopped(ctx, outcome)
 	if res.Outcome != outcome {
 		why = stopReason(ctx)
@@ -275,20 +287,20 @@ func stopReason(ctx context.Context) string {
 
 // record sends e to the audit recorder. Once recording has failed, nothing
 // more is attempted (the trail would have a hole).
-func (r *Runner) record(ctx context.Context, e audit.Event) error {
+func (r *runState) record(ctx context.Context, e audit.Event) error {
 	if r.Audit == nil {
 		return nil
 	}
 	r.mu.Lock()
-	ok := r.auditOK
+	failed := r.auditFailed
 	r.mu.Unlock()
-	if !ok {
+	if failed {
 		return errors.New("audit log unavailable after an earlier failure")
 	}
 	// Events of a stopping run must still be written: hence WithoutCancel.
 	if err := r.Audit.Record(context.WithoutCancel(ctx), e); err != nil {
 		r.mu.Lock()
-		r.auditOK = false
+		r.auditFailed = true
 		r.mu.Unlock()
 		return fmt.Errorf("recording %s: %w", e.Type, err)
 	}
@@ -296,7 +308,7 @@ func (r *Runner) record(ctx context.Context, e audit.Event) error {
 }
 
 // fail notes a run-level error (nil is ignored).
-func (r *Runner) fail(err error) {
+func (r *runState) fail(err error) {
 	if err == nil {
 		return
 	}
@@ -312,7 +324,7 @@ func (r *Runner) outcome() audit.Outcome {
 	return audit.Success
 }
 
-func (r *Runner) outcomeOf(rep Report) audit.Outcome {
+func (r *runState) outcomeOf(rep Report) audit.Outcome {
 	if rep.Totals.Unsuccessful > 0 || len(r.errs) > 0 {
 		return audit.Failure
 	}

@@ -118,6 +118,17 @@ type answer struct {
 	err    error // transport error; nil when an answer arrived
 }
 
+// tries is one logical call's retry state. Each limit has its own
+// counter, so that waiting out a 429 or refreshing a token does not use up
+// the retries meant for server and transport failures.
+type tries struct {
+	n         int  // HTTP attempts made
+	retries   int  // retries after a 5xx or a transport error
+	limited   int  // 429s waited out
+	refreshed bool // the token was refreshed after a 401
+	bo        *backoff.ExponentialBackOff
+}
+
 // do runs c with rate limiting, retries and the breaker, and decodes a 2xx
 // answer into out (when out is not nil).
 func (c *Client) do(ctx context.Context, cl call, out any) error {
@@ -130,34 +141,11 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	if err != nil {
 		return fmt.Errorf("%s %s: encode request: %w", cl.method, cl.route, err)
 	}
-	bo := newBackoff()
-	retries, limited, refreshed := 0, 0, false
-	for attempt := 1; ; attempt++ {
-		if err := c.breaker.allow(); err != nil {
-			return err
-		}
-		if err := c.pacer.wait(ctx); err != nil {
-			return err
-		}
-		start := time.Now()
-		a, err := c.send(ctx, cl, payload)
-		if err != nil { // no request was sent (token or request building)
-			return err
-		}
-		stat := RequestStat{Method: cl.method, Path: cl.route, Status: a.status, Latency: time.Since(start), Attempt: attempt, Err: a.err}
-		wait, retry, err := c.judge(ctx, cl, a, &stat, &retries, &limited, &refreshed, bo)
-		stat.RetryWait = wait
-		if stat.Err == nil && err != nil && a.status >= 300 {
-			stat.Err = err
-		}
-		c.record(stat)
+	t := &tries{bo: newBackoff()}
+	for {
+		a, wait, retry, err := c.try(ctx, cl, payload, t)
 		if !retry {
-			if err == nil && out != nil && len(a.body) > 0 {
-				if derr := json.Unmarshal(a.body, out); derr != nil {
-					return fmt.Errorf("%s %s: decode answer: %w", cl.method, cl.path, derr)
-				}
-			}
-			return err
+			return decode(cl, a, err, out)
 		}
 		if wait > 0 {
 			if err := c.sleep(ctx, wait); err != nil {
@@ -167,10 +155,45 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	}
 }
 
+// try makes one attempt of cl, records it, and judges its answer.
+func (c *Client) try(ctx context.Context, cl call, payload []byte, t *tries) (a answer, wait time.Duration, retry bool, err error) {
+	t.n++
+	if err := c.breaker.allow(); err != nil {
+		return answer{}, 0, false, err
+	}
+	if err := c.pacer.wait(ctx); err != nil {
+		return answer{}, 0, false, err
+	}
+	start := time.Now()
+	a, err = c.send(ctx, cl, payload)
+	if err != nil { // no request was sent (token or request building)
+		return answer{}, 0, false, err
+	}
+	stat := RequestStat{Method: cl.method, Path: cl.route, Status: a.status, Latency: time.Since(start), Attempt: t.n, Err: a.err,
+		RateLimited: a.err == nil && a.status == http.StatusTooManyRequests}
+	wait, retry, err = c.judge(ctx, cl, a, t)
+	stat.RetryWait = wait
+	if stat.Err == nil && err != nil && a.status >= 300 {
+		stat.Err = err
+	}
+	c.record(stat)
+	return a, wait, retry, err
+}
+
+// decode finishes a call: err as is, or a 2xx answer decoded into out.
+func decode(cl call, a answer, err error, out any) error {
+	if err != nil || out == nil || len(a.body) == 0 {
+		return err
+	}
+	if derr := json.Unmarshal(a.body, out); derr != nil {
+		return fmt.Errorf("%s %s: decode answer: %w", cl.method, cl.path, derr)
+	}
+	return nil
+}
+
 // judge decides what an attempt's answer means: done (nil error), failed,
 // or worth retrying after wait.
-func (c *Client) judge(ctx context.Context, cl call, a answer, stat *RequestStat,
-	retries, limited *int, refreshed *bool, bo *backoff.ExponentialBackOff) (time.Duration, bool, error) {
+func (c *Client) judge(ctx context.Context, cl call, a answer, t *tries) (time.Duration, bool, error) {
 	idempotent := cl.method != http.MethodPost
 	switch {
 	case a.err != nil && ctx.Err() != nil:
@@ -181,20 +204,19 @@ func (c *Client) judge(ctx context.Context, cl call, a answer, stat *RequestStat
 			c.breaker.failure(terr)
 			return 0, false, outcomeUnknown(terr)
 		}
-		return c.backoffOrFail(terr, 0, retries, bo)
-	case a.status == http.StatusUnauthorized && !*refreshed && c.tokens.invalidate():
-		*refreshed = true
+		return c.backoffOrFail(terr, 0, t)
+	case a.status == http.StatusUnauthorized && !t.refreshed && c.tokens.invalidate():
+		t.refreshed = true
 		return 0, true, nil
 	case a.status == http.StatusTooManyRequests:
-		stat.RateLimited = true
-		return c.rateLimited(cl, a, limited)
+		return c.rateLimited(cl, a, t)
 	case a.status >= 500 && a.status != http.StatusNotImplemented:
 		ae := decodeAPIError(cl.method, cl.path, a.status, a.header, a.body)
 		if !idempotent {
 			c.breaker.failure(ae)
 			return 0, false, outcomeUnknown(ae)
 		}
-		return c.backoffOrFail(ae, min(ae.RetryAfter, c.maxRetryAf), retries, bo)
+		return c.backoffOrFail(ae, min(ae.RetryAfter, c.maxRetryAf), t)
 	case a.status >= 200 && a.status < 300:
 		c.breaker.success()
 		return 0, false, nil
@@ -209,21 +231,21 @@ func (c *Client) judge(ctx context.Context, cl call, a answer, stat *RequestStat
 
 // backoffOrFail schedules a retry of an idempotent call, or gives up and
 // counts the failure towards the breaker.
-func (c *Client) backoffOrFail(err error, atLeast time.Duration, retries *int, bo *backoff.ExponentialBackOff) (time.Duration, bool, error) {
-	if *retries >= c.maxRetries {
+func (c *Client) backoffOrFail(err error, atLeast time.Duration, t *tries) (time.Duration, bool, error) {
+	if t.retries >= c.maxRetries {
 		c.breaker.failure(err)
-		if *retries > 0 {
-			return 0, false, fmt.Errorf("%w (gave up after %d retries)", err, *retries)
+		if t.retries > 0 {
+			return 0, false, fmt.Errorf("%w (gave up after %d retries)", err, t.retries)
 		}
 		return 0, false, err
 	}
-	*retries++
-	return max(bo.NextBackOff(), atLeast), true, nil
+	t.retries++
+	return max(t.bo.NextBackOff(), atLeast), true, nil
 }
 
 // rateLimited handles a 429: nothing was processed, so any method may be
 // retried once Retry-After has passed, and every goroutine waits too.
-func (c *Client) rateLimited(cl call, a answer, limited *int) (time.Duration, bool, error) {
+func (c *Client) rateLimited(cl call, a answer, t *tries) (time.Duration, bool, error) {
 	ae := decodeAPIError(cl.method, cl.path, a.status, a.header, a.body)
 	wait := ae.RetryAfter
 	if wait <= 0 {
@@ -232,8 +254,8 @@ func (c *Client) rateLimited(cl call, a answer, limited *int) (time.Duration, bo
 	if wait > c.maxRetryAf {
 		return 0, false, fmt.Errorf("%w: Retry-After %s is longer than the %s the client waits; try again later", ae, wait, c.maxRetryAf)
 	}
-	*limited++
-	if *limited > max429 {
+	t.limited++
+	if t.limited > max429 {
 		return 0, false, fmt.Errorf("%w: still rate limited after %d waits", ae, max429)
 	}
 	c.pacer.pause(wait)

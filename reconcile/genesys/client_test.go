@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -329,6 +330,31 @@ func TestServerErrorThenSuccess(t *testing.T) {
 	}
 	if w := e.waits.all(); len(w) != 2 || w[1] <= 0 {
 		t.Fatalf("waits = %v, want two backoffs", w)
+	}
+}
+
+// A 503, a 401 and a 429 in one call each draw on their own budget: the
+// token refresh and the rate-limit wait leave the one retry for the 503.
+func TestRetryBudgetsAreSeparate(t *testing.T) {
+	e := newEnv(t, sim.Options{}, func(c *genesys.Config) { c.MaxRetries = 1 })
+	ctx := context.Background()
+	if _, err := e.client.GetDataRetention(ctx); err != nil { // fetches the token
+		t.Fatal(err)
+	}
+	e.org.ExpireTokens()
+	e.org.Throttle(1, 1)
+	e.org.Fail(1, http.StatusServiceUnavailable)
+	if _, err := e.client.GetDataRetention(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var statuses []int
+	for _, s := range e.stats.all()[2:] {
+		if s.Path != "/oauth/token" {
+			statuses = append(statuses, s.Status)
+		}
+	}
+	if want := []int{503, 401, 429, 200}; !slices.Equal(statuses, want) {
+		t.Fatalf("attempts answered %v, want %v", statuses, want)
 	}
 }
 
