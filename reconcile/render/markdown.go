@@ -76,7 +76,7 @@ func mdDestructive(sb *strings.Builder, p plan.Plan) {
 	var lines []string
 	for _, c := range p.Changes {
 		if c.Risk == plan.Destructive {
-			lines = append(lines, fmt.Sprintf("> - **%s** (%s): %s", mdEscape(c.Name), c.Action, strings.Join(c.Reasons, "; ")))
+			lines = append(lines, fmt.Sprintf("> - **%s** (%s): %s", mdEscape(c.Name), c.Action, mdEscape(strings.Join(c.Reasons, "; "))))
 		}
 	}
 	if len(lines) == 0 {
@@ -95,7 +95,7 @@ func mdViolations(sb *strings.Builder, p plan.Plan) {
 		if v.Severity == "deny" {
 			icon = "❌"
 		}
-		fmt.Fprintf(sb, "| %s | `%s` | `%s:%d` | %s | %s |\n", icon, v.Rule, v.File, v.Line, mdEscape(v.Policy), mdEscape(v.Message))
+		fmt.Fprintf(sb, "| %s | %s | %s | %s | %s |\n", icon, code(v.Rule), code(fmt.Sprintf("%s:%d", v.File, v.Line)), mdEscape(v.Policy), mdEscape(v.Message))
 	}
 	sb.WriteString("\n")
 }
@@ -150,7 +150,7 @@ func mdLeftAlone(sb *strings.Builder, p plan.Plan) {
 	if len(p.Unmanaged) > 0 {
 		fmt.Fprintf(sb, "<details><summary>%d unmanaged live policies (never touched)</summary>\n\n", len(p.Unmanaged))
 		for _, r := range p.Unmanaged {
-			fmt.Fprintf(sb, "- %s (`%s`, %s, %s)\n", mdEscape(r.Name), r.ID, r.Media, refRetention(r))
+			fmt.Fprintf(sb, "- %s (%s, %s, %s)\n", mdEscape(r.Name), code(r.ID), mdEscape(r.Media), refRetention(r))
 			for _, n := range RefNotes(r) {
 				fmt.Fprintf(sb, "  - ⚠️ %s\n", mdEscape(n))
 			}
@@ -160,7 +160,7 @@ func mdLeftAlone(sb *strings.Builder, p plan.Plan) {
 	if len(p.Orphaned) > 0 {
 		fmt.Fprintf(sb, "<details><summary>%d managed policies left the repository (kept: prune is off)</summary>\n\n", len(p.Orphaned))
 		for _, r := range p.Orphaned {
-			fmt.Fprintf(sb, "- %s (`%s`)\n", mdEscape(r.Name), r.ID)
+			fmt.Fprintf(sb, "- %s (%s)\n", mdEscape(r.Name), code(r.ID))
 		}
 		sb.WriteString("\n</details>\n\n")
 	}
@@ -170,7 +170,7 @@ func mdDetails(sb *strings.Builder, p plan.Plan) {
 	for _, c := range changed(p) {
 		fmt.Fprintf(sb, "<details><summary>%s <b>%s</b> %s — %s</summary>\n\n", riskIcon[c.Risk], c.Action, mdEscape(c.Name), c.Risk)
 		if c.Source != nil {
-			fmt.Fprintf(sb, "Defined in `%s:%d`.\n\n", c.Source.File, c.Source.Line)
+			fmt.Fprintf(sb, "Defined in %s.\n\n", code(fmt.Sprintf("%s:%d", c.Source.File, c.Source.Line)))
 		}
 		for _, r := range c.Reasons {
 			fmt.Fprintf(sb, "- %s\n", mdEscape(r))
@@ -194,11 +194,36 @@ func mdDetails(sb *strings.Builder, p plan.Plan) {
 	}
 }
 
-// mdEscape keeps user text (policy names, messages) from breaking a table
-// or opening HTML.
-func mdEscape(s string) string {
-	r := strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "\n", " ", "\r", " ")
-	return r.Replace(s)
+// mdEscaper makes user text (policy names, messages, values from the
+// organisation) plain text in a pull request: no table break, no HTML, no
+// link, image or emphasis, no code span, and no @-mention that would notify
+// someone (a zero-width space follows the @).
+var mdEscaper = strings.NewReplacer(
+	"|", `\|`, "<", "&lt;", ">", "&gt;", "\n", " ", "\r", " ",
+	`\`, `\\`, "`", "\\`", "[", `\[`, "]", `\]`, "*", `\*`, "_", `\_`, "~", `\~`, "@", "@\u200b",
+)
+
+func mdEscape(s string) string { return mdEscaper.Replace(s) }
+
+// code writes s as an inline code span that its content cannot close: the
+// fence is one backtick longer than any run of backticks in s. Inside a
+// table a pipe is still escaped, as GitHub requires.
+func code(s string) string {
+	s = strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence, pad := strings.Repeat("`", longest+1), ""
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		pad = " "
+	}
+	return fence + pad + s + pad + fence
 }
 
 // fence keeps a diff from closing its code fence early.

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -17,6 +18,9 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
+
+// link is a markdown link's "](" not escaped by a backslash.
+var link = regexp.MustCompile(`(^|[^\\])\]\(`)
 
 func pol(name, media string, days int, fs ...policy.Filter) policy.Policy {
 	return policy.Policy{Name: name, ObjectType: media, RetentionPeriod: days, Filters: fs,
@@ -123,6 +127,38 @@ func TestMarkdownEscapesNames(t *testing.T) {
 	}
 	if !strings.Contains(md, `a \| &lt;script&gt;`) {
 		t.Errorf("name not escaped in the table:\n%s", md)
+	}
+}
+
+// Hostile text — a file path with a backtick, a live id, names with
+// mentions, links and images — stays plain text in the pull request.
+func TestMarkdownNeutralisesHostileText(t *testing.T) {
+	evil := "x` </details><img src=https://t.example/p.gif> @everyone @org/team ![](https://t.example/i) [click](https://t.example)"
+	d := pol("Calls "+evil, "call", 30)
+	d.Source.File = "policies/a`b</details>.yaml"
+	live := liveOf("id`</details>", pol("Other "+evil, "chat", 30), false)
+	p, err := plan.Build([]policy.Policy{d}, []genesys.Policy{live}, policy.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Violations = []policy.Violation{{Rule: "custom`</details>", Severity: policy.Deny, File: d.Source.File, Line: 3, Policy: d.Name, Message: evil}}
+	md := render.Markdown(p)
+	inFence := false
+	for _, line := range strings.Split(md, "\n") {
+		if strings.HasPrefix(line, "```") {
+			inFence = !inFence
+		}
+		if inFence {
+			continue
+		}
+		for _, bad := range []string{"<img", "</details><img", "@everyone", "@org/team", "![](", "[click]"} {
+			if strings.Contains(line, bad) {
+				t.Errorf("%q reaches the comment as markdown: %q", bad, line)
+			}
+		}
+		if link.MatchString(line) {
+			t.Errorf("a link reaches the comment: %q", line)
+		}
 	}
 }
 
