@@ -15,6 +15,7 @@ import (
 
 	"github.com/retainctl/retainctl/reconcile/audit"
 	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/outcome"
 	"github.com/retainctl/retainctl/reconcile/plan"
 )
 
@@ -40,60 +41,21 @@ type Options struct {
 	Progress    func(done, total int) // optional
 }
 
-// Outcome is how one change ended.
-type Outcome string
-
-const (
-	Applied Outcome = "applied"
-	Failed  Outcome = "failed"
-	Skipped Outcome = "skipped"
+// The result documents live in package outcome (pure, for rendering);
+// these names keep them at hand here.
+type (
+	Outcome      = outcome.ChangeOutcome
+	ChangeResult = outcome.Change
+	ErrorInfo    = outcome.ErrorInfo
+	Result       = outcome.Apply
 )
 
-// ChangeResult is one change's outcome.
-type ChangeResult struct {
-	Action    plan.Action `json:"action"`
-	Name      string      `json:"name"`
-	ID        string      `json:"id,omitempty"`
-	Risk      plan.Risk   `json:"risk"`
-	Outcome   Outcome     `json:"outcome"`
-	Note      string      `json:"note,omitempty"`
-	Error     *ErrorInfo  `json:"error,omitempty"`
-	LatencyMs float64     `json:"latencyMs"`
-}
-
-// ErrorInfo is what the API said about a failed change.
-type ErrorInfo struct {
-	Status    int    `json:"status,omitempty"`
-	Code      string `json:"code,omitempty"`
-	Message   string `json:"message"`
-	ContextID string `json:"contextId,omitempty"`
-}
-
-// Result is a whole run's outcome.
-type Result struct {
-	Fingerprint string         `json:"fingerprint"`
-	Changes     []ChangeResult `json:"changes"`
-	// Drift lists what the organisation still differs in after the run,
-	// from a fresh listing; empty when it matches the plan.
-	Drift []string `json:"drift"`
-}
-
-// Count reports how many changes ended with o.
-func (r Result) Count(o Outcome) int {
-	n := 0
-	for _, c := range r.Changes {
-		if c.Outcome == o {
-			n++
-		}
-	}
-	return n
-}
-
-// Failed reports how many changes failed.
-func (r Result) Failed() int { return r.Count(Failed) }
-
-// OK reports whether every change applied and the organisation now matches.
-func (r Result) OK() bool { return r.Failed() == 0 && len(r.Drift) == 0 }
+// Change outcomes.
+const (
+	Applied = outcome.ChangeApplied
+	Failed  = outcome.ChangeFailed
+	Skipped = outcome.ChangeSkipped
+)
 
 // Run applies p. live is the listing the staleness check was made against:
 // updates are built on it so that nothing set outside retainctl is dropped.

@@ -20,19 +20,6 @@ type Plan struct {
 	Jobs     []JobSpec      `json:"-"`
 }
 
-// PolicyReport says what happens to one selected policy.
-type PolicyReport struct {
-	Name    string `json:"name"`
-	Forced  bool   `json:"forced,omitempty"`  // named by --policy, schedule ignored
-	Missed  string `json:"missed,omitempty"`  // the scheduled date this run catches up on
-	Jobs    int    `json:"jobs"`              // jobs built for it
-	Refused string `json:"refused,omitempty"` // why it cannot be enforced by a job
-	// KeptDays is set when overlapping policies (KeptFor) keep its
-	// recordings longer: its DELETE job deletes only those older than that.
-	KeptDays int      `json:"keptDays,omitempty"`
-	KeptFor  []string `json:"keptFor,omitempty"`
-}
-
 // reason is why err refuses a policy, without the policy's name.
 func reason(err error) string {
 	var ref *Refusal

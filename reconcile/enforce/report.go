@@ -1,48 +1,34 @@
 package enforce
 
 import (
-	"time"
-
 	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/outcome"
 )
 
-// Outcome is how one job of the run ended.
-type Outcome string
+// The report documents live in package outcome (pure, for rendering);
+// these names keep them at hand here.
+type (
+	Outcome      = outcome.JobOutcome
+	Result       = outcome.Job
+	PolicyReport = outcome.Policy
+	Totals       = outcome.Totals
+	Report       = outcome.Enforce
+)
 
-// Outcomes. Only Fulfilled and DryRun count as success.
+// Job outcomes. Only Fulfilled and DryRun count as success.
 const (
-	Fulfilled   Outcome = "fulfilled"
-	Failed      Outcome = "failed"      // the job ended FAILED
-	Cancelled   Outcome = "cancelled"   // the job ended CANCELLED by someone else
-	DryRun      Outcome = "dry-run"     // READY, totals read, cancelled on purpose
-	TimedOut    Outcome = "timed-out"   // --timeout passed; the job was cancelled
-	Interrupted Outcome = "interrupted" // the run was stopped; the job was cancelled
-	Errored     Outcome = "error"       // an API call failed; see Error
-	NotStarted  Outcome = "not-started" // never created (no free job slot before the end)
+	Fulfilled   = outcome.JobFulfilled
+	Failed      = outcome.JobFailed
+	Cancelled   = outcome.JobCancelled
+	DryRun      = outcome.JobDryRun
+	TimedOut    = outcome.JobTimedOut
+	Interrupted = outcome.JobInterrupted
+	Errored     = outcome.JobErrored
+	NotStarted  = outcome.JobNotStarted
 )
 
-// Result is one job's end.
-type Result struct {
-	Policy        string        `json:"policy"`
-	Action        string        `json:"action"`
-	Interval      string        `json:"interval"`
-	JobID         string        `json:"jobId,omitempty"`
-	State         string        `json:"state,omitempty"` // last state Genesys reported
-	Outcome       Outcome       `json:"outcome"`
-	Conversations int           `json:"conversations"`
-	Recordings    int           `json:"recordings"`
-	Processed     int           `json:"processed"`
-	Failed        int           `json:"failed"`
-	Skipped       int           `json:"skipped"`
-	Error         string        `json:"error,omitempty"`
-	Duration      time.Duration `json:"-"`
-	DurationMs    float64       `json:"durationMs"`
-}
-
-// OK reports whether the job did what the run asked.
-func (r Result) OK() bool { return r.Outcome == Fulfilled || r.Outcome == DryRun }
-
-func (r *Result) take(j genesys.RecordingJob) {
+// take copies what Genesys reported on j into r.
+func take(r *Result, j genesys.RecordingJob) {
 	if j.ID != "" {
 		r.JobID = j.ID
 	}
@@ -54,46 +40,4 @@ func (r *Result) take(j genesys.RecordingJob) {
 	}
 }
 
-// Totals sums the run's jobs.
-type Totals struct {
-	Jobs          int `json:"jobs"`
-	Succeeded     int `json:"succeeded"`
-	Unsuccessful  int `json:"unsuccessful"`
-	Conversations int `json:"conversations"`
-	Recordings    int `json:"recordings"`
-	Processed     int `json:"processed"`
-	Failed        int `json:"failed"`
-	Skipped       int `json:"skipped"`
-}
-
-// Report is the outcome of a run (`retainctl enforce --format json`).
-type Report struct {
-	Now        time.Time      `json:"now"`
-	Horizon    time.Time      `json:"horizon"` // the oldest conversation a job reaches
-	DryRun     bool           `json:"dryRun"`
-	Policies   []PolicyReport `json:"policies"`
-	Jobs       []Result       `json:"jobs"`
-	Totals     Totals         `json:"totals"`
-	ActiveJobs []string       `json:"activeJobsAtStart,omitempty"` // other jobs holding org slots
-	Errors     []string       `json:"errors,omitempty"`            // run-level problems (audit, listing)
-}
-
-// OK reports whether every job succeeded and the run had no error.
-func (r Report) OK() bool { return len(r.Errors) == 0 && r.Totals.Unsuccessful == 0 }
-
-func totals(rs []Result) Totals {
-	t := Totals{Jobs: len(rs)}
-	for _, r := range rs {
-		if r.OK() {
-			t.Succeeded++
-		} else {
-			t.Unsuccessful++
-		}
-		t.Conversations += r.Conversations
-		t.Recordings += r.Recordings
-		t.Processed += r.Processed
-		t.Failed += r.Failed
-		t.Skipped += r.Skipped
-	}
-	return t
-}
+func totals(rs []Result) Totals { return outcome.TotalsOf(rs) }

@@ -180,14 +180,14 @@ func (r *runState) runJob(ctx context.Context, i int, s JobSpec) (res Result, ke
 		r.fail(r.record(ctx, e))
 		return res, keepSlot
 	}
-	res.take(j)
+	take(&res, j)
 	e := ev(audit.JobCreated, r.outcome())
 	e.After, e.LatencyMs = s.Query, ms(r.now().Sub(start))
 	if err := r.record(ctx, e); err != nil {
 		return r.cancel(ctx, res, Errored, "audit: "+err.Error()), false
 	}
 
-	seen := func(j genesys.RecordingJob) { res.take(j); r.Progress.update(i, j.State, j.PercentProgress, false) }
+	seen := func(j genesys.RecordingJob) { take(&res, j); r.Progress.update(i, j.State, j.PercentProgress, false) }
 	step := r.now()
 	j, err = r.await(ctx, res.JobID, func(j genesys.RecordingJob) bool { return j.State == genesys.JobReady }, seen)
 	if err != nil {
@@ -209,7 +209,7 @@ func (r *runState) runJob(ctx context.Context, i int, s JobSpec) (res Result, ke
 	if j, err = r.API.ExecuteRecordingJob(ctx, res.JobID); err != nil {
 		return r.cancel(ctx, res, Errored, "execute: "+err.Error()), false
 	}
-	res.take(j)
+	take(&res, j)
 	e = ev(audit.JobExecuted, audit.Success)
 	e.LatencyMs = ms(r.now().Sub(step))
 	r.fail(r.record(ctx, e)) // the job runs already: note the gap, follow it anyway
@@ -251,7 +251,7 @@ func (r *runState) cancel(ctx context.Context, res Result, outcome Outcome, why 
 	if err == nil {
 		res.State = genesys.JobCancelled
 	} else if j, gerr := r.API.GetRecordingJob(cctx, res.JobID); gerr == nil && j.Terminal() {
-		res.take(j) // it ended on its own meanwhile
+		take(&res, j) // it ended on its own meanwhile
 		err = nil
 	}
 	o := audit.Failure

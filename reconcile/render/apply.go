@@ -4,14 +4,14 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/retainctl/retainctl/reconcile/apply"
+	"github.com/retainctl/retainctl/reconcile/outcome"
 )
 
 // applyHeadline says what an apply run did in one line, in text and
 // markdown alike.
-func applyHeadline(r apply.Result) string {
+func applyHeadline(r outcome.Apply) string {
 	msg := fmt.Sprintf("%d of %d changes applied, %d failed, %d skipped",
-		r.Count(apply.Applied), len(r.Changes), r.Failed(), r.Count(apply.Skipped))
+		r.Count(outcome.ChangeApplied), len(r.Changes), r.Failed(), r.Count(outcome.ChangeSkipped))
 	switch {
 	case len(r.Drift) > 0:
 		return msg + fmt.Sprintf("; the organisation still differs in %d policies", len(r.Drift))
@@ -22,7 +22,7 @@ func applyHeadline(r apply.Result) string {
 }
 
 // applyDetail is a change's note and error, after a dash.
-func applyDetail(c apply.ChangeResult) string {
+func applyDetail(c outcome.Change) string {
 	var parts []string
 	if c.Note != "" {
 		parts = append(parts, c.Note)

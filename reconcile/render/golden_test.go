@@ -4,9 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/retainctl/retainctl/reconcile/apply"
-	"github.com/retainctl/retainctl/reconcile/enforce"
 	"github.com/retainctl/retainctl/reconcile/mapping"
+	"github.com/retainctl/retainctl/reconcile/outcome"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 	"github.com/retainctl/retainctl/reconcile/render"
@@ -62,17 +61,17 @@ func deniedPlan() plan.Plan {
 	return plan.Plan{Version: plan.Version, Violations: findings, Changes: []plan.Change{}}
 }
 
-func applied() apply.Result {
-	return apply.Result{
+func applied() outcome.Apply {
+	return outcome.Apply{
 		Fingerprint: "sha256:4f2a",
-		Changes: []apply.ChangeResult{
-			{Action: plan.Create, Name: "Email", ID: "id-10", Risk: plan.Safe, Outcome: apply.Applied, LatencyMs: 120},
-			{Action: plan.Update, Name: "Chat - 1 year", ID: "id-2", Risk: plan.Safe, Outcome: apply.Applied, Note: "renamed from Chat", LatencyMs: 95.5},
-			{Action: plan.Update, Name: "Inbound | <calls>", ID: "id-1", Risk: plan.Destructive, Outcome: apply.Failed, Note: "retried once",
-				Error: &apply.ErrorInfo{Status: 409, Code: "conflict", Message: "policy changed since the plan", ContextID: "ctx-1"}, LatencyMs: 310},
-			{Action: plan.Delete, Name: "Old voicemail", ID: "id-4", Risk: plan.Destructive, Outcome: apply.Failed,
-				Error: &apply.ErrorInfo{Message: "connection reset"}},
-			{Action: plan.Adopt, Name: "Messages", ID: "id-3", Risk: plan.Review, Outcome: apply.Skipped, Note: "an earlier phase failed"},
+		Changes: []outcome.Change{
+			{Action: plan.Create, Name: "Email", ID: "id-10", Risk: plan.Safe, Outcome: outcome.ChangeApplied, LatencyMs: 120},
+			{Action: plan.Update, Name: "Chat - 1 year", ID: "id-2", Risk: plan.Safe, Outcome: outcome.ChangeApplied, Note: "renamed from Chat", LatencyMs: 95.5},
+			{Action: plan.Update, Name: "Inbound | <calls>", ID: "id-1", Risk: plan.Destructive, Outcome: outcome.ChangeFailed, Note: "retried once",
+				Error: &outcome.ErrorInfo{Status: 409, Code: "conflict", Message: "policy changed since the plan", ContextID: "ctx-1"}, LatencyMs: 310},
+			{Action: plan.Delete, Name: "Old voicemail", ID: "id-4", Risk: plan.Destructive, Outcome: outcome.ChangeFailed,
+				Error: &outcome.ErrorInfo{Message: "connection reset"}},
+			{Action: plan.Adopt, Name: "Messages", ID: "id-3", Risk: plan.Review, Outcome: outcome.ChangeSkipped, Note: "an earlier phase failed"},
 		},
 		Drift: []string{"Inbound | <calls>: retentionPeriod is 90, the plan says 30", "Old voicemail: still in the organisation"},
 	}
@@ -84,13 +83,13 @@ const auditSummary = "2 changes audited\n```\nlog: audit/2026-03.jsonl\n"
 
 // failedOnly is an apply whose failures left no drift; applyClean one with
 // nothing to do.
-func failedOnly() apply.Result {
+func failedOnly() outcome.Apply {
 	r := applied()
 	r.Drift = nil
 	return r
 }
 
-var applyClean = apply.Result{Fingerprint: "sha256:0000"}
+var applyClean = outcome.Apply{Fingerprint: "sha256:0000"}
 
 var (
 	enforceAt = time.Date(2026, 3, 31, 2, 0, 0, 0, time.UTC)
@@ -98,28 +97,28 @@ var (
 )
 
 // enforced is a dry run with every note the report can carry.
-var enforced = enforce.Report{
+var enforced = outcome.Enforce{
 	Now: enforceAt, Horizon: horizon, DryRun: true,
-	Policies: []enforce.PolicyReport{
+	Policies: []outcome.Policy{
 		{Name: "Calls", Missed: "2026-03-30", Jobs: 2, KeptDays: 400, KeptFor: []string{"Complaints", "Legal hold"}},
 		{Name: "Chat", Forced: true, Jobs: 1},
 		{Name: "Screens", Refused: "screen recordings are not selected by a conversation query"},
 		{Name: "Dated"},
 	},
-	Jobs: []enforce.Result{
+	Jobs: []outcome.Job{
 		{Policy: "Calls", Action: "DELETE", Interval: "2021-03-31T00:00:00Z/2025-12-26T00:00:00Z", JobID: "job-1", State: "READY",
-			Outcome: enforce.DryRun, Conversations: 1200, Recordings: 1350, DurationMs: 4100},
+			Outcome: outcome.JobDryRun, Conversations: 1200, Recordings: 1350, DurationMs: 4100},
 		{Policy: "Calls", Action: "ARCHIVE", Interval: "2021-03-31T00:00:00Z/2026-02-28T00:00:00Z", JobID: "job-2", State: "FAILED",
-			Outcome: enforce.Failed, Conversations: 80, Recordings: 90, Processed: 40, Failed: 50, Error: "job FAILED: archive quota"},
-		{Policy: "Chat", Action: "DELETE", Interval: "2021-03-31T00:00:00Z/2025-03-31T00:00:00Z", Outcome: enforce.NotStarted, Error: "no free job slot"},
+			Outcome: outcome.JobFailed, Conversations: 80, Recordings: 90, Processed: 40, Failed: 50, Error: "job FAILED: archive quota"},
+		{Policy: "Chat", Action: "DELETE", Interval: "2021-03-31T00:00:00Z/2025-03-31T00:00:00Z", Outcome: outcome.JobNotStarted, Error: "no free job slot"},
 	},
-	Totals:     enforce.Totals{Jobs: 3, Succeeded: 1, Unsuccessful: 2, Conversations: 1280, Recordings: 1440, Processed: 40, Failed: 50},
+	Totals:     outcome.Totals{Jobs: 3, Succeeded: 1, Unsuccessful: 2, Conversations: 1280, Recordings: 1440, Processed: 40, Failed: 50},
 	ActiveJobs: []string{"job-other"},
 	Errors:     []string{"audit webhook: 502 Bad Gateway"},
 }
 
 // idle is a run with no policy due.
-var idle = enforce.Report{Now: enforceAt, Horizon: horizon}
+var idle = outcome.Enforce{Now: enforceAt, Horizon: horizon}
 
 var ext = map[render.Format]string{render.FormatText: "txt", render.FormatMarkdown: "md", render.FormatJSON: "json", render.FormatGitHub: "github"}
 
@@ -127,8 +126,8 @@ var ext = map[render.Format]string{render.FormatText: "txt", render.FormatMarkdo
 // it: a format registered without golden files fails here.
 func TestGolden(t *testing.T) {
 	goldens(t, render.Plan, map[string]plan.Plan{"plan": representative(t), "plan-rich": richPlan(t), "plan-denied": deniedPlan()})
-	goldens(t, render.Apply, map[string]apply.Result{"apply": applied(), "apply-failed": failedOnly(), "apply-clean": applyClean})
-	goldens(t, render.Enforce, map[string]enforce.Report{"enforce": enforced, "enforce-idle": idle})
+	goldens(t, render.Apply, map[string]outcome.Apply{"apply": applied(), "apply-failed": failedOnly(), "apply-clean": applyClean})
+	goldens(t, render.Enforce, map[string]outcome.Enforce{"enforce": enforced, "enforce-idle": idle})
 	goldens(t, render.Validate, map[string][]policy.Violation{"validate": findings, "validate-clean": nil})
 }
 

@@ -4,8 +4,7 @@ import (
 	"encoding/json"
 	"io"
 
-	"github.com/retainctl/retainctl/reconcile/apply"
-	"github.com/retainctl/retainctl/reconcile/enforce"
+	"github.com/retainctl/retainctl/reconcile/outcome"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
@@ -13,20 +12,20 @@ import (
 // planJSON writes the plan document, the contract of plan --format json.
 func planJSON(w io.Writer, p plan.Plan, _ Options) error { return encode(w, p) }
 
-func applyJSON(w io.Writer, r apply.Result, _ Options) error { return encode(w, r) }
+func applyJSON(w io.Writer, r outcome.Apply, _ Options) error { return encode(w, r) }
 
 // enforceJSON writes the report with "ok", and arrays even when empty, so
 // that tools need not tell null from none.
-func enforceJSON(w io.Writer, r enforce.Report, _ Options) error {
+func enforceJSON(w io.Writer, r outcome.Enforce, _ Options) error {
 	if r.Policies == nil {
-		r.Policies = []enforce.PolicyReport{}
+		r.Policies = []outcome.Policy{}
 	}
 	if r.Jobs == nil {
-		r.Jobs = []enforce.Result{}
+		r.Jobs = []outcome.Job{}
 	}
 	return encode(w, struct {
 		OK bool `json:"ok"`
-		enforce.Report
+		outcome.Enforce
 	}{r.OK(), r})
 }
 

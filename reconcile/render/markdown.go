@@ -5,14 +5,14 @@ import (
 	"io"
 	"strings"
 
-	"github.com/retainctl/retainctl/reconcile/apply"
+	"github.com/retainctl/retainctl/reconcile/outcome"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
 var (
 	riskIcon    = map[plan.Risk]string{plan.Safe: "🟢", plan.Review: "🟡", plan.Destructive: "🔴"}
-	outcomeIcon = map[apply.Outcome]string{apply.Applied: "✅", apply.Failed: "❌", apply.Skipped: "⏭️"}
+	outcomeIcon = map[outcome.ChangeOutcome]string{outcome.ChangeApplied: "✅", outcome.ChangeFailed: "❌", outcome.ChangeSkipped: "⏭️"}
 )
 
 // planMarkdown writes Markdown, which stays a string for the pull request
@@ -52,7 +52,7 @@ func NotPlanned(why string, vs []policy.Violation) string {
 }
 
 // ApplyMarkdown describes an apply run for the merged pull request.
-func ApplyMarkdown(r apply.Result, reportSummary string) string {
+func ApplyMarkdown(r outcome.Apply, reportSummary string) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "## retainctl apply\n\n**%s**\n\n", applyHeadline(r))
 	if len(r.Changes) > 0 {

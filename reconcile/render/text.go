@@ -7,8 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/retainctl/retainctl/reconcile/apply"
-	"github.com/retainctl/retainctl/reconcile/enforce"
+	"github.com/retainctl/retainctl/reconcile/outcome"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
@@ -119,7 +118,7 @@ func diffColor(l string) string {
 }
 
 // applyString describes an apply run for a terminal or a CI log.
-func applyString(r apply.Result) string {
+func applyString(r outcome.Apply) string {
 	var sb strings.Builder
 	for _, c := range r.Changes {
 		fmt.Fprintf(&sb, "%-8s %-7s %s%s\n", c.Outcome, c.Action, c.Name, applyDetail(c))
@@ -131,13 +130,13 @@ func applyString(r apply.Result) string {
 	return sb.String()
 }
 
-func applyText(w io.Writer, r apply.Result, _ Options) error {
+func applyText(w io.Writer, r outcome.Apply, _ Options) error {
 	_, err := io.WriteString(w, applyString(r))
 	return err
 }
 
 // enforceText prints the run as a table, then notes and totals.
-func enforceText(w io.Writer, r enforce.Report, _ Options) error {
+func enforceText(w io.Writer, r outcome.Enforce, _ Options) error {
 	mode := ""
 	if r.DryRun {
 		mode = " (dry run: jobs built, counted and cancelled; nothing deleted or archived)"
@@ -169,7 +168,7 @@ func enforceText(w io.Writer, r enforce.Report, _ Options) error {
 	return err
 }
 
-func enforceNotes(w io.Writer, r enforce.Report) {
+func enforceNotes(w io.Writer, r outcome.Enforce) {
 	var notes []string
 	for _, p := range r.Policies {
 		if p.Missed != "" {
