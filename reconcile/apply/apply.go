@@ -17,6 +17,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/genesys"
 	"github.com/retainctl/retainctl/reconcile/outcome"
 	"github.com/retainctl/retainctl/reconcile/plan"
+	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
 // API is the part of the Genesys client apply uses.
@@ -92,7 +93,7 @@ type runner struct {
 	opts     Options
 	audit    *trail
 	live     map[string]genesys.Policy
-	strategy string
+	strategy policy.Strategy
 	total    int
 
 	mu   sync.Mutex // guards done

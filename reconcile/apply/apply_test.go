@@ -15,7 +15,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-func pol(name, media string, days int) policy.Policy {
+func pol(name string, media policy.ObjectType, days int) policy.Policy {
 	return policy.Policy{Name: name, ObjectType: media, RetentionPeriod: days}
 }
 
@@ -131,10 +131,11 @@ func TestApplyOrder(t *testing.T) {
 // never by touching a policy someone made by hand.
 func TestApplyConflictOnCreate(t *testing.T) {
 	for _, tc := range []struct {
-		name, strategy string
-		managed        bool
-		wantDays       int
-		wantOK         bool
+		name     string
+		strategy policy.Strategy
+		managed  bool
+		wantDays int
+		wantOK   bool
 	}{
 		{"merge-max keeps the longer retention", "merge-max", true, 365, true},
 		{"warn overwrites", "warn", true, 90, true},

@@ -9,6 +9,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/genesys"
 	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/plan"
+	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
 // create makes a new policy. The client never re-sends a POST whose outcome
@@ -43,12 +44,12 @@ func (r *runner) resolveConflict(ctx context.Context, c plan.Change, res *Change
 	if !mapping.IsManaged(live) {
 		return audit.Event{}, fmt.Errorf("a policy named %q (id %s) appeared in Genesys Cloud after the plan was made, and retainctl does not manage it: it was left alone; plan again to adopt it explicitly", c.Name, live.ID)
 	}
-	if r.strategy == "fail" {
+	if r.strategy == policy.StrategyFail {
 		return audit.Event{}, fmt.Errorf("a policy named %q (id %s) appeared in Genesys Cloud after the plan was made, and conflicts.strategy is fail: review it, then plan again", c.Name, live.ID)
 	}
 	desired := *c.After
 	note := "a policy of the same name appeared after the plan was made; it was taken over"
-	if lr := mapping.Read(live, desired.ObjectType).Policy.RetentionPeriod; r.strategy != "warn" && lr > desired.RetentionPeriod {
+	if lr := mapping.Read(live, desired.ObjectType).Policy.RetentionPeriod; r.strategy != policy.StrategyWarn && lr > desired.RetentionPeriod {
 		desired.RetentionPeriod = lr
 		note += fmt.Sprintf(" keeping its longer retention of %d days (merge-max)", lr)
 	}

@@ -75,7 +75,7 @@ func checkInterval(interval string, scope policy.Policy, minAge int, now, horizo
 	}
 	var ranges []window
 	for _, f := range scope.Filters {
-		if f.Attribute != "dateRange" {
+		if f.Attribute != policy.DateRange {
 			continue
 		}
 		for _, v := range f.Values() {
@@ -148,7 +148,7 @@ func scopeConstraints(scope policy.Policy) (map[string]map[string]bool, error) {
 	}
 	out := map[string]map[string]bool{"mediaType": {media: true}}
 	for _, f := range scope.Filters {
-		if f.Attribute == "dateRange" {
+		if f.Attribute == policy.DateRange {
 			continue
 		}
 		dim, ok := dimensions[f.Attribute]

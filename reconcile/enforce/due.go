@@ -15,11 +15,11 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-// Schedule frequencies (docs/policy-reference.md).
+// Schedule frequencies, from the vocabulary.
 const (
-	Daily   = "DAILY"
-	Weekly  = "WEEKLY"
-	Monthly = "MONTHLY"
+	Daily   = policy.Daily
+	Weekly  = policy.Weekly
+	Monthly = policy.Monthly
 )
 
 var weekdays = map[string]time.Weekday{
@@ -44,7 +44,7 @@ func Due(p policy.Policy, now time.Time) (bool, error) {
 // schedule is a policy.Schedule read and checked, so that Due and
 // LastOccurrence agree on which dates a policy is scheduled for.
 type schedule struct {
-	freq    string       // Daily, Weekly or Monthly
+	freq    policy.Frequency
 	weekday time.Weekday // Weekly
 	day     int          // Monthly: 1..31; shorter months use their last day
 	loc     *time.Location

@@ -16,7 +16,7 @@ func at(s string) time.Time {
 	return t
 }
 
-func sched(freq, dow string, dom int, tz string) policy.Policy {
+func sched(freq policy.Frequency, dow string, dom int, tz string) policy.Policy {
 	return policy.Policy{Name: "p", Schedule: &policy.Schedule{Frequency: freq, DayOfWeek: dow, DayOfMonth: dom, Timezone: tz}}
 }
 

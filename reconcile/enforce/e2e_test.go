@@ -16,11 +16,11 @@ import (
 	"github.com/retainctl/retainctl/reconcile/sim"
 )
 
-func pol(name, media string, ret, archive int, s *policy.Schedule, fs ...policy.Filter) policy.Policy {
+func pol(name string, media policy.ObjectType, ret, archive int, s *policy.Schedule, fs ...policy.Filter) policy.Policy {
 	return policy.Policy{Name: name, ObjectType: media, RetentionPeriod: ret, ArchiveAfter: archive, Schedule: s, Filters: fs}
 }
 
-func in(attr string, vals ...string) policy.Filter {
+func in(attr policy.Attribute, vals ...string) policy.Filter {
 	anys := make([]any, len(vals))
 	for i, v := range vals {
 		anys[i] = v
@@ -31,11 +31,11 @@ func in(attr string, vals ...string) policy.Filter {
 // covers is the test's own reading of which recordings a policy covers,
 // written independently of the query builder.
 func covers(p policy.Policy, r sim.Recording) bool {
-	media := map[string]string{"call": "voice", "chat": "chat", "email": "email", "message": "message"}[p.ObjectType]
+	media := map[policy.ObjectType]string{"call": "voice", "chat": "chat", "email": "email", "message": "message"}[p.ObjectType]
 	if media != "" && r.MediaType != media {
 		return false
 	}
-	field := map[string]string{"direction": r.Direction, "queue": r.QueueID, "user": r.UserID, "team": r.TeamID,
+	field := map[policy.Attribute]string{"direction": r.Direction, "queue": r.QueueID, "user": r.UserID, "team": r.TeamID,
 		"wrapupCode": r.WrapUpCode, "language": r.LanguageID}
 	for _, f := range p.Filters {
 		if !slices.ContainsFunc(f.Values(), func(v string) bool { return strings.EqualFold(v, field[f.Attribute]) }) {

@@ -39,21 +39,21 @@ func (r *Refusal) Error() string { return r.Policy + ": " + r.Reason }
 
 // analyticsMedia maps an object type to the segment mediaType. A
 // policy-level (interaction) policy has none: no job can enforce it.
-var analyticsMedia = map[string]string{
+var analyticsMedia = map[policy.ObjectType]string{
 	policy.Call: "voice", policy.Chat: "chat", policy.Email: "email", policy.Message: "message",
 }
 
 // dimensions maps the filter attributes a segment predicate can express.
-var dimensions = map[string]string{
-	"direction": "direction", "queue": "queueId", "user": "userId",
-	"team": "teamId", "wrapupCode": "wrapUpCode", "language": "requestedLanguageId",
+var dimensions = map[policy.Attribute]string{
+	policy.Direction: "direction", policy.Queue: "queueId", policy.User: "userId",
+	policy.Team: "teamId", policy.WrapupCode: "wrapUpCode", policy.Language: "requestedLanguageId",
 }
 
 // unsafe names the filters a conversation query cannot express: a job
 // without them would cover more recordings than the policy does.
-var unsafe = map[string]string{
-	"duration":              "the job query has no conversation-duration predicate",
-	"customerParticipation": "the job query has no customer-participation predicate",
+var unsafe = map[policy.Attribute]string{
+	policy.Duration:              "the job query has no conversation-duration predicate",
+	policy.CustomerParticipation: "the job query has no customer-participation predicate",
 }
 
 // Jobs builds the jobs that enforce p at now, reaching back no further
@@ -106,7 +106,7 @@ func segmentFilters(p policy.Policy, media string) ([]genesys.QueryFilter, []win
 		if err := checkFilter(p, f, vals); err != nil {
 			return nil, nil, err
 		}
-		if f.Attribute == "dateRange" {
+		if f.Attribute == policy.DateRange {
 			ws, err := parseRanges(p, vals)
 			if err != nil {
 				return nil, nil, err
@@ -129,7 +129,7 @@ func checkFilter(p policy.Policy, f policy.Filter, vals []string) error {
 	if why, bad := unsafe[f.Attribute]; bad {
 		return refuse(p, "cannot enforce the %s filter safely (%s); Genesys applies it to new recordings only", f.Attribute, why)
 	}
-	if _, known := dimensions[f.Attribute]; !known && f.Attribute != "dateRange" {
+	if _, known := dimensions[f.Attribute]; !known && f.Attribute != policy.DateRange {
 		return refuse(p, "filter attribute %q cannot be expressed in a recording job query", f.Attribute)
 	}
 	if op := strings.ToUpper(f.Operator); op != "EQ" && op != "IN" {

@@ -16,7 +16,7 @@ import (
 // scope for it), time slots, policy-level media types, a disabled policy,
 // or one that does not delete after a retention. Jobs are built from this,
 // never from the YAML: the organisation deletes by what it has.
-func Scope(g genesys.Policy, objectType string) (policy.Policy, error) {
+func Scope(g genesys.Policy, objectType policy.ObjectType) (policy.Policy, error) {
 	name := g.Name
 	if len(g.Unknown) > 0 {
 		return policy.Policy{}, refusal(name, "the live policy holds fields retainctl has no model for (%s)", strings.Join(g.Unknown, ", "))
@@ -53,11 +53,11 @@ func Scope(g genesys.Policy, objectType string) (policy.Policy, error) {
 }
 
 // pathOf is where objectType's part lives in a Genesys policy.
-func pathOf(objectType string) string {
+func pathOf(objectType policy.ObjectType) string {
 	if objectType == policy.Message {
 		return "mediaPolicies.messagePolicy."
 	}
-	return "mediaPolicies." + objectType + "Policy."
+	return "mediaPolicies." + string(objectType) + "Policy."
 }
 
 func refusal(name, format string, args ...any) *Refusal {

@@ -26,7 +26,10 @@ const keep90 = `"actions":{"retainRecording":true,"retentionDuration":{"deleteRe
 // reason says why; jobs come from the live policy, not the YAML.
 func TestScopeRefusesWhatAJobCannotSelect(t *testing.T) {
 	tests := []struct {
-		name, objectType, body, reason string
+		name       string
+		objectType policy.ObjectType
+		body       string
+		reason     string
 	}{
 		{"time slots", "call", `{"id":"1","name":"p","enabled":true,"mediaPolicies":{"callPolicy":{` + keep90 +
 			`,"conditions":{"timeAllowed":{"timeSlots":[{"day":1,"startTime":"08:00:00.000","stopTime":"09:00:00.000"}],"timeZoneId":"UTC"}}}}}`, "time of day"},

@@ -19,18 +19,18 @@ type Carried struct {
 }
 
 // slotPath is where a part lives in the Genesys policy.
-func slotPath(media string) string {
+func slotPath(media policy.ObjectType) string {
 	switch media {
 	case policy.Interaction:
 		return ""
 	case policy.Message:
 		return "mediaPolicies.messagePolicy"
 	}
-	return "mediaPolicies." + media + "Policy"
+	return "mediaPolicies." + string(media) + "Policy"
 }
 
 // PartName names a part for people.
-func PartName(media string) string {
+func PartName(media policy.ObjectType) string {
 	if media == policy.Interaction {
 		return "the policy-level conditions and actions"
 	}

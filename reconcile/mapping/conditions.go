@@ -10,20 +10,6 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-// Filter attributes (docs/policy-reference.md); validation guarantees only
-// these reach here.
-const (
-	AttrDirection             = "direction"
-	AttrQueue                 = "queue"
-	AttrUser                  = "user"
-	AttrTeam                  = "team"
-	AttrWrapupCode            = "wrapupCode"
-	AttrLanguage              = "language"
-	AttrCustomerParticipation = "customerParticipation"
-	AttrDuration              = "duration"
-	AttrDateRange             = "dateRange"
-)
-
 // Duration operators, Genesys' durationMode. Genesys documents no format
 // for durationRange: a string value is sent verbatim; whole seconds are
 // written as "300", and a [min, max] range as "60-600" (retainctl's form).
@@ -43,25 +29,25 @@ func conditions(p policy.Policy, base *model.Conditions) *model.Conditions {
 	for _, f := range p.Filters {
 		vals := f.Values()
 		switch f.Attribute {
-		case AttrDirection:
+		case policy.Direction:
 			c.Directions = upper(vals)
-		case AttrQueue:
+		case policy.Queue:
 			c.ForQueues = append(refs(vals), c.ForQueues...)
-		case AttrUser:
+		case policy.User:
 			c.ForUsers = append(refs(vals), c.ForUsers...)
-		case AttrTeam:
+		case policy.Team:
 			c.Teams = append(refs(vals), c.Teams...)
-		case AttrWrapupCode:
+		case policy.WrapupCode:
 			c.WrapupCodes = append(refs(vals), c.WrapupCodes...)
-		case AttrLanguage:
+		case policy.Language:
 			c.Languages = append(refs(vals), c.Languages...)
-		case AttrCustomerParticipation:
+		case policy.CustomerParticipation:
 			if len(vals) > 0 {
 				c.CustomerParticipation = strings.ToUpper(vals[0])
 			}
-		case AttrDuration:
+		case policy.Duration:
 			c.Duration = durationCondition(f)
-		case AttrDateRange:
+		case policy.DateRange:
 			c.DateRanges = append([]string(nil), vals...)
 		}
 	}
@@ -95,24 +81,24 @@ func filters(c *model.Conditions) []policy.Filter {
 		return nil
 	}
 	var out []policy.Filter
-	add := func(attr string, vals []string) {
+	add := func(attr policy.Attribute, vals []string) {
 		if len(vals) > 0 {
 			out = append(out, listFilter(attr, vals))
 		}
 	}
-	add(AttrDirection, upper(c.Directions))
-	add(AttrQueue, ids(c.ForQueues))
-	add(AttrUser, ids(c.ForUsers))
-	add(AttrTeam, ids(c.Teams))
-	add(AttrWrapupCode, ids(c.WrapupCodes))
-	add(AttrLanguage, ids(c.Languages))
+	add(policy.Direction, upper(c.Directions))
+	add(policy.Queue, ids(c.ForQueues))
+	add(policy.User, ids(c.ForUsers))
+	add(policy.Team, ids(c.Teams))
+	add(policy.WrapupCode, ids(c.WrapupCodes))
+	add(policy.Language, ids(c.Languages))
 	if c.CustomerParticipation != "" {
-		out = append(out, policy.Filter{Attribute: AttrCustomerParticipation, Operator: "EQ", Value: strings.ToUpper(c.CustomerParticipation)})
+		out = append(out, policy.Filter{Attribute: policy.CustomerParticipation, Operator: "EQ", Value: strings.ToUpper(c.CustomerParticipation)})
 	}
 	if f, ok := durationFilter(c.Duration); ok {
 		out = append(out, f)
 	}
-	add(AttrDateRange, c.DateRanges)
+	add(policy.DateRange, c.DateRanges)
 	return out
 }
 
@@ -123,7 +109,7 @@ func durationFilter(d *model.DurationCondition) (policy.Filter, bool) {
 	if d == nil || d.DurationRange == "" {
 		return policy.Filter{}, false
 	}
-	f := policy.Filter{Attribute: AttrDuration, DurationOperator: d.DurationOperator}
+	f := policy.Filter{Attribute: policy.Duration, DurationOperator: d.DurationOperator}
 	target := "DURATION"
 	switch d.DurationMode {
 	case "Between":
@@ -156,17 +142,19 @@ func CanonicalFilters(in []policy.Filter) []policy.Filter {
 	out := make([]policy.Filter, 0, len(in))
 	for _, f := range in {
 		switch f.Attribute {
-		case AttrDuration:
+		case policy.Duration:
 			out = append(out, canonicalDuration(f))
-		case AttrCustomerParticipation:
+		case policy.CustomerParticipation:
 			out = append(out, policy.Filter{Attribute: f.Attribute, Operator: "EQ", Value: strings.ToUpper(first(f.Values()))})
-		case AttrDirection:
+		case policy.Direction:
 			out = append(out, listFilter(f.Attribute, upper(f.Values())))
 		default:
 			out = append(out, listFilter(f.Attribute, f.Values()))
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return attrRank(out[i].Attribute) < attrRank(out[j].Attribute) })
+	sort.SliceStable(out, func(i, j int) bool {
+		return policy.AttributeRank(out[i].Attribute) < policy.AttributeRank(out[j].Attribute)
+	})
 	if len(out) == 0 {
 		return nil
 	}
@@ -184,7 +172,7 @@ func canonicalDuration(f policy.Filter) policy.Filter {
 	return out
 }
 
-func listFilter(attr string, vals []string) policy.Filter {
+func listFilter(attr policy.Attribute, vals []string) policy.Filter {
 	vals = sortedUnique(vals)
 	if len(vals) == 1 {
 		return policy.Filter{Attribute: attr, Operator: "EQ", Value: vals[0]}
@@ -194,17 +182,6 @@ func listFilter(attr string, vals []string) policy.Filter {
 		list[i] = v
 	}
 	return policy.Filter{Attribute: attr, Operator: "IN", Value: list}
-}
-
-var attrOrder = []string{AttrDirection, AttrQueue, AttrUser, AttrTeam, AttrWrapupCode, AttrLanguage, AttrCustomerParticipation, AttrDuration, AttrDateRange}
-
-func attrRank(attr string) int {
-	for i, a := range attrOrder {
-		if a == attr {
-			return i
-		}
-	}
-	return len(attrOrder)
 }
 
 func refs(vals []string) []model.Ref {

@@ -17,9 +17,9 @@ type Live struct {
 	Managed bool
 	// Media lists the object types the live policy has a part for, in
 	// canonical order.
-	Media []string
+	Media []policy.ObjectType
 	// Part is the object type of the managed part ("" when there is none).
-	Part string
+	Part policy.ObjectType
 	// Immediate is set when the managed part deletes recordings at once
 	// (deleteRecording or alwaysDelete) rather than after a retention.
 	Immediate bool
@@ -53,7 +53,7 @@ func FromAPI(g model.Policy) Live { return Read(g, "") }
 // for it (an object type change replaces that part). Server-filled defaults
 // (empty lists, retain flags, zero archive days) vanish here, which is what
 // keeps a converged organisation at zero changes.
-func Read(g model.Policy, objectType string) Live {
+func Read(g model.Policy, objectType policy.ObjectType) Live {
 	l := Live{Managed: IsManaged(g), Unknown: g.Unknown, Errors: policyErrors(g.PolicyErrors)}
 	p := policy.Policy{
 		Name:        g.Name,
@@ -107,7 +107,7 @@ func Read(g model.Policy, objectType string) Live {
 }
 
 // managedPart picks the part a YAML policy of objectType manages.
-func managedPart(media []string, objectType string) string {
+func managedPart(media []policy.ObjectType, objectType policy.ObjectType) policy.ObjectType {
 	for _, m := range media {
 		if m == objectType {
 			return m
@@ -120,7 +120,7 @@ func managedPart(media []string, objectType string) string {
 }
 
 // partPolicy reads one part of a live policy into the YAML vocabulary.
-func partPolicy(p policy.Policy, media string, part *model.MediaPolicy) policy.Policy {
+func partPolicy(p policy.Policy, media policy.ObjectType, part *model.MediaPolicy) policy.Policy {
 	p.ObjectType = media
 	p.Filters = CanonicalFilters(filters(part.Conditions))
 	if part.Conditions != nil {
@@ -130,11 +130,11 @@ func partPolicy(p policy.Policy, media string, part *model.MediaPolicy) policy.P
 	return p
 }
 
-var mediaOrder = []string{policy.Call, policy.Chat, policy.Email, policy.Message, policy.Interaction}
+var mediaOrder = policy.ObjectTypes
 
 // liveParts returns the parts of g that carry conditions or actions.
-func liveParts(g model.Policy) map[string]*model.MediaPolicy {
-	out := map[string]*model.MediaPolicy{}
+func liveParts(g model.Policy) map[policy.ObjectType]*model.MediaPolicy {
+	out := map[policy.ObjectType]*model.MediaPolicy{}
 	if m := g.MediaPolicies; m != nil {
 		for _, media := range mediaOrder[:4] {
 			if part := *mediaSlot(m, media); part != nil && (part.Actions != nil || part.Conditions != nil) {
@@ -177,7 +177,7 @@ func isZero(c *model.Conditions) bool { return c == nil || reflect.ValueOf(*c).I
 // types resolved, filters and time slots canonical, tags sorted, enabled
 // explicit, and the repo-only fields (schedule, volume) kept as written.
 func Canonical(p policy.Policy) policy.Policy {
-	if p.ObjectType == "sms" {
+	if p.ObjectType == policy.SMS {
 		p.ObjectType = policy.Message
 	}
 	p.Description = strings.TrimSpace(p.Description)

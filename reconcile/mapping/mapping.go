@@ -54,7 +54,7 @@ func ToAPI(p policy.Policy, base *model.Policy) model.Policy {
 	if p.Order != nil {
 		out.Order = p.Order
 	}
-	var media []string
+	var media []policy.ObjectType
 	if base != nil {
 		media = Read(*base, p.ObjectType).Media
 	}
@@ -88,7 +88,7 @@ func clonePolicy(g model.Policy) model.Policy {
 }
 
 // partOf returns g's part for objectType, or nil.
-func partOf(g *model.Policy, objectType string) *model.MediaPolicy {
+func partOf(g *model.Policy, objectType policy.ObjectType) *model.MediaPolicy {
 	if objectType == policy.Interaction {
 		if g.Actions == nil && g.Conditions == nil {
 			return nil
@@ -102,7 +102,7 @@ func partOf(g *model.Policy, objectType string) *model.MediaPolicy {
 }
 
 // setPart sets (or, with nil, removes) g's part for objectType.
-func setPart(g *model.Policy, objectType string, part *model.MediaPolicy) {
+func setPart(g *model.Policy, objectType policy.ObjectType, part *model.MediaPolicy) {
 	if objectType == policy.Interaction {
 		g.Conditions, g.Actions = nil, nil
 		if part != nil {
@@ -157,7 +157,7 @@ func actions(p policy.Policy, base *model.Actions) *model.Actions {
 }
 
 // mediaSlot returns the MediaPolicies field that holds objectType.
-func mediaSlot(m *model.MediaPolicies, objectType string) **model.MediaPolicy {
+func mediaSlot(m *model.MediaPolicies, objectType policy.ObjectType) **model.MediaPolicy {
 	switch objectType {
 	case policy.Chat:
 		return &m.ChatPolicy

@@ -65,25 +65,25 @@ func Conflicts(ps []policy.Policy, windowDays int) []Conflict {
 }
 
 // setAttributes are the filters whose values are plain sets of names or ids.
-var setAttributes = []string{"direction", "queue", "user", "team", "wrapupCode", "language", "customerParticipation"}
+var setAttributes = []policy.Attribute{policy.Direction, policy.Queue, policy.User, policy.Team, policy.WrapupCode, policy.Language, policy.CustomerParticipation}
 
 // shape is a policy's filters reduced to what intersection needs.
 type shape struct {
-	active    bool                           // enabled, with a known object type
-	sets      map[string]map[string]struct{} // attribute → values
-	duration  *span                          // seconds
-	dateRange []span                         // unix seconds; nil when not set
+	active    bool                                     // enabled, with a known object type
+	sets      map[policy.Attribute]map[string]struct{} // attribute → values
+	duration  *span                                    // seconds
+	dateRange []span                                   // unix seconds; nil when not set
 }
 
 type span struct{ lo, hi float64 }
 
 func newShape(p policy.Policy) shape {
-	s := shape{active: p.IsEnabled() && knownType(p.ObjectType) && p.RetentionPeriod > 0, sets: map[string]map[string]struct{}{}}
+	s := shape{active: p.IsEnabled() && knownType(p.ObjectType) && p.RetentionPeriod > 0, sets: map[policy.Attribute]map[string]struct{}{}}
 	for _, f := range p.Filters {
 		switch {
-		case f.Attribute == "duration" && s.duration == nil:
+		case f.Attribute == policy.Duration && s.duration == nil:
 			s.duration = durationSpan(f)
-		case f.Attribute == "dateRange" && s.dateRange == nil:
+		case f.Attribute == policy.DateRange && s.dateRange == nil:
 			s.dateRange = dateSpans(f.Values())
 		case slices.Contains(setAttributes, f.Attribute) && s.sets[f.Attribute] == nil:
 			vals := map[string]struct{}{}
@@ -96,7 +96,7 @@ func newShape(p policy.Policy) shape {
 	return s
 }
 
-func knownType(t string) bool {
+func knownType(t policy.ObjectType) bool {
 	switch t {
 	case policy.Call, policy.Chat, policy.Email, policy.Message, policy.Interaction:
 		return true
@@ -204,21 +204,21 @@ func abs(n int) int {
 // index buckets active policies by object type and, within a bucket, by the
 // values of each set attribute.
 type index struct {
-	buckets map[string]*bucket
+	buckets map[policy.ObjectType]*bucket
 }
 
 type bucket struct {
 	all     []int
-	lacking map[string][]int            // attribute → policies without that filter
-	byValue map[string]map[string][]int // attribute → value → policies
+	lacking map[policy.Attribute][]int            // attribute → policies without that filter
+	byValue map[policy.Attribute]map[string][]int // attribute → value → policies
 }
 
-func newIndex() *index { return &index{buckets: map[string]*bucket{}} }
+func newIndex() *index { return &index{buckets: map[policy.ObjectType]*bucket{}} }
 
-func (x *index) add(i int, objectType string, s shape) {
+func (x *index) add(i int, objectType policy.ObjectType, s shape) {
 	b := x.buckets[objectType]
 	if b == nil {
-		b = &bucket{lacking: map[string][]int{}, byValue: map[string]map[string][]int{}}
+		b = &bucket{lacking: map[policy.Attribute][]int{}, byValue: map[policy.Attribute]map[string][]int{}}
 		x.buckets[objectType] = b
 	}
 	b.all = append(b.all, i)
@@ -240,14 +240,14 @@ func (x *index) add(i int, objectType string, s shape) {
 // candidates calls fn (possibly more than once) for every policy that may
 // overlap one of objectType with shape s: every policy that does, and some
 // that do not. It walks the cheapest of s's set attributes.
-func (x *index) candidates(objectType string, s shape, fn func(int)) {
+func (x *index) candidates(objectType policy.ObjectType, s shape, fn func(int)) {
 	var buckets []*bucket
 	for t, b := range x.buckets {
 		if t == objectType || t == policy.Interaction || objectType == policy.Interaction {
 			buckets = append(buckets, b)
 		}
 	}
-	best, bestCost := "", 0
+	best, bestCost := policy.Attribute(""), 0
 	for _, b := range buckets {
 		bestCost += len(b.all)
 	}

@@ -8,11 +8,11 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-func pol(name, objectType string, days int, fs ...policy.Filter) policy.Policy {
+func pol(name string, objectType policy.ObjectType, days int, fs ...policy.Filter) policy.Policy {
 	return policy.Policy{Name: name, ObjectType: objectType, RetentionPeriod: days, Filters: fs}
 }
 
-func f(attr, op string, v any) policy.Filter {
+func f(attr policy.Attribute, op string, v any) policy.Filter {
 	return policy.Filter{Attribute: attr, Operator: op, Value: v}
 }
 
@@ -82,7 +82,7 @@ func TestConflictsMatchesPairwise(t *testing.T) {
 // broad is how many of the first policies have no filter.
 var broad = len(types)
 
-var types = []string{"call", "chat", "email", "message", "call", "chat", "email", "message", "interaction"}
+var types = []policy.ObjectType{"call", "chat", "email", "message", "call", "chat", "email", "message", "interaction"}
 
 // generate makes n policies shaped like a large organisation's: one per
 // queue (every 50th shares its neighbour's queue, an overlap), some also per

@@ -109,7 +109,7 @@ func desiredNames(ps []policy.Policy) map[string]bool {
 func (p *Plan) leftover(l model.Policy, prune bool) []policy.Policy {
 	lv := mapping.FromAPI(l)
 	ref := LiveRef{Name: l.Name, ID: l.ID, Retention: lv.Policy.RetentionPeriod, Forever: lv.Forever,
-		Media: strings.Join(lv.Media, "+"), PolicyErrors: lv.Errors, Unknown: lv.Unknown}
+		Media: joinMedia(lv.Media), PolicyErrors: lv.Errors, Unknown: lv.Unknown}
 	switch {
 	case !lv.Managed:
 		p.Unmanaged = append(p.Unmanaged, ref)
@@ -127,6 +127,15 @@ func (p *Plan) leftover(l model.Policy, prune bool) []policy.Policy {
 		return nil
 	}
 	return lv.Keeps
+}
+
+// joinMedia names several media as one ("call+chat").
+func joinMedia(ms []policy.ObjectType) string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = string(m)
+	}
+	return strings.Join(out, "+")
 }
 
 // lookAlike finds a live policy whose name reads the same as name without

@@ -9,7 +9,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-func desired(name, media string, days int, filters ...policy.Filter) policy.Policy {
+func desired(name string, media policy.ObjectType, days int, filters ...policy.Filter) policy.Policy {
 	return policy.Policy{Name: name, ObjectType: media, RetentionPeriod: days, Filters: filters}
 }
 
@@ -193,7 +193,7 @@ func TestFingerprintIgnoresRendering(t *testing.T) {
 	p1, _ := Build([]policy.Policy{calls}, nil, policy.DefaultSettings())
 	calls.Source = policy.Source{File: "elsewhere.yaml", Line: 42}
 	s := policy.DefaultSettings()
-	s.Estimates.DailyVolumeGB = map[string]float64{"call": 99}
+	s.Estimates.DailyVolumeGB = map[policy.ObjectType]float64{"call": 99}
 	p2, _ := Build([]policy.Policy{calls}, nil, s)
 	if p1.Fingerprint != p2.Fingerprint {
 		t.Error("fingerprint changed with file position or estimates")

@@ -106,7 +106,7 @@ func fieldChanges(b, a policy.Policy) []FieldChange {
 	add("timeAllowed", b.TimeAllowed, a.TimeAllowed)
 	bf, af := filterMap(b.Filters), filterMap(a.Filters)
 	for _, attr := range filterAttrs(b.Filters, a.Filters) {
-		add("filters."+attr, bf[attr], af[attr])
+		add("filters."+string(attr), bf[attr], af[attr])
 	}
 	return out
 }
@@ -118,8 +118,8 @@ type filterValue struct {
 	DurationOperator string `json:"durationOperator,omitempty"`
 }
 
-func filterMap(fs []policy.Filter) map[string]*filterValue {
-	m := map[string]*filterValue{}
+func filterMap(fs []policy.Filter) map[policy.Attribute]*filterValue {
+	m := map[policy.Attribute]*filterValue{}
 	for _, f := range fs {
 		m[f.Attribute] = &filterValue{Operator: f.Operator, Value: f.Value, DurationOperator: f.DurationOperator}
 	}
@@ -139,9 +139,9 @@ func timeRisk(f FieldChange) (Risk, string) {
 }
 
 // filterAttrs returns the attributes either side sets, in canonical order.
-func filterAttrs(b, a []policy.Filter) []string {
-	seen := map[string]bool{}
-	var out []string
+func filterAttrs(b, a []policy.Filter) []policy.Attribute {
+	seen := map[policy.Attribute]bool{}
+	var out []policy.Attribute
 	for _, f := range mapping.CanonicalFilters(append(append([]policy.Filter(nil), b...), a...)) {
 		if !seen[f.Attribute] {
 			seen[f.Attribute] = true

@@ -108,12 +108,12 @@ type LiveRef struct {
 // Overlap is a pair of desired policies that can match the same recordings
 // with retentions further apart than the settings' window.
 type Overlap struct {
-	Policy        string `json:"policy"`
-	With          string `json:"with"`
-	ObjectType    string `json:"objectType"`
-	Retention     int    `json:"retentionPeriod"`
-	WithRetention int    `json:"withRetentionPeriod"`
-	Effective     int    `json:"effectiveRetention"`
+	Policy        string            `json:"policy"`
+	With          string            `json:"with"`
+	ObjectType    policy.ObjectType `json:"objectType"`
+	Retention     int               `json:"retentionPeriod"`
+	WithRetention int               `json:"withRetentionPeriod"`
+	Effective     int               `json:"effectiveRetention"`
 	// Shadowed means every recording Policy matches is kept longer by With,
 	// so Policy's own retention never takes effect.
 	Shadowed bool `json:"shadowed"`

@@ -17,7 +17,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/sim"
 )
 
-var media = []string{"call", "chat", "email", "message"}
+var media = []policy.ObjectType{"call", "chat", "email", "message"}
 
 // generated returns n desired policies, each on its own queue so that the
 // overlap index has realistic work.

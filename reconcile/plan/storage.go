@@ -11,25 +11,25 @@ import (
 // Storage is a policy's projected steady-state storage: daily volume ×
 // multiplier × days kept, split into hot and archived when archiveAfter is set.
 type Storage struct {
-	ObjectType    string  `json:"objectType"`
-	DailyVolumeGB float64 `json:"dailyVolumeGB"`
-	Multiplier    float64 `json:"multiplier"`
-	CurrentGB     float64 `json:"currentGB"`
-	ProposedGB    float64 `json:"proposedGB"`
-	DeltaGB       float64 `json:"deltaGB"`
-	CurrentTB     float64 `json:"currentTB"`
-	ProposedTB    float64 `json:"proposedTB"`
-	DeltaTB       float64 `json:"deltaTB"`
-	HotGB         float64 `json:"hotGB"`
-	ArchiveGB     float64 `json:"archiveGB"`
-	Level         string  `json:"level"` // LOW | MEDIUM | HIGH, on proposed TB
+	ObjectType    policy.ObjectType `json:"objectType"`
+	DailyVolumeGB float64           `json:"dailyVolumeGB"`
+	Multiplier    float64           `json:"multiplier"`
+	CurrentGB     float64           `json:"currentGB"`
+	ProposedGB    float64           `json:"proposedGB"`
+	DeltaGB       float64           `json:"deltaGB"`
+	CurrentTB     float64           `json:"currentTB"`
+	ProposedTB    float64           `json:"proposedTB"`
+	DeltaTB       float64           `json:"deltaTB"`
+	HotGB         float64           `json:"hotGB"`
+	ArchiveGB     float64           `json:"archiveGB"`
+	Level         string            `json:"level"` // LOW | MEDIUM | HIGH, on proposed TB
 }
 
 // TypeStorage totals one object type across the organisation.
 type TypeStorage struct {
-	ObjectType string  `json:"objectType"`
-	CurrentGB  float64 `json:"currentGB"`
-	ProposedGB float64 `json:"proposedGB"`
+	ObjectType policy.ObjectType `json:"objectType"`
+	CurrentGB  float64           `json:"currentGB"`
+	ProposedGB float64           `json:"proposedGB"`
 }
 
 // OrgStorage totals the organisation, current and proposed.
@@ -49,8 +49,8 @@ const gbPerTB = 1000
 // estimate fills each change's storage and totals the organisation. Live
 // policies the plan leaves alone count the same on both sides.
 func estimate(cs []Change, unmanaged, orphaned []LiveRef, e policy.Estimates) OrgStorage {
-	totals := map[string]*TypeStorage{}
-	add := func(media string, cur, prop float64) {
+	totals := map[policy.ObjectType]*TypeStorage{}
+	add := func(media policy.ObjectType, cur, prop float64) {
 		t := totals[media]
 		if t == nil {
 			t = &TypeStorage{ObjectType: media}
@@ -113,7 +113,7 @@ func dailyGB(p *policy.Policy, e policy.Estimates) float64 {
 	return e.DailyVolumeGB[firstMedia(p.ObjectType)]
 }
 
-func multiplier(media string, e policy.Estimates) float64 {
+func multiplier(media policy.ObjectType, e policy.Estimates) float64 {
 	if m, ok := e.Multipliers[media]; ok {
 		return m
 	}
@@ -122,12 +122,12 @@ func multiplier(media string, e policy.Estimates) float64 {
 
 // firstMedia reduces a multi-media live object type ("call+chat") to its
 // first media, which is what its retention was read from.
-func firstMedia(objectType string) string {
-	media, _, _ := strings.Cut(objectType, "+")
-	return media
+func firstMedia[T ~string](objectType T) policy.ObjectType {
+	media, _, _ := strings.Cut(string(objectType), "+")
+	return policy.ObjectType(media)
 }
 
-func orgTotals(totals map[string]*TypeStorage, risk policy.RiskTB) OrgStorage {
+func orgTotals(totals map[policy.ObjectType]*TypeStorage, risk policy.RiskTB) OrgStorage {
 	var o OrgStorage
 	for _, t := range totals {
 		t.CurrentGB, t.ProposedGB = round(t.CurrentGB), round(t.ProposedGB)

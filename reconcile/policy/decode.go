@@ -84,7 +84,7 @@ func (d *decoder) stringMap(n *yaml.Node, v reflect.Value, path string) {
 		before := len(d.problems)
 		d.value(vn, elem, join(path, key))
 		if len(d.problems) == before {
-			v.SetMapIndex(reflect.ValueOf(key), elem)
+			v.SetMapIndex(reflect.ValueOf(key).Convert(v.Type().Key()), elem)
 		}
 	})
 }

@@ -9,16 +9,6 @@ import (
 	_ "time/tzdata" // the IANA database, so schedules do not depend on the host
 )
 
-// Object types a policy may cover. "sms" is accepted in YAML as an alias of
-// message and normalised by the loader.
-const (
-	Call        = "call"
-	Chat        = "chat"
-	Email       = "email"
-	Message     = "message"
-	Interaction = "interaction" // all media: Genesys' top-level conditions and actions
-)
-
 // MaxRetentionDays bounds retentionPeriod (100 years; the same bound is in
 // rego/data.json): date arithmetic on a larger number could wrap around.
 const MaxRetentionDays = 36500
@@ -43,15 +33,15 @@ func (s Source) LineOf(key string) int {
 
 // Policy is one desired media retention policy, as written in YAML.
 type Policy struct {
-	Name            string    `yaml:"name" json:"name"`
-	Description     string    `yaml:"description,omitempty" json:"description,omitempty"`
-	Enabled         *bool     `yaml:"enabled,omitempty" json:"enabled,omitempty"`
-	ObjectType      string    `yaml:"objectType" json:"objectType"`
-	RetentionPeriod int       `yaml:"retentionPeriod" json:"retentionPeriod"`
-	ArchiveAfter    int       `yaml:"archiveAfter,omitempty" json:"archiveAfter,omitempty"`
-	Order           *int      `yaml:"order,omitempty" json:"order,omitempty"`
-	Schedule        *Schedule `yaml:"schedule,omitempty" json:"schedule,omitempty"`
-	Filters         []Filter  `yaml:"filters,omitempty" json:"filters,omitempty"`
+	Name            string     `yaml:"name" json:"name"`
+	Description     string     `yaml:"description,omitempty" json:"description,omitempty"`
+	Enabled         *bool      `yaml:"enabled,omitempty" json:"enabled,omitempty"`
+	ObjectType      ObjectType `yaml:"objectType" json:"objectType"`
+	RetentionPeriod int        `yaml:"retentionPeriod" json:"retentionPeriod"`
+	ArchiveAfter    int        `yaml:"archiveAfter,omitempty" json:"archiveAfter,omitempty"`
+	Order           *int       `yaml:"order,omitempty" json:"order,omitempty"`
+	Schedule        *Schedule  `yaml:"schedule,omitempty" json:"schedule,omitempty"`
+	Filters         []Filter   `yaml:"filters,omitempty" json:"filters,omitempty"`
 	// TimeAllowed limits the policy to weekly time slots (Genesys'
 	// timeAllowed); no recording job can select by time of day, so a
 	// policy with slots is never enforced on existing recordings.
@@ -96,10 +86,10 @@ func (p Policy) IsEnabled() bool { return p.Enabled == nil || *p.Enabled }
 // Schedule says when `retainctl enforce` applies the policy's retention to
 // recordings that already exist (Genesys policies are not retroactive).
 type Schedule struct {
-	Frequency  string `yaml:"frequency" json:"frequency"`                       // DAILY | WEEKLY | MONTHLY
-	DayOfWeek  string `yaml:"dayOfWeek,omitempty" json:"dayOfWeek,omitempty"`   // WEEKLY: MONDAY..SUNDAY
-	DayOfMonth int    `yaml:"dayOfMonth,omitempty" json:"dayOfMonth,omitempty"` // MONTHLY: 1..31
-	Timezone   string `yaml:"timezone,omitempty" json:"timezone,omitempty"`     // IANA name; default UTC
+	Frequency  Frequency `yaml:"frequency" json:"frequency"`
+	DayOfWeek  string    `yaml:"dayOfWeek,omitempty" json:"dayOfWeek,omitempty"`   // WEEKLY: MONDAY..SUNDAY
+	DayOfMonth int       `yaml:"dayOfMonth,omitempty" json:"dayOfMonth,omitempty"` // MONTHLY: 1..31
+	Timezone   string    `yaml:"timezone,omitempty" json:"timezone,omitempty"`     // IANA name; default UTC
 }
 
 // TimeAllowed is a weekly set of time slots in one timezone.
@@ -119,9 +109,9 @@ type TimeSlot struct {
 // Filter narrows the conversations a policy covers. Value is a scalar or a
 // list as written in YAML; Values gives it as a list of strings.
 type Filter struct {
-	Attribute string `yaml:"attribute" json:"attribute"`
-	Operator  string `yaml:"operator" json:"operator"`
-	Value     any    `yaml:"value" json:"value"`
+	Attribute Attribute `yaml:"attribute" json:"attribute"`
+	Operator  string    `yaml:"operator" json:"operator"`
+	Value     any       `yaml:"value" json:"value"`
 	// DurationOperator is Genesys' durationOperator of a duration filter,
 	// carried verbatim: Genesys documents no values for it.
 	DurationOperator string `yaml:"durationOperator,omitempty" json:"durationOperator,omitempty"`
@@ -144,15 +134,15 @@ type Settings struct {
 
 // Conflicts says how overlapping policies are reported.
 type Conflicts struct {
-	Strategy   string `yaml:"strategy,omitempty" json:"strategy"` // merge-max | fail | warn
-	WindowDays int    `yaml:"windowDays,omitempty" json:"windowDays"`
+	Strategy   Strategy `yaml:"strategy,omitempty" json:"strategy"`
+	WindowDays int      `yaml:"windowDays,omitempty" json:"windowDays"`
 }
 
 // Estimates feeds the storage projections of a plan.
 type Estimates struct {
-	DailyVolumeGB map[string]float64 `yaml:"dailyVolumeGB,omitempty" json:"dailyVolumeGB"`
-	Multipliers   map[string]float64 `yaml:"multipliers,omitempty" json:"multipliers"`
-	RiskTB        RiskTB             `yaml:"riskTB,omitempty" json:"riskTB"`
+	DailyVolumeGB map[ObjectType]float64 `yaml:"dailyVolumeGB,omitempty" json:"dailyVolumeGB"`
+	Multipliers   map[ObjectType]float64 `yaml:"multipliers,omitempty" json:"multipliers"`
+	RiskTB        RiskTB                 `yaml:"riskTB,omitempty" json:"riskTB"`
 }
 
 // RiskTB holds the projected-storage thresholds, in TB, for MEDIUM and HIGH.
@@ -170,10 +160,10 @@ type Audit struct {
 func DefaultSettings() Settings {
 	return Settings{
 		LicenseTier: "ENTERPRISE",
-		Conflicts:   Conflicts{Strategy: "merge-max", WindowDays: 15},
+		Conflicts:   Conflicts{Strategy: MergeMax, WindowDays: 15},
 		Estimates: Estimates{
-			DailyVolumeGB: map[string]float64{Call: 2.5, Chat: 0.4, Email: 0.8, Message: 0.1, Interaction: 3.0},
-			Multipliers:   map[string]float64{Call: 1.2, Chat: 0.8, Email: 1.5, Message: 0.3, Interaction: 1.0},
+			DailyVolumeGB: map[ObjectType]float64{Call: 2.5, Chat: 0.4, Email: 0.8, Message: 0.1, Interaction: 3.0},
+			Multipliers:   map[ObjectType]float64{Call: 1.2, Chat: 0.8, Email: 1.5, Message: 0.3, Interaction: 1.0},
 			RiskTB:        RiskTB{Medium: 20, High: 50},
 		},
 		Audit: Audit{Log: "audit/retainctl-audit.jsonl"},

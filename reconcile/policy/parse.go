@@ -46,7 +46,7 @@ func ParsePolicies(file string, data []byte) ([]Policy, []Problem) {
 // Genesys has one condition per attribute, so one would silently replace the
 // other. (A structural check, like a repeated key, so it is made here.)
 func repeatedFilters(p Policy) []Problem {
-	seen := map[string]bool{}
+	seen := map[Attribute]bool{}
 	var out []Problem
 	for i, f := range p.Filters {
 		if seen[f.Attribute] {

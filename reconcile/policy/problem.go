@@ -49,22 +49,16 @@ func (e *LoadError) Error() string {
 	return b.String()
 }
 
-// Severities of a Violation.
-const (
-	Deny = "deny" // fails validation (exit 1)
-	Warn = "warn" // reported, does not fail
-)
-
 // Violation is one validation finding (the contract of validate --format
 // json), carried in plans too. It lives here, with the desired state, so that
 // what carries findings need not depend on the rules engine.
 type Violation struct {
-	Rule     string `json:"rule"`
-	Severity string `json:"severity"`
-	Message  string `json:"message"`
-	File     string `json:"file"`
-	Line     int    `json:"line"`
-	Policy   string `json:"policy"`
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	Message  string   `json:"message"`
+	File     string   `json:"file"`
+	Line     int      `json:"line"`
+	Policy   string   `json:"policy"`
 	// Key, when a rule names the policy key a finding is about
 	// ("retentionPeriod", "filters[1].value"), is resolved to Line.
 	Key string `json:"-"`

@@ -22,9 +22,9 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // link is a markdown link's "](" not escaped by a backslash.
 var link = regexp.MustCompile(`(^|[^\\])\]\(`)
 
-func pol(name, media string, days int, fs ...policy.Filter) policy.Policy {
+func pol(name string, media policy.ObjectType, days int, fs ...policy.Filter) policy.Policy {
 	return policy.Policy{Name: name, ObjectType: media, RetentionPeriod: days, Filters: fs,
-		Source: policy.Source{File: "policies/" + media + ".yaml", Line: 1}}
+		Source: policy.Source{File: "policies/" + string(media) + ".yaml", Line: 1}}
 }
 
 func liveOf(id string, p policy.Policy, managed bool) genesys.Policy {

@@ -100,7 +100,7 @@ func riskColor(r plan.Risk) string {
 	return green
 }
 
-func severityColor(s string) string {
+func severityColor(s policy.Severity) string {
 	if s == "deny" {
 		return red
 	}

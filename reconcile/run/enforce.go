@@ -92,9 +92,7 @@ func orgState(repo policy.Repo, live []genesys.Policy) ([]plan.Change, []plan.Ov
 // A job selects a conversation when any segment matches and acts on all its
 // recordings, so a call transferred from one queue to another is selected
 // by either queue's policy: for protection, these filters separate nothing.
-var segmentLevel = []string{
-	mapping.AttrDirection, mapping.AttrQueue, mapping.AttrUser, mapping.AttrTeam, mapping.AttrWrapupCode, mapping.AttrLanguage,
-}
+var segmentLevel = []policy.Attribute{policy.Direction, policy.Queue, policy.User, policy.Team, policy.WrapupCode, policy.Language}
 
 // conversationLevel keeps of p's filters those that hold for a whole
 // conversation (duration, date range, customer participation).

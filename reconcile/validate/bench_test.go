@@ -11,11 +11,11 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-func pol(name, objectType string, days int, fs ...policy.Filter) policy.Policy {
+func pol(name string, objectType policy.ObjectType, days int, fs ...policy.Filter) policy.Policy {
 	return policy.Policy{Name: name, ObjectType: objectType, RetentionPeriod: days, Filters: fs}
 }
 
-func f(attr, op string, v any) policy.Filter {
+func f(attr policy.Attribute, op string, v any) policy.Filter {
 	return policy.Filter{Attribute: attr, Operator: op, Value: v}
 }
 
@@ -25,7 +25,7 @@ func f(attr, op string, v any) policy.Filter {
 func generate(n int) []policy.Policy {
 	ps := make([]policy.Policy, n)
 	for i := range ps {
-		t := []string{"call", "chat", "email", "message"}[i%4]
+		t := []policy.ObjectType{"call", "chat", "email", "message"}[i%4]
 		queue := i
 		if i%50 == 1 {
 			queue = i - 1

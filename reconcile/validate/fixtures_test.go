@@ -77,7 +77,7 @@ func TestInvalidFixtures(t *testing.T) {
 			}
 			for i, w := range want.Violations {
 				g := got[i]
-				if g.Rule != w.Rule || g.Severity != w.Severity || g.File != filepath.Join(dir, w.File) || g.Line != w.Line || !strings.Contains(g.Message, w.Message) {
+				if g.Rule != w.Rule || string(g.Severity) != w.Severity || g.File != filepath.Join(dir, w.File) || g.Line != w.Line || !strings.Contains(g.Message, w.Message) {
 					t.Errorf("violation %d = %+v\nwant %+v", i, g, w)
 				}
 			}

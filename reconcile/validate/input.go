@@ -31,7 +31,7 @@ func policyInput(p policy.Policy) map[string]any {
 		"name":            p.Name,
 		"description":     p.Description,
 		"enabled":         p.IsEnabled(),
-		"objectType":      p.ObjectType,
+		"objectType":      string(p.ObjectType),
 		"retentionPeriod": p.RetentionPeriod,
 		"archiveAfter":    p.ArchiveAfter,
 		"filters":         filtersInput(p.Filters),
@@ -54,7 +54,7 @@ func policyInput(p policy.Policy) map[string]any {
 		m["timeAllowed"] = map[string]any{"timezone": t.Timezone, "slots": slots}
 	}
 	if s := p.Schedule; s != nil {
-		m["schedule"] = map[string]any{"frequency": s.Frequency, "dayOfWeek": s.DayOfWeek, "dayOfMonth": s.DayOfMonth, "timezone": s.Timezone}
+		m["schedule"] = map[string]any{"frequency": string(s.Frequency), "dayOfWeek": s.DayOfWeek, "dayOfMonth": s.DayOfMonth, "timezone": s.Timezone}
 	}
 	return m
 }
@@ -62,7 +62,7 @@ func policyInput(p policy.Policy) map[string]any {
 func filtersInput(fs []policy.Filter) []any {
 	out := make([]any, len(fs))
 	for i, f := range fs {
-		m := map[string]any{"attribute": f.Attribute, "operator": f.Operator, "value": f.Value}
+		m := map[string]any{"attribute": string(f.Attribute), "operator": f.Operator, "value": f.Value}
 		if f.DurationOperator != "" {
 			m["durationOperator"] = f.DurationOperator
 		}

@@ -53,7 +53,8 @@ type group struct {
 
 // ruleRef is one deny or warn rule set, bound to a query variable.
 type ruleRef struct {
-	binding, pkg, severity string
+	binding, pkg string
+	severity     Severity
 }
 
 // New compiles the embedded rules and the .rego files of customRulesDir (none
@@ -177,11 +178,11 @@ func rulesRefs(mods map[string]*ast.Module) []ruleRef {
 		}
 		for _, r := range m.Rules {
 			head := r.Head.Ref()
-			if len(head) != 1 || (head[0].String() != Deny && head[0].String() != Warn) {
+			if len(head) != 1 || (head[0].String() != string(Deny) && head[0].String() != string(Warn)) {
 				continue
 			}
 			ref := m.Package.Path.Append(ast.StringTerm(head[0].String())).String()
-			byRef[ref] = ruleRef{pkg: strings.TrimPrefix(m.Package.Path.String(), "data."), severity: head[0].String()}
+			byRef[ref] = ruleRef{pkg: strings.TrimPrefix(m.Package.Path.String(), "data."), severity: Severity(head[0].String())}
 		}
 	}
 	var refs []ruleRef

@@ -17,8 +17,11 @@ const (
 	Warn = policy.Warn
 )
 
-// Violation is one finding; see policy.Violation.
-type Violation = policy.Violation
+// Violation is one finding, and Severity how much it matters; see policy.
+type (
+	Violation = policy.Violation
+	Severity  = policy.Severity
+)
 
 // Sort orders violations by file, line and rule; stable, so equal keys keep
 // their order (and output is deterministic).
