@@ -15,7 +15,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-func pol(name string, media policy.ObjectType, days int) policy.Policy {
+func pol(name string, media policy.ObjectType, days policy.Retention) policy.Policy {
 	return policy.Policy{Name: name, ObjectType: media, RetentionPeriod: days}
 }
 
@@ -134,7 +134,7 @@ func TestApplyConflictOnCreate(t *testing.T) {
 		name     string
 		strategy policy.Strategy
 		managed  bool
-		wantDays int
+		wantDays policy.Retention
 		wantOK   bool
 	}{
 		{"merge-max keeps the longer retention", "merge-max", true, 365, true},

@@ -113,7 +113,7 @@ type Selected struct {
 	Forced bool // named by --policy, so enforced whatever its schedule
 	// KeepDays, when above the policy's retention, is the longer retention
 	// of overlapping policies (KeptFor) that its DELETE job must respect.
-	KeepDays int
+	KeepDays policy.Retention
 	KeptFor  []string
 	// Refused says why it gets no job, when it must not be enforced now.
 	Refused string

@@ -16,7 +16,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/sim"
 )
 
-func pol(name string, media policy.ObjectType, ret, archive int, s *policy.Schedule, fs ...policy.Filter) policy.Policy {
+func pol(name string, media policy.ObjectType, ret policy.Retention, archive int, s *policy.Schedule, fs ...policy.Filter) policy.Policy {
 	return policy.Policy{Name: name, ObjectType: media, RetentionPeriod: ret, ArchiveAfter: archive, Schedule: s, Filters: fs}
 }
 
@@ -49,7 +49,7 @@ func covers(p policy.Policy, r sim.Recording) bool {
 func expect(due []policy.Policy, recs []sim.Recording, now time.Time) (del, arch map[string]bool) {
 	del, arch = map[string]bool{}, map[string]bool{}
 	for _, p := range due {
-		cut := now.AddDate(0, 0, -p.RetentionPeriod)
+		cut := now.AddDate(0, 0, -int(p.RetentionPeriod))
 		for _, r := range recs {
 			switch {
 			case !covers(p, r):

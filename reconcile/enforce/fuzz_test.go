@@ -23,7 +23,7 @@ func FuzzJobs(f *testing.F) {
 		for _, v := range strings.Split(values, ",") {
 			vals = append(vals, v)
 		}
-		p := policy.Policy{Name: "p", ObjectType: policy.ObjectType(media), RetentionPeriod: ret, ArchiveAfter: archive,
+		p := policy.Policy{Name: "p", ObjectType: policy.ObjectType(media), RetentionPeriod: policy.Retention(ret), ArchiveAfter: archive,
 			Filters: []policy.Filter{{Attribute: policy.Attribute(attr), Operator: op, Value: vals}}}
 		now := at("2026-11-30T12:00:00Z")
 		jobs, err := Jobs(p, now, Horizon(now))

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/retainctl/retainctl/reconcile/genesys"
-	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
@@ -37,7 +36,7 @@ func checked(p policy.Policy, now, horizon time.Time) ([]JobSpec, error) {
 		return nil, err
 	}
 	for _, j := range jobs {
-		age := p.RetentionPeriod
+		age := int(p.RetentionPeriod)
 		if j.Action == genesys.JobArchive {
 			age = p.ArchiveAfter
 		}
@@ -60,7 +59,7 @@ func NewPlan(sel []Selected, now, horizon time.Time) Plan {
 		switch {
 		case s.Refused != "":
 			pr.Refused = s.Refused
-		case s.KeepDays >= mapping.ForeverDays:
+		case s.KeepDays.ForGood():
 			pr.Refused = fmt.Sprintf("%s keep(s) these recordings for good, and Genesys keeps the longest retention: nothing it matches may be deleted", strings.Join(s.KeptFor, ", "))
 		case s.KeepDays > policy.MaxRetentionDays:
 			pr.Refused = fmt.Sprintf("%s keep(s) these recordings %d days, longer than a job can express: nothing it matches is deleted", strings.Join(s.KeptFor, ", "), s.KeepDays)
@@ -76,7 +75,7 @@ func NewPlan(sel []Selected, now, horizon time.Time) Plan {
 			continue
 		}
 		if s.KeepDays > p.RetentionPeriod {
-			p.RetentionPeriod, pr.KeptDays, pr.KeptFor = s.KeepDays, s.KeepDays, s.KeptFor
+			p.RetentionPeriod, pr.KeptDays, pr.KeptFor = s.KeepDays, int(s.KeepDays), s.KeptFor
 		}
 		jobs, err := checked(p, now, horizon)
 		if err != nil {

@@ -79,12 +79,12 @@ func Jobs(p policy.Policy, now, horizon time.Time) ([]JobSpec, error) {
 		return nil, err
 	}
 	now = now.UTC()
-	deleteBefore := now.AddDate(0, 0, -p.RetentionPeriod)
+	deleteBefore := now.AddDate(0, 0, -int(p.RetentionPeriod))
 	if !deleteBefore.After(horizon) {
 		return nil, refuse(p, "its recordings are due for deletion only after %d days, beyond the five years a filtered recording job can reach", p.RetentionPeriod)
 	}
-	out := specs(p, genesys.JobDelete, p.RetentionPeriod, window{horizon, deleteBefore}, ranges, segs)
-	if p.ArchiveAfter > 0 && p.ArchiveAfter < p.RetentionPeriod {
+	out := specs(p, genesys.JobDelete, int(p.RetentionPeriod), window{horizon, deleteBefore}, ranges, segs)
+	if p.ArchiveAfter > 0 && p.ArchiveAfter < int(p.RetentionPeriod) {
 		archive := window{deleteBefore, now.AddDate(0, 0, -p.ArchiveAfter)}
 		out = append(out, specs(p, genesys.JobArchive, p.ArchiveAfter, archive, ranges, segs)...)
 	}

@@ -28,7 +28,7 @@ type Live struct {
 	// RetentionPeriod then reads 0.
 	Forever bool
 	// Keeps holds, one per part, what the live policy keeps and for how
-	// long (ForeverDays for good), for the overlap analysis; parts that
+	// long (policy.KeptForGood for good), for the overlap analysis; parts that
 	// delete at once keep nothing and are left out.
 	Keeps []policy.Policy
 	// Carried is what the YAML cannot say about the live policy: updates
@@ -40,10 +40,6 @@ type Live struct {
 	// Unknown lists fields of the answer retainctl has no model for.
 	Unknown []string
 }
-
-// ForeverDays stands for "kept for good" where a number of days is needed,
-// as when comparing retentions: longer than any retention a policy may set.
-const ForeverDays = 1 << 30
 
 // FromAPI reads a live policy with its first part as the managed one.
 func FromAPI(g model.Policy) Live { return Read(g, "") }
@@ -85,7 +81,7 @@ func Read(g model.Policy, objectType policy.ObjectType) Live {
 		}
 		switch {
 		case forever:
-			kept.RetentionPeriod = ForeverDays
+			kept.RetentionPeriod = policy.KeptForGood
 		case immediate || days == 0:
 			continue
 		}
@@ -100,7 +96,7 @@ func Read(g model.Policy, objectType policy.ObjectType) Live {
 	if len(g.Unknown) > 0 {
 		// What the unknown fields keep is unknown: for overlap analysis the
 		// policy keeps everything, for good, so nothing near it is deleted.
-		l.Keeps = []policy.Policy{{Name: g.Name, Enabled: ptr(true), ObjectType: policy.Interaction, RetentionPeriod: ForeverDays}}
+		l.Keeps = []policy.Policy{{Name: g.Name, Enabled: ptr(true), ObjectType: policy.Interaction, RetentionPeriod: policy.KeptForGood}}
 	}
 	l.Policy = p
 	return l
@@ -149,14 +145,14 @@ func liveParts(g model.Policy) map[policy.ObjectType]*model.MediaPolicy {
 }
 
 // retention reads the delete and archive days from actions.
-func retention(a *model.Actions) (deleteDays, archiveDays int, immediate bool) {
+func retention(a *model.Actions) (deleteDays policy.Retention, archiveDays int, immediate bool) {
 	if a == nil {
 		return 0, 0, false
 	}
 	immediate = isTrue(a.AlwaysDelete) || (isTrue(a.DeleteRecording) && !retains(a))
 	if rd := a.RetentionDuration; rd != nil {
 		if rd.DeleteRetention != nil {
-			deleteDays = rd.DeleteRetention.Days
+			deleteDays = policy.Retention(rd.DeleteRetention.Days)
 		}
 		if rd.ArchiveRetention != nil {
 			archiveDays = rd.ArchiveRetention.Days

@@ -146,7 +146,7 @@ func actions(p policy.Policy, base *model.Actions) *model.Actions {
 	a.DeleteRecording = ptr(false)
 	a.AlwaysDelete = ptr(false)
 	a.RetentionDuration = &model.RetentionDuration{
-		DeleteRetention: &model.DeleteRetention{Days: p.RetentionPeriod},
+		DeleteRetention: &model.DeleteRetention{Days: int(p.RetentionPeriod)},
 	}
 	if p.ArchiveAfter > 0 {
 		a.RetentionDuration.ArchiveRetention = &model.ArchiveRetention{

@@ -150,7 +150,7 @@ func TestRetainDefaultsToTrue(t *testing.T) {
 		"delete, retain unset": {DeleteRecording: &yes},
 		"retain, no deletion":  {RetainRecording: &yes},
 	} {
-		if l := FromAPI(part(a)); !l.Forever || len(l.Keeps) != 1 || l.Keeps[0].RetentionPeriod != ForeverDays {
+		if l := FromAPI(part(a)); !l.Forever || len(l.Keeps) != 1 || l.Keeps[0].RetentionPeriod != policy.KeptForGood {
 			t.Errorf("%s: %+v", name, l)
 		}
 	}

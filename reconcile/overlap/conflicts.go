@@ -45,7 +45,7 @@ func Conflicts(ps []policy.Policy, windowDays int) []Conflict {
 			}
 			seen[q] = i + 1
 			o := ps[q]
-			if abs(p.RetentionPeriod-o.RetentionPeriod) <= windowDays || !shapes[i].intersects(shapes[q]) {
+			if abs(int(p.RetentionPeriod-o.RetentionPeriod)) <= windowDays || !shapes[i].intersects(shapes[q]) {
 				return
 			}
 			if p.RetentionPeriod < o.RetentionPeriod {

@@ -8,7 +8,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-func pol(name string, objectType policy.ObjectType, days int, fs ...policy.Filter) policy.Policy {
+func pol(name string, objectType policy.ObjectType, days policy.Retention, fs ...policy.Filter) policy.Policy {
 	return policy.Policy{Name: name, ObjectType: objectType, RetentionPeriod: days, Filters: fs}
 }
 
@@ -91,7 +91,7 @@ func generate(n int) []policy.Policy {
 	ps := make([]policy.Policy, n)
 	for i := range ps {
 		t := types[i%len(types)]
-		p := pol(fmt.Sprintf("Policy %05d", i), t, 30+(i%40)*20)
+		p := pol(fmt.Sprintf("Policy %05d", i), t, policy.Retention(30+(i%40)*20))
 		if i >= broad { // the first of each media is broad
 			queue := i
 			if i%50 == 1 {

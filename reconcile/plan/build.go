@@ -207,12 +207,4 @@ func summarize(cs []Change) Summary {
 	return s
 }
 
-func days(n int) string {
-	switch {
-	case n >= mapping.ForeverDays:
-		return "kept for good"
-	case n == 1:
-		return "1 day"
-	}
-	return fmt.Sprintf("%d days", n)
-}
+func days(n policy.Retention) string { return n.String() }

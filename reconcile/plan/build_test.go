@@ -9,7 +9,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-func desired(name string, media policy.ObjectType, days int, filters ...policy.Filter) policy.Policy {
+func desired(name string, media policy.ObjectType, days policy.Retention, filters ...policy.Filter) policy.Policy {
 	return policy.Policy{Name: name, ObjectType: media, RetentionPeriod: days, Filters: filters}
 }
 
@@ -301,7 +301,7 @@ func TestKeptForGood(t *testing.T) {
 		t.Errorf("forever → 90 days: %s %s %v", c.Action, c.Risk, c.Reasons)
 	}
 	p, _ = Build([]policy.Policy{desired("Calls", "call", 30)}, []model.Policy{unmanaged(forever)}, policy.DefaultSettings())
-	if len(p.Overlaps) != 1 || p.Overlaps[0].Effective != mapping.ForeverDays || !strings.Contains(strings.Join(p.Changes[0].Reasons, " "), "for good") {
+	if len(p.Overlaps) != 1 || p.Overlaps[0].Effective != policy.KeptForGood || !strings.Contains(strings.Join(p.Changes[0].Reasons, " "), "for good") {
 		t.Errorf("overlap with a hold kept for good: %+v %v", p.Overlaps, p.Changes[0].Reasons)
 	}
 }

@@ -186,7 +186,7 @@ func fieldRisk(f FieldChange) (Risk, string) {
 	case f.Field == "objectType":
 		return Destructive, fmt.Sprintf("object type %v → %v: %v recordings are no longer covered by this policy", f.Before, f.After, f.Before)
 	case f.Field == "retentionPeriod":
-		return retentionRisk(f.Before.(int), f.After.(int))
+		return retentionRisk(f.Before.(policy.Retention), f.After.(policy.Retention))
 	case f.Field == "archiveAfter":
 		return Review, fmt.Sprintf("archive after %s → %s", archiveDays(f.Before), archiveDays(f.After))
 	case f.Field == "order":
@@ -203,14 +203,14 @@ func fieldRisk(f FieldChange) (Risk, string) {
 	return Review, f.Field + " changed"
 }
 
-func retentionRisk(before, after int) (Risk, string) {
+func retentionRisk(before, after policy.Retention) (Risk, string) {
 	if after < before {
-		return Destructive, fmt.Sprintf("retention %d → %d days: new recordings are deleted %s sooner", before, after, days(before-after))
+		return Destructive, fmt.Sprintf("retention %d → %d days: new recordings are deleted %s sooner", int(before), int(after), days(before-after))
 	}
 	if before == 0 {
 		return Safe, fmt.Sprintf("retention set to %s", days(after))
 	}
-	return Safe, fmt.Sprintf("retention %d → %d days: recordings are kept %s longer", before, after, days(after-before))
+	return Safe, fmt.Sprintf("retention %d → %d days: recordings are kept %s longer", int(before), int(after), days(after-before))
 }
 
 // filterRisk: a narrower filter drops recordings from the policy (review);

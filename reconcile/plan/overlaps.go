@@ -3,7 +3,6 @@ package plan
 import (
 	"fmt"
 
-	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/overlap"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
@@ -63,8 +62,8 @@ func noteOverlap(c *Change, o Overlap) {
 }
 
 // kept says for how long recordings are kept: "for 90 days", "for good".
-func kept(n int) string {
-	if n >= mapping.ForeverDays {
+func kept(n policy.Retention) string {
+	if n.ForGood() {
 		return "for good"
 	}
 	return "for " + days(n)

@@ -74,9 +74,9 @@ type Change struct {
 	Storage     *Storage       `json:"storage,omitempty"`
 	// EffectiveRetention is the retention Genesys applies where this policy
 	// overlaps a longer one (merge-max); zero when it does not.
-	EffectiveRetention int            `json:"effectiveRetention,omitempty"`
-	Reasons            []string       `json:"reasons"`
-	Source             *policy.Source `json:"source,omitempty"`
+	EffectiveRetention policy.Retention `json:"effectiveRetention,omitempty"`
+	Reasons            []string         `json:"reasons"`
+	Source             *policy.Source   `json:"source,omitempty"`
 	// Kept is what the YAML cannot say about the live policy and the change
 	// leaves as it is; Removed is what the change takes out (destructive).
 	Kept    []mapping.Carried `json:"kept,omitempty"`
@@ -94,11 +94,11 @@ type FieldChange struct {
 
 // LiveRef names a live policy the plan leaves alone.
 type LiveRef struct {
-	Name      string `json:"name"`
-	ID        string `json:"id"`
-	Retention int    `json:"retentionPeriod,omitempty"`
-	Forever   bool   `json:"keepsForever,omitempty"` // keeps recordings, never deletes them
-	Media     string `json:"objectType,omitempty"`
+	Name      string           `json:"name"`
+	ID        string           `json:"id"`
+	Retention policy.Retention `json:"retentionPeriod,omitempty"`
+	Forever   bool             `json:"keepsForever,omitempty"` // keeps recordings, never deletes them
+	Media     string           `json:"objectType,omitempty"`
 	// PolicyErrors are the problems Genesys reports on it; Unknown its
 	// fields retainctl has no model for.
 	PolicyErrors []string `json:"policyErrors,omitempty"`
@@ -111,9 +111,9 @@ type Overlap struct {
 	Policy        string            `json:"policy"`
 	With          string            `json:"with"`
 	ObjectType    policy.ObjectType `json:"objectType"`
-	Retention     int               `json:"retentionPeriod"`
-	WithRetention int               `json:"withRetentionPeriod"`
-	Effective     int               `json:"effectiveRetention"`
+	Retention     policy.Retention  `json:"retentionPeriod"`
+	WithRetention policy.Retention  `json:"withRetentionPeriod"`
+	Effective     policy.Retention  `json:"effectiveRetention"`
 	// Shadowed means every recording Policy matches is kept longer by With,
 	// so Policy's own retention never takes effect.
 	Shadowed bool `json:"shadowed"`

@@ -25,7 +25,7 @@ func generated(n int) []policy.Policy {
 	out := make([]policy.Policy, n)
 	for i := range out {
 		out[i] = policy.Policy{
-			Name: fmt.Sprintf("policy-%05d", i), ObjectType: media[i%len(media)], RetentionPeriod: 30 + i%700,
+			Name: fmt.Sprintf("policy-%05d", i), ObjectType: media[i%len(media)], RetentionPeriod: policy.Retention(30 + i%700),
 			Filters: []policy.Filter{{Attribute: "queue", Operator: "EQ", Value: fmt.Sprintf("queue-%d", i)}},
 		}
 	}

@@ -85,10 +85,10 @@ func policyStorage(before, after *policy.Policy, e policy.Estimates) Storage {
 		CurrentGB:     steadyGB(before, e),
 		ProposedGB:    steadyGB(after, e),
 	}
-	if after != nil && after.ArchiveAfter > 0 && after.ArchiveAfter < after.RetentionPeriod {
+	if after != nil && after.ArchiveAfter > 0 && policy.Retention(after.ArchiveAfter) < after.RetentionPeriod {
 		perDay := s.DailyVolumeGB * s.Multiplier
 		s.HotGB = round(perDay * float64(after.ArchiveAfter))
-		s.ArchiveGB = round(perDay * float64(after.RetentionPeriod-after.ArchiveAfter))
+		s.ArchiveGB = round(perDay * float64(int(after.RetentionPeriod)-after.ArchiveAfter))
 	}
 	s.DeltaGB = round(s.ProposedGB - s.CurrentGB)
 	s.CurrentTB, s.ProposedTB, s.DeltaTB = tb(s.CurrentGB), tb(s.ProposedGB), tb(s.DeltaGB)

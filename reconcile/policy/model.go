@@ -37,7 +37,7 @@ type Policy struct {
 	Description     string     `yaml:"description,omitempty" json:"description,omitempty"`
 	Enabled         *bool      `yaml:"enabled,omitempty" json:"enabled,omitempty"`
 	ObjectType      ObjectType `yaml:"objectType" json:"objectType"`
-	RetentionPeriod int        `yaml:"retentionPeriod" json:"retentionPeriod"`
+	RetentionPeriod Retention  `yaml:"retentionPeriod" json:"retentionPeriod"`
 	ArchiveAfter    int        `yaml:"archiveAfter,omitempty" json:"archiveAfter,omitempty"`
 	Order           *int       `yaml:"order,omitempty" json:"order,omitempty"`
 	Schedule        *Schedule  `yaml:"schedule,omitempty" json:"schedule,omitempty"`

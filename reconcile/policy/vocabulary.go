@@ -1,5 +1,7 @@
 package policy
 
+import "strconv"
+
 // The vocabulary of policies and settings, in one place. rego/data.json and
 // the JSON Schemas repeat parts of it for the rules and editors;
 // vocabulary_test.go proves that they agree with these tables.
@@ -109,4 +111,27 @@ func AttributeRank(a Attribute) int {
 		}
 	}
 	return len(Filters)
+}
+
+// Retention is how many days recordings are kept. KeptForGood stands for
+// "never deleted" where a number is needed (comparing retentions, the
+// effective retention of overlapping policies): longer than any retention
+// a policy may set, so the longest retention still wins.
+type Retention int
+
+// KeptForGood is the retention of recordings that are never deleted.
+const KeptForGood Retention = 1 << 30
+
+// ForGood reports whether r keeps recordings for good.
+func (r Retention) ForGood() bool { return r >= KeptForGood }
+
+// String says r for people: "kept for good", "1 day", "90 days".
+func (r Retention) String() string {
+	switch {
+	case r.ForGood():
+		return "kept for good"
+	case r == 1:
+		return "1 day"
+	}
+	return strconv.Itoa(int(r)) + " days"
 }

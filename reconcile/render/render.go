@@ -13,7 +13,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
@@ -91,7 +90,7 @@ func retention(c plan.Change) string {
 	if c.Before != nil {
 		before = dd(c.Before.RetentionPeriod)
 		if slices.ContainsFunc(c.Fields, func(f plan.FieldChange) bool { return f.Field == "keepForever" }) {
-			before = dd(mapping.ForeverDays)
+			before = dd(policy.KeptForGood)
 		}
 	}
 	switch {
@@ -104,17 +103,17 @@ func retention(c plan.Change) string {
 }
 
 // dd writes a retention in days, compactly.
-func dd(n int) string {
-	if n >= mapping.ForeverDays {
+func dd(n policy.Retention) string {
+	if n.ForGood() {
 		return "for good"
 	}
-	return fmt.Sprintf("%d d", n)
+	return fmt.Sprintf("%d d", int(n))
 }
 
 // refRetention writes a live policy's retention.
 func refRetention(r plan.LiveRef) string {
 	if r.Forever {
-		return dd(mapping.ForeverDays)
+		return dd(policy.KeptForGood)
 	}
 	return dd(r.Retention)
 }

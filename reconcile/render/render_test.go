@@ -22,7 +22,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // link is a markdown link's "](" not escaped by a backslash.
 var link = regexp.MustCompile(`(^|[^\\])\]\(`)
 
-func pol(name string, media policy.ObjectType, days int, fs ...policy.Filter) policy.Policy {
+func pol(name string, media policy.ObjectType, days policy.Retention, fs ...policy.Filter) policy.Policy {
 	return policy.Policy{Name: name, ObjectType: media, RetentionPeriod: days, Filters: fs,
 		Source: policy.Source{File: "policies/" + string(media) + ".yaml", Line: 1}}
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-func pol(name string, objectType policy.ObjectType, days int, fs ...policy.Filter) policy.Policy {
+func pol(name string, objectType policy.ObjectType, days policy.Retention, fs ...policy.Filter) policy.Policy {
 	return policy.Policy{Name: name, ObjectType: objectType, RetentionPeriod: days, Filters: fs}
 }
 
@@ -30,7 +30,7 @@ func generate(n int) []policy.Policy {
 		if i%50 == 1 {
 			queue = i - 1
 		}
-		p := pol(fmt.Sprintf("Policy %05d", i), t, 30+(i%40)*20, f("queue", "EQ", fmt.Sprintf("q-%d", queue)))
+		p := pol(fmt.Sprintf("Policy %05d", i), t, policy.Retention(30+(i%40)*20), f("queue", "EQ", fmt.Sprintf("q-%d", queue)))
 		if i%5 == 0 {
 			p.Filters = append(p.Filters, f("user", "IN", []any{fmt.Sprintf("u-%d", i%50), fmt.Sprintf("u-%d", i%70)}))
 		}

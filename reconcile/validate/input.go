@@ -32,7 +32,7 @@ func policyInput(p policy.Policy) map[string]any {
 		"description":     p.Description,
 		"enabled":         p.IsEnabled(),
 		"objectType":      string(p.ObjectType),
-		"retentionPeriod": p.RetentionPeriod,
+		"retentionPeriod": int(p.RetentionPeriod),
 		"archiveAfter":    p.ArchiveAfter,
 		"filters":         filtersInput(p.Filters),
 		"tags":            stringsInput(p.Tags),
