@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
@@ -77,25 +76,12 @@ func runAuditFlush(cmd *cobra.Command, policiesDir string) error {
 	return nil
 }
 
-// auditLogPath reads audit.log from the settings file in dir (the default
-// when there is none). Only the settings are read: pending events can be
-// delivered even while policy files are being fixed.
+// auditLogPath reads audit.log from the settings of dir alone: pending
+// events can be delivered even while policy files are being fixed.
 func auditLogPath(dir string) (string, error) {
-	file := filepath.Join(dir, policy.SettingsFile)
-	data, err := os.ReadFile(file)
-	if errors.Is(err, fs.ErrNotExist) {
-		return policy.DefaultSettings().Audit.Log, nil
-	}
+	s, err := policy.LoadSettings(dir)
 	if err != nil {
-		return "", fmt.Errorf("reading settings: %w", err)
-	}
-	s, problems := policy.ParseSettings(file, data)
-	if len(problems) > 0 {
-		msg := ""
-		for _, p := range problems {
-			msg += "\n  " + p.String()
-		}
-		return "", fmt.Errorf("settings %s are invalid:%s", file, msg)
+		return "", fmt.Errorf("the settings in %s are invalid: %w", dir, err)
 	}
 	return s.Audit.Log, nil
 }

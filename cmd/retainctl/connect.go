@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -102,16 +99,9 @@ func startSim(ctx context.Context, statePath string) (genesys.Config, func(), er
 	if err != nil {
 		return genesys.Config{}, nil, failErr(fmt.Errorf("--sim-state %s: %w", statePath, err))
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stop, err := org.Start(ctx)
 	if err != nil {
 		return genesys.Config{}, nil, failErr(fmt.Errorf("start simulator: %w", err))
 	}
-	srv := &http.Server{Handler: org, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	stop := func() {
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-	}
-	return genesys.Config{BaseURL: "http://" + ln.Addr().String(), ClientID: sim.DemoClientID, ClientSecret: sim.DemoClientSecret}, stop, nil
+	return genesys.Config{BaseURL: url, ClientID: sim.DemoClientID, ClientSecret: sim.DemoClientSecret}, stop, nil
 }

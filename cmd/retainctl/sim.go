@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -67,10 +65,8 @@ func parseRate(s string) (int, error) {
 }
 
 func serveSim(ctx context.Context, cmd *cobra.Command, addr string, opts sim.Options) error {
-	if opts.StatePath != "" {
-		if err := os.MkdirAll(filepath.Dir(opts.StatePath), 0o755); err != nil {
-			return failErr(fmt.Errorf("--state: %w", err))
-		}
+	if err := os.MkdirAll(filepath.Dir(opts.StatePath), 0o755); err != nil {
+		return failErr(fmt.Errorf("--state: %w", err))
 	}
 	org, err := sim.New(opts)
 	if err != nil {
@@ -83,20 +79,7 @@ func serveSim(ctx context.Context, cmd *cobra.Command, addr string, opts sim.Opt
 	fmt.Fprintf(cmd.OutOrStdout(), "retainctl sim listening on http://%s client-id=%s client-secret=%s\n",
 		ln.Addr(), opts.ClientID, opts.ClientSecret)
 	fmt.Fprintf(cmd.ErrOrStderr(), "state: %s; stop with Ctrl-C\n", opts.StatePath)
-	srv := &http.Server{Handler: org, ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
-		return failErr(err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return failErr(err)
-	}
-	if err := org.Save(); err != nil {
+	if err := org.Serve(ctx, ln); err != nil {
 		return failErr(err)
 	}
 	return nil

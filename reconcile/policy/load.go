@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -178,4 +179,23 @@ func duplicateNames(ps []Policy) []Problem {
 		}
 	}
 	return out
+}
+
+// LoadSettings reads only the settings file of a policies directory (the
+// defaults when there is none), as `audit flush` needs while policy files
+// may still be broken.
+func LoadSettings(dir string) (Settings, error) {
+	file := filepath.Join(dir, SettingsFile)
+	data, err := os.ReadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return DefaultSettings(), nil
+	}
+	if err != nil {
+		return DefaultSettings(), fmt.Errorf("reading settings: %w", err)
+	}
+	s, problems := ParseSettings(file, data)
+	if len(problems) > 0 {
+		return s, &LoadError{Problems: problems}
+	}
+	return s, nil
 }
