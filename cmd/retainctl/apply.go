@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/retainctl/retainctl/reconcile/apply"
+	"github.com/retainctl/retainctl/reconcile/github"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 	"github.com/retainctl/retainctl/reconcile/render"
@@ -63,7 +64,7 @@ func runApply(cmd *cobra.Command, o applyOptions) error {
 	if err != nil {
 		return err
 	}
-	var pr *mergedPR
+	var pr *github.MergedPR
 	if o.github {
 		if pr, err = findMergedPR(ctx); err != nil {
 			return err
@@ -99,7 +100,7 @@ func runApply(cmd *cobra.Command, o applyOptions) error {
 	if pr != nil {
 		fctx, cancel := detached(ctx)
 		defer cancel()
-		if err := pr.report(fctx, applied.Result, report); err != nil {
+		if err := reportApply(fctx, pr, applied.Result, report); err != nil {
 			fmt.Fprintf(cmd.ErrOrStderr(), "retainctl: could not post the result on the pull request: %v\n", err)
 		}
 	}

@@ -39,16 +39,13 @@ func publishPlan(ctx context.Context, cmd *cobra.Command, p plan.Plan) error {
 	if err != nil {
 		return err
 	}
-	res, err := gc.PostPlan(ctx, github.PlanComment{
-		PR: env.Event.PR.Number, Markdown: md, Fingerprint: p.Fingerprint,
-		Counts:      github.Counts{Create: p.Summary.Create, Update: p.Summary.Update, Delete: p.Summary.Delete, Adopt: p.Summary.Adopt, Noop: p.Summary.Noop},
-		Destructive: p.HasDestructive(),
-		Blocked:     validate.HasDeny(p.Violations),
-	})
+	res, err := gc.PostPlan(ctx, github.PlanCommentOf(env.Event.PR.Number, p, md))
 	if err != nil {
 		return err
 	}
-	reportComment(cmd, res)
+	for _, n := range res.Notes() {
+		fmt.Fprintln(cmd.ErrOrStderr(), "retainctl:", n)
+	}
 	return nil
 }
 
@@ -73,30 +70,9 @@ func publishWithoutCredentials(ctx context.Context, cmd *cobra.Command, vs []val
 	return planExit(plan.Plan{Violations: vs}, false)
 }
 
-func reportComment(cmd *cobra.Command, res github.Result) {
-	w := cmd.ErrOrStderr()
-	if res.Skipped != "" {
-		fmt.Fprintf(w, "retainctl: %s; the plan is in the job summary\n", res.Skipped)
-		return
-	}
-	fmt.Fprintf(w, "retainctl: plan comment %s: %s\n", res.Action, res.URL)
-	if res.Truncated {
-		fmt.Fprintln(w, "retainctl: the comment was cut to fit GitHub's limit; the full plan is in the job summary")
-	}
-	if res.LabelSkipped != "" {
-		fmt.Fprintf(w, "retainctl: %s\n", res.LabelSkipped)
-	}
-}
-
-// mergedPR is the pull request merged as this commit, on which the plan
-// apply carries out was approved.
-type mergedPR struct {
-	env    github.Env
-	gc     *github.Client
-	number int
-}
-
-func findMergedPR(ctx context.Context) (*mergedPR, error) {
+// findMergedPR finds the pull request whose approved plan apply --github
+// carries out.
+func findMergedPR(ctx context.Context) (*github.MergedPR, error) {
 	env, err := github.EnvFromOS(os.Getenv)
 	if err != nil {
 		return nil, usageErr(err)
@@ -105,36 +81,18 @@ func findMergedPR(ctx context.Context) (*mergedPR, error) {
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	n, err := gc.FindMergedPR(ctx, env.SHA)
+	pr, err := gc.MergedPR(ctx)
 	if err != nil {
 		return nil, failErr(err)
 	}
-	return &mergedPR{env: env, gc: gc, number: n}, nil
+	return pr, nil
 }
 
-// Approve refuses a plan other than the one approved on the pull request.
-func (pr *mergedPR) Approve(ctx context.Context, fresh plan.Plan) error {
-	reviewed, err := pr.gc.ReviewedFingerprint(ctx, pr.number)
-	if err == nil {
-		err = github.CheckFingerprint(reviewed, fresh.Fingerprint)
-	}
-	if err != nil {
-		return failErr(fmt.Errorf("pull request #%d: %w", pr.number, err))
-	}
-	return nil
-}
-
-// report posts the apply result as a new comment on the pull request and
-// in the job summary.
-func (pr *mergedPR) report(ctx context.Context, res apply.Result, rep audit.Report) error {
+// reportApply posts the apply result and the audit report on the pull request.
+func reportApply(ctx context.Context, pr *github.MergedPR, res apply.Result, rep audit.Report) error {
 	var text strings.Builder
 	if err := rep.WriteText(&text); err != nil {
 		return err
 	}
-	md := maskerOf(ctx).String(render.ApplyMarkdown(res, text.String()))
-	if err := github.WriteStepSummary(pr.env.StepSummary, md); err != nil {
-		return err
-	}
-	_, err := pr.gc.PostApplyResult(ctx, pr.number, md)
-	return err
+	return pr.Report(ctx, maskerOf(ctx).String(render.ApplyMarkdown(res, text.String())))
 }
