@@ -91,9 +91,7 @@ func runEnforce(cmd *cobra.Command, o enforceOptions) error {
 	return auditExit(pending, auditErr)
 }
 
-// enforceWhen reads --now (a replay) or the clock. The horizon follows
-// the platform's clock: five years before it, which a replay at an
-// earlier --now does not move.
+// enforceWhen reads --now (a replay) or the clock.
 func enforceWhen(o enforceOptions) (run.When, error) {
 	if err := checkFormat(render.Enforce, o.format); err != nil {
 		return run.When{}, err
@@ -101,25 +99,18 @@ func enforceWhen(o enforceOptions) (run.When, error) {
 	if o.timeout <= 0 {
 		return run.When{}, usageErr(fmt.Errorf("--timeout %s: give a positive duration such as 30m", o.timeout))
 	}
-	at := run.When{Now: time.Now()}
+	var replay *time.Time
 	if o.now != "" {
 		t, err := time.Parse(time.RFC3339, o.now)
 		if err != nil {
 			return run.When{}, usageErr(fmt.Errorf("--now %q is not an RFC 3339 time such as 2026-11-30T12:00:00Z", o.now))
 		}
-		at.Now, at.Replay = t, true
-		// A job acts at each recording's age from the platform's clock: a
-		// future --now would have Genesys schedule deletions of recordings
-		// that are not due yet, which no later hold could undo.
-		if t.After(time.Now().Add(time.Minute)) && !o.dryRun {
-			return run.When{}, usageErr(fmt.Errorf("--now %s is in the future: enforcing then would schedule deletions early; add --dry-run to preview it", o.now))
-		}
+		replay = &t
 	}
-	clock := time.Now()
-	if at.Now.After(clock) {
-		clock = at.Now
+	at, err := run.At(time.Now(), replay, o.dryRun)
+	if err != nil {
+		return run.When{}, usageErr(fmt.Errorf("--now %s is in the future: %w", o.now, err))
 	}
-	at.Horizon = enforce.Horizon(clock)
 	return at, nil
 }
 

@@ -2,6 +2,7 @@ package run
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -26,6 +27,30 @@ type History interface {
 type When struct {
 	Now, Horizon time.Time
 	Replay       bool
+}
+
+// ErrFutureReplay refuses a replay at a time still to come.
+var ErrFutureReplay = errors.New("enforcing then would schedule deletions early; add --dry-run to preview it")
+
+// At is when a run acts, on the platform's clock: then, or the replay
+// time when one was given. A job acts at each recording's age from the
+// platform's clock, so a replay in the future would have Genesys schedule
+// deletions of recordings that are not due yet, which no later hold could
+// undo: it is refused unless nothing is enforced (dryRun). The horizon
+// follows the platform's clock, which a replay in the past does not move.
+func At(clock time.Time, replay *time.Time, dryRun bool) (When, error) {
+	at := When{Now: clock, Horizon: enforce.Horizon(clock)}
+	if replay == nil {
+		return at, nil
+	}
+	if replay.After(clock.Add(time.Minute)) {
+		if !dryRun {
+			return When{}, ErrFutureReplay
+		}
+		at.Horizon = enforce.Horizon(*replay)
+	}
+	at.Now, at.Replay = *replay, true
+	return at, nil
 }
 
 // Select returns the policies due now (or only the one named), with the

@@ -226,3 +226,18 @@ func TestExportSkipsWhatDoesNotValidate(t *testing.T) {
 		t.Errorf("a second export into the same directory: %v", err)
 	}
 }
+
+// A replay in the future is refused unless it is a dry run; a replay in
+// the past keeps the horizon of the platform's clock.
+func TestAt(t *testing.T) {
+	past, future := noon.AddDate(0, -1, 0), noon.AddDate(0, 1, 0)
+	if _, err := run.At(noon, &future, false); !errors.Is(err, run.ErrFutureReplay) {
+		t.Errorf("a future replay: %v", err)
+	}
+	if at, err := run.At(noon, &future, true); err != nil || !at.Replay || !at.Now.Equal(future) || !at.Horizon.Equal(enforce.Horizon(future)) {
+		t.Errorf("a future dry run: %+v %v", at, err)
+	}
+	if at, err := run.At(noon, &past, false); err != nil || !at.Now.Equal(past) || !at.Horizon.Equal(enforce.Horizon(noon)) {
+		t.Errorf("a past replay: %+v %v", at, err)
+	}
+}
