@@ -70,7 +70,7 @@ func (t target) connect(ctx context.Context, rec genesys.Recorder) (*genesys.Cli
 			return nil, nil, err
 		}
 	}
-	cfg.OnToken = maskerOf(ctx).Add
+	cfg.OnToken, cfg.Mask = maskerOf(ctx).Add, maskerOf(ctx).String
 	cfg.Recorder = rec
 	c, err := genesys.New(cfg)
 	if err != nil {

@@ -2,6 +2,7 @@ package genesys
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -28,16 +29,26 @@ const max429 = 20
 // Client talks to one Genesys Cloud organisation. It is safe for
 // concurrent use; all calls share one rate limiter and one breaker.
 type Client struct {
-	base       string
-	hc         *http.Client
-	tokens     *tokens
-	pacer      *pacer
-	breaker    *breaker
-	rec        Recorder
-	ua         string
-	maxRetryAf time.Duration
-	maxRetries int
-	sleep      func(context.Context, time.Duration) error
+	base        string
+	hc          *http.Client
+	tokens      *tokens
+	pacer       *pacer
+	breaker     *breaker
+	rec         Recorder
+	ua          string
+	maxRetryAf  time.Duration
+	maxRetries  int
+	sleep       func(context.Context, time.Duration) error
+	masker      func(string) string
+	listTimeout time.Duration
+}
+
+// mask masks secrets in an answer's body, for messages.
+func (c *Client) mask(body []byte) []byte {
+	if c.masker == nil {
+		return body
+	}
+	return []byte(c.masker(string(body)))
 }
 
 // New checks cfg and builds a Client. No request is made yet.
@@ -60,18 +71,23 @@ func New(cfg Config) (*Client, error) {
 	if _, err := TokenURLFor(cfg.BaseURL); err != nil {
 		return nil, err
 	}
+	if u, err := url.Parse(cfg.BaseURL); err == nil && u.User != nil {
+		return nil, errors.New("the API URL carries credentials (user:password@host): remove them; retainctl authenticates with the OAuth client")
+	}
 	applyDefaults(&cfg)
 	return &Client{
-		base:       strings.TrimRight(cfg.BaseURL, "/"),
-		hc:         cfg.HTTPClient,
-		tokens:     newTokens(cfg, cfg.HTTPClient),
-		pacer:      newPacer(cfg.RateLimit, cfg.Sleep),
-		breaker:    &breaker{threshold: cfg.BreakerThreshold},
-		rec:        cfg.Recorder,
-		ua:         cfg.UserAgent,
-		maxRetryAf: cfg.MaxRetryAfter,
-		maxRetries: cfg.MaxRetries,
-		sleep:      cfg.Sleep,
+		base:        strings.TrimRight(cfg.BaseURL, "/"),
+		hc:          cfg.HTTPClient,
+		tokens:      newTokens(cfg, cfg.HTTPClient),
+		pacer:       newPacer(cfg.RateLimit, cfg.Sleep),
+		breaker:     &breaker{threshold: cfg.BreakerThreshold},
+		rec:         cfg.Recorder,
+		ua:          cfg.UserAgent,
+		maxRetryAf:  cfg.MaxRetryAfter,
+		maxRetries:  cfg.MaxRetries,
+		sleep:       cfg.Sleep,
+		masker:      cfg.Mask,
+		listTimeout: cmp.Or(cfg.ListTimeout, DefaultListTimeout),
 	}, nil
 }
 
@@ -79,6 +95,12 @@ func applyDefaults(cfg *Config) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: DefaultTimeout}
 	}
+	// A redirect is never followed: it would carry the bearer token or the
+	// client's credentials to wherever it points, and turn a POST into a
+	// GET. The 3xx comes back as an error naming the target.
+	hc := *cfg.HTTPClient
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	cfg.HTTPClient = &hc
 	if cfg.RateLimit <= 0 {
 		cfg.RateLimit = DefaultRateLimit
 	}
@@ -211,7 +233,7 @@ func (c *Client) judge(ctx context.Context, cl call, a answer, t *tries) (time.D
 	case a.status == http.StatusTooManyRequests:
 		return c.rateLimited(cl, a, t)
 	case a.status >= 500 && a.status != http.StatusNotImplemented:
-		ae := decodeAPIError(cl.method, cl.path, a.status, a.header, a.body)
+		ae := decodeAPIError(cl.method, cl.path, a.status, a.header, c.mask(a.body))
 		if !idempotent {
 			c.breaker.failure(ae)
 			return 0, false, outcomeUnknown(ae)
@@ -222,7 +244,7 @@ func (c *Client) judge(ctx context.Context, cl call, a answer, t *tries) (time.D
 		return 0, false, nil
 	}
 	c.breaker.success()
-	ae := decodeAPIError(cl.method, cl.path, a.status, a.header, a.body)
+	ae := decodeAPIError(cl.method, cl.path, a.status, a.header, c.mask(a.body))
 	if a.status == http.StatusUnauthorized {
 		return 0, false, c.unauthorized(ae)
 	}
@@ -246,7 +268,7 @@ func (c *Client) backoffOrFail(err error, atLeast time.Duration, t *tries) (time
 // rateLimited handles a 429: nothing was processed, so any method may be
 // retried once Retry-After has passed, and every goroutine waits too.
 func (c *Client) rateLimited(cl call, a answer, t *tries) (time.Duration, bool, error) {
-	ae := decodeAPIError(cl.method, cl.path, a.status, a.header, a.body)
+	ae := decodeAPIError(cl.method, cl.path, a.status, a.header, c.mask(a.body))
 	wait := ae.RetryAfter
 	if wait <= 0 {
 		wait = 3 * time.Second // the .NET SDK's default when the header is missing

@@ -50,6 +50,12 @@ type Config struct {
 	// OnToken is told every access token the client obtains, so that the
 	// caller can mask it in whatever it prints; may be nil.
 	OnToken func(token string)
+	// Mask, when set, masks secrets in an error body before it is cut short
+	// for a message, so a secret across the cut cannot leave half masked.
+	Mask func(string) string
+	// ListTimeout bounds a whole listing, every page and retry included
+	// (default DefaultListTimeout).
+	ListTimeout time.Duration
 
 	// Sleep waits between attempts; nil means a real timer. Tests inject
 	// one that returns at once and records the waits.

@@ -87,6 +87,9 @@ func decodeAPIError(method, path string, status int, header http.Header, body []
 	if header != nil {
 		e.RetryAfter = wait.RetryAfter(header.Get("Retry-After"), time.Now())
 	}
+	if status >= 300 && status < 400 {
+		e.Message = fmt.Sprintf("redirected to %q: retainctl never follows a redirect (it would carry the credentials); point %s at the API itself", header.Get("Location"), EnvAPIURL)
+	}
 	if e.Message == "" {
 		e.Message = http.StatusText(status)
 	}

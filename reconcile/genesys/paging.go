@@ -9,12 +9,16 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // listPageSize is the largest page the list endpoints serve.
 const listPageSize = 100
 
 // maxPages stops a server that keeps announcing more pages.
+// DefaultListTimeout bounds a whole listing unless Config says otherwise.
+const DefaultListTimeout = 5 * time.Minute
+
 const maxPages = 10000
 
 // page is one answer of a paged listing. Unlike Listing it tells an absent
@@ -31,6 +35,11 @@ type page[T any] struct {
 // only other filters sent. A short list would make a plan recreate or miss
 // policies, so every way the answer can go wrong is an error.
 func listAll[T any](ctx context.Context, c *Client, route, path string, extra url.Values) ([]T, error) {
+	// However the pages come, a listing ends: an answer that announces
+	// page after page cannot keep a run going for half an hour.
+	parent := ctx
+	ctx, cancel := context.WithTimeoutCause(ctx, c.listTimeout, fmt.Errorf("GET %s: the listing took longer than %s; giving up", route, c.listTimeout))
+	defer cancel()
 	q := url.Values{"pageSize": {strconv.Itoa(listPageSize)}, "pageNumber": {"1"}}
 	maps.Copy(q, extra)
 	var all []T
@@ -39,6 +48,9 @@ func listAll[T any](ctx context.Context, c *Client, route, path string, extra ur
 		seen[q.Encode()] = true
 		var p page[T]
 		if err := c.do(ctx, call{method: http.MethodGet, route: route, path: path, query: q}, &p); err != nil {
+			if ctx.Err() != nil && parent.Err() == nil {
+				return nil, context.Cause(ctx)
+			}
 			return nil, err
 		}
 		all = append(all, p.Entities...)

@@ -1,0 +1,88 @@
+package genesys_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/retainctl/retainctl/reconcile/genesys"
+)
+
+func noWait(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+
+// A redirect is never followed: the token would go with it, and a
+// redirected create would come back as a GET. The 3xx is an error that
+// names where it pointed, and the other host hears nothing.
+func TestRedirectsAreNotFollowed(t *testing.T) {
+	var reached atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached.Add(1) }))
+	defer other.Close()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer api.Close()
+	c, err := genesys.New(genesys.Config{BaseURL: api.URL, AccessToken: "static-token", MaxRetries: -1, Sleep: noWait})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreatePolicy(context.Background(), genesys.Policy{Name: "p"})
+	if err == nil || !strings.Contains(err.Error(), "never follows a redirect") || !strings.Contains(err.Error(), other.URL) {
+		t.Errorf("err = %v", err)
+	}
+	if reached.Load() != 0 {
+		t.Errorf("the redirect target got %d requests", reached.Load())
+	}
+}
+
+// Credentials in the API URL are refused: they would be printed with it.
+func TestCredentialsInTheAPIURLAreRefused(t *testing.T) {
+	_, err := genesys.New(genesys.Config{BaseURL: "https://user:hunter2@api.mypurecloud.ie", AccessToken: "t"})
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// An error body is masked before it is cut short for the message, so a
+// secret across the cut does not leave half of itself behind.
+func TestErrorBodiesAreMaskedBeforeTheyAreCut(t *testing.T) {
+	secret := "s3cret-" + strings.Repeat("x", 40)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = w.Write([]byte(strings.Repeat("a", 180) + " " + secret))
+	}))
+	defer api.Close()
+	mask := func(s string) string { return strings.ReplaceAll(s, secret, "***") }
+	c, err := genesys.New(genesys.Config{BaseURL: api.URL, AccessToken: "static-token", MaxRetries: -1, Sleep: noWait, Mask: mask})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListPolicies(context.Background())
+	if err == nil || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "***") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// A listing that keeps announcing pages ends at its deadline, saying so.
+func TestListingsEndAtTheirDeadline(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(20 * time.Millisecond)
+		n := r.URL.Query().Get("pageNumber")
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"entities":[{"id":"p` + n + `","name":"p` + n + `"}],"pageSize":1,"pageCount":100000,"total":100000}`))
+	}))
+	defer api.Close()
+	c, err := genesys.New(genesys.Config{BaseURL: api.URL, AccessToken: "static-token", MaxRetries: -1, Sleep: noWait,
+		RateLimit: 1 << 20, ListTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = c.ListPolicies(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "took longer than") || time.Since(start) > 5*time.Second {
+		t.Errorf("err = %v after %v", err, time.Since(start))
+	}
+}
