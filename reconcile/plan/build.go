@@ -58,7 +58,7 @@ func Build(desired []policy.Policy, live []model.Policy, s policy.Settings) (Pla
 	p.Overlaps = overlaps(p.Changes, untouched, s.Conflicts.WindowDays)
 	p.Storage = estimate(p.Changes, p.Unmanaged, p.Orphaned, s.Estimates)
 	p.Summary = summarize(p.Changes)
-	p.Fingerprint = Fingerprint(p.Changes)
+	p.Fingerprint = Fingerprint(p.Changes, p.Settings)
 	return p, nil
 }
 

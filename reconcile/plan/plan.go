@@ -9,7 +9,7 @@ import (
 )
 
 // Version is the plan document's format version.
-const Version = 1
+const Version = 2
 
 // Action is what a change does to the live organisation.
 type Action string

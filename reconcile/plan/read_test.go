@@ -46,8 +46,9 @@ func TestReadRejects(t *testing.T) {
 	good := string(samplePlan(t))
 	tests := map[string]string{
 		"edited":        strings.Replace(good, `"retentionPeriod":90`, `"retentionPeriod":9`, 1),
-		"unknown field": strings.Replace(good, `"version":1`, `"version":1,"extra":true`, 1),
-		"version":       strings.Replace(good, `"version":1`, `"version":2`, 1),
+		"unknown field": strings.Replace(good, `"version":2`, `"version":2,"extra":true`, 1),
+		"version":       strings.Replace(good, `"version":2`, `"version":1`, 1),
+		"strategy":      strings.Replace(good, `"strategy":"merge-max"`, `"strategy":"warn"`, 1),
 		"not json":      "plan",
 		"trailing":      good + "{}",
 		"bad action":    strings.Replace(good, `"action":"create"`, `"action":"explode"`, 1),
@@ -61,11 +62,11 @@ func TestReadRejects(t *testing.T) {
 
 func FuzzRead(f *testing.F) {
 	f.Add(samplePlan(f))
-	f.Add([]byte(`{"version":1,"changes":[{"action":"delete","name":"x"}]}`))
+	f.Add([]byte(`{"version":2,"changes":[{"action":"delete","name":"x"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Read(bytes.NewReader(data))
 		if err == nil {
-			_ = Fingerprint(p.Changes) // a plan that reads must fingerprint
+			_ = Fingerprint(p.Changes, p.Settings) // a plan that reads must fingerprint
 		}
 	})
 }

@@ -35,7 +35,7 @@ func Replan(p Plan, live []model.Policy) (Plan, error) {
 // Moved lists, for a stale plan, what differs between the reviewed plan and
 // a fresh one, one line per policy.
 func Moved(reviewed, fresh Plan) []string {
-	key := func(c Change) string { return Fingerprint([]Change{c}) }
+	key := changeKey
 	was := map[string]Change{}
 	for _, c := range reviewed.Changes {
 		was[c.Name] = c
