@@ -29,7 +29,7 @@ func newExportCmd() *cobra.Command {
 				return err
 			}
 			defer done()
-			res, err := run.Export(ctx, client, v, out)
+			res, err := run.Export(ctx, client, v, out, maskerOf(ctx).Bytes)
 			switch {
 			case errors.Is(err, run.ErrExists):
 				return usageErr(err)

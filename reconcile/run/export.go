@@ -1,12 +1,14 @@
 package run
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/retainctl/retainctl/reconcile/export"
 	"github.com/retainctl/retainctl/reconcile/validate"
@@ -26,13 +28,23 @@ var ErrExists = errors.New("export into an empty directory (--out)")
 // starting retainctl.yaml. The files are validated first, with the rules
 // plan uses: one whose YAML they refuse (a retention below the license
 // tier's minimum, say) is left out with the finding as its reason, so an
-// export never writes YAML that does not validate.
-func Export(ctx context.Context, org Lister, v *validate.Validator, dir string) (Exported, error) {
+// export never writes YAML that does not validate. One that holds a
+// secret (mask changes it) is left out too: masked, it would no longer say
+// what the organisation has.
+func Export(ctx context.Context, org Lister, v *validate.Validator, dir string, mask func([]byte) []byte) (Exported, error) {
 	live, err := org.ListPolicies(ctx)
 	if err != nil {
 		return Exported{}, fmt.Errorf("listing live policies: %w", err)
 	}
 	files, skipped := export.Files(live)
+	files = slices.DeleteFunc(files, func(f export.File) bool {
+		if bytes.Equal(mask(f.Content), f.Content) {
+			return false
+		}
+		skipped = append(skipped, export.Skipped{Name: f.Policy, ID: f.ID,
+			Reason: "its fields hold a value to mask (a credential or a RETAINCTL_MASK value): export does not write it; write that policy's YAML by hand"})
+		return true
+	})
 	files = append(files, export.File{Name: "retainctl.yaml", Content: export.Settings()})
 	files, invalid, err := validFiles(ctx, v, files)
 	if err != nil {

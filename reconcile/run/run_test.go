@@ -1,6 +1,7 @@
 package run_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -212,7 +213,7 @@ func TestExportSkipsWhatDoesNotValidate(t *testing.T) {
 	short := policy.Policy{Name: "Three days", ObjectType: "call", RetentionPeriod: 3}
 	org := &genesystest.Fake{ListPoliciesFunc: listing(live(calls, short))}
 	dir := filepath.Join(t.TempDir(), "out")
-	got, err := run.Export(context.Background(), org, v, dir)
+	got, err := run.Export(context.Background(), org, v, dir, noMask)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +223,7 @@ func TestExportSkipsWhatDoesNotValidate(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "calls.yaml")); err != nil {
 		t.Error(err)
 	}
-	if _, err := run.Export(context.Background(), org, v, dir); !errors.Is(err, run.ErrExists) {
+	if _, err := run.Export(context.Background(), org, v, dir, noMask); !errors.Is(err, run.ErrExists) {
 		t.Errorf("a second export into the same directory: %v", err)
 	}
 }
@@ -239,5 +240,27 @@ func TestAt(t *testing.T) {
 	}
 	if at, err := run.At(noon, &past, false); err != nil || !at.Now.Equal(past) || !at.Horizon.Equal(enforce.Horizon(noon)) {
 		t.Errorf("a past replay: %+v %v", at, err)
+	}
+}
+
+func noMask(b []byte) []byte { return b }
+
+// Export does not write a policy whose fields hold a value to mask.
+func TestExportLeavesOutSecrets(t *testing.T) {
+	v, err := validate.New(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaky := calls
+	leaky.Description = "ticket hunter2-value"
+	org := &genesystest.Fake{ListPoliciesFunc: listing(live(leaky))}
+	mask := func(b []byte) []byte { return bytes.ReplaceAll(b, []byte("hunter2-value"), []byte("***")) }
+	dir := filepath.Join(t.TempDir(), "out")
+	got, err := run.Export(context.Background(), org, v, dir, mask)
+	if err != nil || len(got.Skipped) != 1 || !strings.Contains(got.Skipped[0].Reason, "mask") {
+		t.Fatalf("%v %+v", err, got.Skipped)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "calls.yaml")); err == nil {
+		t.Error("the file was written")
 	}
 }
