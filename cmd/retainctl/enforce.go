@@ -140,7 +140,7 @@ func runJobs(cmd *cobra.Command, o enforceOptions, repo policy.Repo, sel []enfor
 		// The simulator moves a job on per poll, not per second: poll briskly.
 		r.PollInitial, r.PollMax = 20*time.Millisecond, 100*time.Millisecond
 	}
-	rep, err := run.Enforce(ctx, client, repo, sel, at, r)
+	rep, err := run.Enforce(ctx, client, repo, sel, at, r, auditHistory(repo.Settings.Audit.Log))
 	if err != nil {
 		_, _, _ = audits.finish(ctx)
 		return rep, 0, nil, failErr(err)
@@ -164,4 +164,12 @@ func (path auditHistory) LastRuns() (map[string]time.Time, error) {
 		return nil, err
 	}
 	return enforce.LastRuns(entries), nil
+}
+
+func (path auditHistory) OpenJobs() ([]enforce.OpenJob, error) {
+	entries, _, err := audit.ReadLog(string(path))
+	if err != nil {
+		return nil, err
+	}
+	return enforce.OpenJobs(entries), nil
 }

@@ -90,7 +90,9 @@ type Enforce struct {
 	Jobs       []Job     `json:"jobs"`
 	Totals     Totals    `json:"totals"`
 	ActiveJobs []string  `json:"activeJobsAtStart,omitempty"` // other jobs holding org slots
-	Errors     []string  `json:"errors,omitempty"`            // run-level problems (audit, listing)
+	// Recovered says what became of the jobs an interrupted run left open.
+	Recovered []string `json:"recovered,omitempty"`
+	Errors    []string `json:"errors,omitempty"` // run-level problems (audit, listing)
 }
 
 // OK reports whether every job succeeded and the run had no error.

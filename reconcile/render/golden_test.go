@@ -114,6 +114,7 @@ var enforced = outcome.Enforce{
 	},
 	Totals:     outcome.Totals{Jobs: 3, Succeeded: 1, Unsuccessful: 2, Conversations: 1280, Recordings: 1440, Processed: 40, Failed: 50},
 	ActiveJobs: []string{"job-other"},
+	Recovered:  []string{"job job-9 (Inbound calls DELETE): left PROCESSING by run r1; cancelled, the next due run creates it again"},
 	Errors:     []string{"audit webhook: 502 Bad Gateway"},
 }
 

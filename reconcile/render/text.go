@@ -191,6 +191,9 @@ func enforceNotes(w io.Writer, r outcome.Enforce) {
 			notes = append(notes, fmt.Sprintf("%s %s %s: %s", j.Policy, j.Action, orDash(j.JobID), j.Error))
 		}
 	}
+	for _, n := range r.Recovered {
+		notes = append(notes, "recovered "+n)
+	}
 	if len(r.ActiveJobs) > 0 {
 		notes = append(notes, fmt.Sprintf("%d recording jobs were already active in the organisation; this run used the remaining slots", len(r.ActiveJobs)))
 	}

@@ -14,10 +14,12 @@ import (
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-// History tells when each policy's enforcement last completed (from the
-// audit log), for catching up on missed scheduled runs.
+// History is what the audit log says of past runs: when each policy's
+// enforcement last completed (to catch up on missed scheduled runs), and
+// the jobs a run created and never saw end (to settle after a crash).
 type History interface {
 	LastRuns() (map[string]time.Time, error)
+	OpenJobs() ([]enforce.OpenJob, error)
 }
 
 // When is the moment a run acts at: Now for schedules and ages, Replay
@@ -72,9 +74,21 @@ func Preview(sel []enforce.Selected, at When) enforce.Report {
 	return enforce.Report{Now: at.Now.UTC(), Horizon: at.Horizon.UTC(), Policies: enforce.NewPlan(sel, at.Now, at.Horizon).Policies}
 }
 
-// Enforce gates the selected policies against the organisation and runs
-// their jobs with r (whose API is the organisation's job API).
-func Enforce(ctx context.Context, org Lister, repo policy.Repo, sel []enforce.Selected, at When, r *enforce.Runner) (enforce.Report, error) {
+// Enforce first settles the jobs an interrupted run left open (history),
+// then gates the selected policies against the organisation and runs
+// their jobs with r (whose API is the organisation's job API, and whose
+// audit takes the events).
+func Enforce(ctx context.Context, org Lister, repo policy.Repo, sel []enforce.Selected, at When, r *enforce.Runner, history History) (enforce.Report, error) {
+	var recovered []string
+	if history != nil {
+		open, err := history.OpenJobs()
+		if err != nil {
+			return enforce.Report{}, fmt.Errorf("reading the audit log for open jobs: %w", err)
+		}
+		if recovered, err = enforce.Recover(ctx, r.API, r.Audit, open); err != nil {
+			return enforce.Report{Recovered: recovered}, err
+		}
+	}
 	live, err := org.ListPolicies(ctx)
 	if err != nil {
 		return enforce.Report{}, fmt.Errorf("listing live policies: %w", err)
@@ -84,7 +98,9 @@ func Enforce(ctx context.Context, org Lister, repo policy.Repo, sel []enforce.Se
 		return enforce.Report{}, err
 	}
 	pl := enforce.NewPlan(enforce.Gate(sel, changes, live, overlaps), at.Now, at.Horizon)
-	return r.Run(ctx, pl), nil
+	rep := r.Run(ctx, pl)
+	rep.Recovered = recovered
+	return rep, nil
 }
 
 // orgState plans the repository against the live organisation, for the

@@ -163,7 +163,7 @@ func TestEnforceFollowsTheLivePolicy(t *testing.T) {
 	if err != nil || len(sel) != 2 {
 		t.Fatalf("%v %+v", err, sel)
 	}
-	rep, err := run.Enforce(context.Background(), org, repo, sel, at, runner(org))
+	rep, err := run.Enforce(context.Background(), org, repo, sel, at, runner(org), nil)
 	if err != nil || !rep.OK() {
 		t.Fatalf("%v %+v", err, rep)
 	}
@@ -187,6 +187,8 @@ func must(t *testing.T, q genesys.RecordingJobsQuery) []byte {
 type history map[string]time.Time
 
 func (h history) LastRuns() (map[string]time.Time, error) { return h, nil }
+
+func (history) OpenJobs() ([]enforce.OpenJob, error) { return nil, nil }
 
 // A scheduled run no enforcement completed is caught up; a replay at an
 // explicit --now follows the schedule alone.
@@ -262,5 +264,39 @@ func TestExportLeavesOutSecrets(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "calls.yaml")); err == nil {
 		t.Error("the file was written")
+	}
+}
+
+type openJobs []enforce.OpenJob
+
+func (openJobs) LastRuns() (map[string]time.Time, error) { return nil, nil }
+func (o openJobs) OpenJobs() ([]enforce.OpenJob, error)  { return o, nil }
+
+// A job an interrupted run left running is cancelled and recorded before
+// anything else; one that ended meanwhile is recorded as it ended. No
+// other job is touched.
+func TestEnforceSettlesJobsLeftOpen(t *testing.T) {
+	org := &genesystest.Fake{ListPoliciesFunc: listing(nil)}
+	var j jobs
+	j.fake(org)
+	states := map[string]string{"left-running": genesys.JobProcessing, "ended": genesys.JobFulfilled}
+	org.GetRecordingJobFunc = func(_ context.Context, id string) (genesys.RecordingJob, error) {
+		return genesys.RecordingJob{ID: id, State: states[id]}, nil
+	}
+	var cancelled []string
+	org.CancelRecordingJobFunc = func(_ context.Context, id string) error { cancelled = append(cancelled, id); return nil }
+	rec := &audittest.Recorder{}
+	r := runner(org)
+	r.Audit = rec
+	open := openJobs{{ID: "left-running", Policy: "Calls", Action: "DELETE", RunID: "r1"}, {ID: "ended", Policy: "Chats", Action: "DELETE", RunID: "r1"}}
+	rep, err := run.Enforce(context.Background(), org, repoOf(), nil, run.When{Now: noon, Horizon: enforce.Horizon(noon)}, r, open)
+	if err != nil || len(rep.Recovered) != 2 {
+		t.Fatalf("%v %+v", err, rep)
+	}
+	if len(cancelled) != 1 || cancelled[0] != "left-running" {
+		t.Errorf("cancelled %v", cancelled)
+	}
+	if c, f := rec.OfType(audit.JobCancelled), rec.OfType(audit.JobFulfilled); len(c) != 1 || c[0].JobID != "left-running" || len(f) != 1 || f[0].JobID != "ended" {
+		t.Errorf("events %v", rec.Types())
 	}
 }
