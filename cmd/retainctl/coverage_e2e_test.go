@@ -208,3 +208,37 @@ func TestMultiMediaAdoption(t *testing.T) {
 		t.Errorf("change %+v", c)
 	}
 }
+
+// A job a crashed enforce left running holds one of the organisation's two
+// slots for ever: the next run finds it through the audit log, cancels it
+// and says so, and then enforces as usual.
+func TestEnforceRecoversJobsLeftRunning(t *testing.T) {
+	client, _ := liveOrg(t, `{"name":"Chats","enabled":true,"mediaPolicies":{"chatPolicy":{"actions":{"retainRecording":true,`+
+		`"retentionDuration":{"deleteRetention":{"days":30}}}}}}`)
+	writeYAML(t, "policies", "chats.yaml", "name: Chats\nobjectType: chat\nretentionPeriod: 30\nschedule: {frequency: DAILY}\n")
+	ctx := context.Background()
+	left, err := client.CreateRecordingJob(ctx, genesys.RecordingJobsQuery{Action: genesys.JobDelete, ActionAge: 30,
+		ConversationQuery: &genesys.AsyncConversationQuery{Interval: "2025-01-01T00:00:00Z/2025-02-01T00:00:00Z"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	crashed := `{"id":"e1","time":"2026-11-30T12:00:00Z","runId":"crashed-run","seq":1,"type":"job.created","jobId":"` + left.ID + `","policy":"Chats","action":"DELETE"}` + "\n"
+	writeYAML(t, "audit", "retainctl-audit.jsonl", crashed)
+	code, out, errOut := cli(t, "enforce", "--format", "json")
+	var rep enforce.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK {
+		t.Fatalf("exit %d: %s %s", code, out, errOut)
+	}
+	if len(rep.Recovered) != 1 || !strings.Contains(rep.Recovered[0], left.ID) || !strings.Contains(rep.Recovered[0], "cancelled") {
+		t.Errorf("recovered %v", rep.Recovered)
+	}
+	if j, err := client.GetRecordingJob(ctx, left.ID); err != nil || j.State != genesys.JobCancelled {
+		t.Errorf("the job left running: %+v %v", j, err)
+	}
+	if rep.Totals.Succeeded == 0 {
+		t.Errorf("the run did not enforce after recovering: %+v", rep.Totals)
+	}
+	if code, out, _ := cli(t, "enforce", "--format", "json"); code != exitOK || strings.Contains(out, `"recovered"`) {
+		t.Errorf("a second run recovered again (exit %d): %s", code, out)
+	}
+}
