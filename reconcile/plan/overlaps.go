@@ -24,10 +24,22 @@ func overlaps(cs []Change, untouched []policy.Policy, windowDays int) []Overlap 
 		ps = append(ps, u)
 		at = append(at, -1)
 	}
-	found, pairs := Overlaps(ps, windowDays)
-	for i, c := range pairs {
+	all := overlap.Conflicts(ps, windowDays)
+	for _, c := range all { // the effective retention counts every pair
+		if i := at[c.Policy]; i >= 0 && ps[c.Other].RetentionPeriod > cs[i].EffectiveRetention {
+			cs[i].EffectiveRetention = ps[c.Other].RetentionPeriod
+		}
+	}
+	kept, omitted := overlap.Bound(ps, all)
+	found := overlapsOf(ps, kept)
+	for i, c := range kept {
 		if at[c.Policy] >= 0 {
 			noteOverlap(&cs[at[c.Policy]], found[i])
+		}
+	}
+	for p, n := range omitted {
+		if at[p] >= 0 {
+			cs[at[p]].Reasons = append(cs[at[p]].Reasons, fmt.Sprintf("and %d more overlapping policies, not listed", n))
 		}
 	}
 	return found
@@ -37,7 +49,12 @@ func overlaps(cs []Change, untouched []policy.Policy, windowDays int) []Overlap 
 // with retentions more than windowDays apart, the shorter first; pairs
 // indexes each one into ps.
 func Overlaps(ps []policy.Policy, windowDays int) (found []Overlap, pairs []overlap.Conflict) {
-	pairs = overlap.Conflicts(ps, windowDays)
+	pairs, _ = overlap.Bound(ps, overlap.Conflicts(ps, windowDays))
+	return overlapsOf(ps, pairs), pairs
+}
+
+// overlapsOf writes conflicts as the plan's overlaps.
+func overlapsOf(ps []policy.Policy, pairs []overlap.Conflict) (found []Overlap) {
 	for _, c := range pairs {
 		sp, lp := ps[c.Policy], ps[c.Other]
 		found = append(found, Overlap{
@@ -46,14 +63,11 @@ func Overlaps(ps []policy.Policy, windowDays int) (found []Overlap, pairs []over
 			Effective: lp.RetentionPeriod, Shadowed: overlap.Covers(lp, sp),
 		})
 	}
-	return found, pairs
+	return found
 }
 
 // noteOverlap tells the shorter policy's change where it is overruled.
 func noteOverlap(c *Change, o Overlap) {
-	if o.Effective > c.EffectiveRetention {
-		c.EffectiveRetention = o.Effective
-	}
 	why := fmt.Sprintf("overlaps %q (%s): Genesys keeps recordings matching both %s", o.With, days(o.WithRetention), kept(o.Effective))
 	if o.Shadowed {
 		why = fmt.Sprintf("shadowed by %q (%s): every recording this policy matches is kept %s, so its own retention never applies", o.With, days(o.WithRetention), kept(o.Effective))

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/retainctl/retainctl/reconcile/overlap"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
@@ -77,5 +78,43 @@ func BenchmarkValidate10k(b *testing.B) {
 			b.Fatalf("%d policies: %v", len(repo.Policies), err)
 		}
 		b.ReportMetric(float64(len(vs)), "violations")
+	}
+}
+
+// n policies that all overlap make n² pairs; the findings stay linear: at
+// most overlap.MaxListed named partners and one summary per policy.
+func TestOverlapFindingsStayLinear(t *testing.T) {
+	v := newValidator(t)
+	const n = 1000
+	ps := make([]policy.Policy, n)
+	for i := range ps {
+		ps[i] = pol(fmt.Sprintf("Broad %04d", i), "call", policy.Retention(30+i*20))
+	}
+	vs, err := v.Validate(context.Background(), policy.Repo{Policies: ps, Settings: policy.DefaultSettings()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	summaries := 0
+	for _, x := range vs {
+		if strings.Contains(x.Message, "more policies with longer retentions") {
+			summaries++
+		}
+	}
+	if len(vs) > n*(overlap.MaxListed+1) || summaries == 0 {
+		t.Errorf("%d findings (%d summaries) for %d broad policies", len(vs), summaries, n)
+	}
+}
+
+func BenchmarkValidateBroadOverlaps(b *testing.B) {
+	v := newValidator(b)
+	ps := make([]policy.Policy, 2000)
+	for i := range ps {
+		ps[i] = pol(fmt.Sprintf("Broad %04d", i), "call", policy.Retention(30+i*20))
+	}
+	repo := policy.Repo{Policies: ps, Settings: policy.DefaultSettings()}
+	for b.Loop() {
+		if _, err := v.Validate(context.Background(), repo); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

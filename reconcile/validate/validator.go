@@ -104,7 +104,8 @@ func (v *Validator) ValidateDir(ctx context.Context, dir string) (policy.Repo, [
 // checks, and returns the violations sorted. The packages' queries share
 // one converted input and run concurrently, one per CPU.
 func (v *Validator) Validate(ctx context.Context, repo policy.Repo) ([]Violation, error) {
-	in, err := input(repo, overlap.Conflicts(repo.Policies, repo.Settings.Conflicts.WindowDays))
+	conflicts, omitted := overlap.Bound(repo.Policies, overlap.Conflicts(repo.Policies, repo.Settings.Conflicts.WindowDays))
+	in, err := input(repo, conflicts)
 	if err != nil {
 		return nil, err
 	}
@@ -125,6 +126,7 @@ func (v *Validator) Validate(ctx context.Context, repo policy.Repo) ([]Violation
 		return nil, err
 	}
 	out := append(timezoneViolations(repo.Policies), slices.Concat(found...)...)
+	out = append(out, unlistedOverlaps(repo, omitted)...)
 	atKeys(out, repo.Policies)
 	Sort(out)
 	return out, nil
