@@ -149,6 +149,9 @@ type tries struct {
 	limited   int  // 429s waited out
 	refreshed bool // the token was refreshed after a 401
 	bo        *backoff.ExponentialBackOff
+	// paused is how long the last 429 paused every call (the pacer waits
+	// it out, not this call), for the request's record.
+	paused time.Duration
 }
 
 // do runs c with rate limiting, retries and the breaker, and decodes a 2xx
@@ -193,8 +196,9 @@ func (c *Client) try(ctx context.Context, cl call, payload []byte, t *tries) (a 
 	}
 	stat := RequestStat{Method: cl.method, Path: cl.route, Status: a.status, Latency: time.Since(start), Attempt: t.n, Err: a.err,
 		RateLimited: a.err == nil && a.status == http.StatusTooManyRequests}
+	t.paused = 0
 	wait, retry, err = c.judge(ctx, cl, a, t)
-	stat.RetryWait = wait
+	stat.RetryWait = max(wait, t.paused)
 	if stat.Err == nil && err != nil && a.status >= 300 {
 		stat.Err = err
 	}
@@ -281,6 +285,7 @@ func (c *Client) rateLimited(cl call, a answer, t *tries) (time.Duration, bool, 
 		return 0, false, fmt.Errorf("%w: still rate limited after %d waits", ae, max429)
 	}
 	c.pacer.pause(wait)
+	t.paused = wait
 	return 0, true, nil
 }
 

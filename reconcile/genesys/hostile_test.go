@@ -86,3 +86,35 @@ func TestListingsEndAtTheirDeadline(t *testing.T) {
 		t.Errorf("err = %v after %v", err, time.Since(start))
 	}
 }
+
+// statsRecorder keeps the client's per-attempt statistics.
+type statsRecorder struct{ stats []genesys.RequestStat }
+
+func (r *statsRecorder) RecordRequest(s genesys.RequestStat) { r.stats = append(r.stats, s) }
+
+// The wait a 429 imposes is in the attempt's record, so the run report
+// says how long the rate limit held the run.
+func TestRateLimitWaitIsRecorded(t *testing.T) {
+	var calls atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "2")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"entities":[],"pageCount":0,"total":0}`))
+	}))
+	defer api.Close()
+	rec := &statsRecorder{}
+	c, err := genesys.New(genesys.Config{BaseURL: api.URL, AccessToken: "static-token", Sleep: noWait, Recorder: rec, RateLimit: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListPolicies(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.stats) < 1 || !rec.stats[0].RateLimited || rec.stats[0].RetryWait != 2*time.Second {
+		t.Errorf("stats %+v", rec.stats)
+	}
+}
