@@ -55,7 +55,7 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 		case !e.Type().IsRegular():
 			// Never opened: a link could show another file's lines in the
 			// findings, and a named pipe would block the run for ever.
-			problems = append(problems, Problem{Rule: "file.type", File: filepath.Join(prefix, filepath.FromSlash(p)),
+			problems = append(problems, Problem{Rule: "file.type", File: filepath.Join(prefix, filepath.FromSlash(p)), Line: 1,
 				Message: fmt.Sprintf("%s: retainctl reads only regular files; replace it with the file itself", kindOf(e.Type()))})
 		case p == SettingsFile:
 			settings = true
