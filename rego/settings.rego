@@ -47,3 +47,10 @@ deny contains lib.setting_violation("settings.risk", "estimates.riskTB", msg) if
 	s.estimates.riskTB[level] < 0
 	msg := sprintf("estimates.riskTB.%s must be 0 or more", [level])
 }
+
+deny contains lib.setting_violation("settings.limits", key, msg) if {
+	some name, limit in s.limits
+	limit < 1
+	key := sprintf("limits.%s", [name])
+	msg := sprintf("%s must be 1 or more, got %d", [key, limit])
+}

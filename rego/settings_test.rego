@@ -44,3 +44,8 @@ test_missing_line_falls_back_to_first if {
 	some v in settings.deny with input as {"settings": object.union(good, {"licenseTier": "X"})}
 	v.line == 1
 }
+
+test_limits if {
+	count(denied(object.union(good, {"limits": {"maxFiles": 10, "maxBytes": 1000, "maxPolicies": 5}}))) == 0
+	denied(object.union(good, {"limits": {"maxFiles": 0, "maxBytes": 1000, "maxPolicies": 5}})) == {"settings.limits"}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -60,5 +61,37 @@ func TestHugeNumbersAreRefused(t *testing.T) {
 	_, problems = ParseSettings("retainctl.yaml", []byte("estimates: {multipliers: {call: 1e12}}\n"))
 	if len(problems) != 1 || problems[0].Rule != "yaml.range" {
 		t.Errorf("settings problems %+v", problems)
+	}
+}
+
+// A directory over its limits is refused before its files are read, naming
+// the limit and how to raise it; too many policies are cut at the limit.
+func TestRepositoryLimits(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"a", "b", "c"} {
+		doc := "name: " + n + "\nobjectType: call\nretentionPeriod: 90\n---\nname: " + n + "2\nobjectType: call\nretentionPeriod: 90\n"
+		if err := os.WriteFile(filepath.Join(dir, n+".yaml"), []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	settings := func(s string) {
+		if err := os.WriteFile(filepath.Join(dir, SettingsFile), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct{ settings, rule, says string }{
+		{"limits: {maxFiles: 2}\n", "file.count", "raise limits.maxFiles"},
+		{"limits: {maxBytes: 100}\n", "file.total-size", "limits.maxBytes (100)"},
+		{"limits: {maxPolicies: 4}\n", "policy.count", "6 policies, more than limits.maxPolicies (4)"},
+	} {
+		settings(tc.settings)
+		repo, err := Load(dir)
+		var le *LoadError
+		if !errors.As(err, &le) || !slices.ContainsFunc(le.Problems, func(p Problem) bool { return p.Rule == tc.rule && strings.Contains(p.Message, tc.says) }) {
+			t.Errorf("%s: %v", tc.settings, err)
+		}
+		if tc.rule == "policy.count" && len(repo.Policies) != 4 {
+			t.Errorf("%d policies kept past the limit", len(repo.Policies))
+		}
 	}
 }

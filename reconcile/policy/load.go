@@ -79,6 +79,9 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 		repo.Settings, ps = ParseSettings(filepath.Join(prefix, SettingsFile), data)
 		problems = append(problems, ps...)
 	}
+	if over := overLimits(fsys, prefix, files, repo.Settings.Limits); over != nil {
+		return repo, &LoadError{Problems: append(problems, *over)}
+	}
 	parsed, err := parseFiles(fsys, prefix, files)
 	if err != nil {
 		return repo, err
@@ -86,6 +89,10 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 	for _, pf := range parsed {
 		repo.Policies = append(repo.Policies, pf.policies...)
 		problems = append(problems, pf.problems...)
+	}
+	if lim := repo.Settings.Limits.MaxPolicies; len(repo.Policies) > lim {
+		problems = append(problems, limitProblem(prefix, "policy.count", fmt.Sprintf("%d policies", len(repo.Policies)), "maxPolicies", lim))
+		repo.Policies = repo.Policies[:lim]
 	}
 	problems = append(problems, duplicateNames(repo.Policies)...)
 	if len(problems) > 0 {
@@ -95,6 +102,31 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 		return repo, fmt.Errorf("no policies in %s: the YAML files hold no documents", prefix)
 	}
 	return repo, nil
+}
+
+// overLimits checks, before reading any policy file, that the directory
+// holds no more files or bytes than the settings' limits allow.
+func overLimits(fsys fs.FS, prefix string, files []string, lim Limits) *Problem {
+	if len(files) > lim.MaxFiles {
+		p := limitProblem(prefix, "file.count", fmt.Sprintf("%d policy files", len(files)), "maxFiles", lim.MaxFiles)
+		return &p
+	}
+	total := int64(0)
+	for _, f := range files {
+		if info, err := fs.Stat(fsys, f); err == nil {
+			total += info.Size()
+		}
+	}
+	if total > int64(lim.MaxBytes) {
+		p := limitProblem(prefix, "file.total-size", fmt.Sprintf("%d bytes of policy files", total), "maxBytes", lim.MaxBytes)
+		return &p
+	}
+	return nil
+}
+
+func limitProblem(dir, rule, what, key string, limit int) Problem {
+	return Problem{Rule: rule, File: filepath.Join(dir, SettingsFile), Line: 1,
+		Message: fmt.Sprintf("%s, more than limits.%s (%d): nothing past the limit is read; split the repository, or raise limits.%s in %s", what, key, limit, key, SettingsFile)}
 }
 
 // kindOf names a file that is not a regular one.

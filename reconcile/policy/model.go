@@ -124,6 +124,7 @@ type Settings struct {
 	Conflicts   Conflicts `yaml:"conflicts,omitempty" json:"conflicts"`
 	Estimates   Estimates `yaml:"estimates,omitempty" json:"estimates"`
 	Audit       Audit     `yaml:"audit,omitempty" json:"audit"`
+	Limits      Limits    `yaml:"limits,omitempty" json:"limits"`
 
 	// Source is the settings file, when there is one.
 	Source Source `yaml:"-" json:"-"`
@@ -151,6 +152,15 @@ type RiskTB struct {
 	High   float64 `yaml:"high,omitempty" json:"high"`
 }
 
+// Limits bound what a policies directory may hold, so that a pull request
+// cannot make validation run out of time or memory. Raise them here for a
+// repository that really is that large.
+type Limits struct {
+	MaxFiles    int `yaml:"maxFiles,omitempty" json:"maxFiles"`
+	MaxBytes    int `yaml:"maxBytes,omitempty" json:"maxBytes"` // all policy files together
+	MaxPolicies int `yaml:"maxPolicies,omitempty" json:"maxPolicies"`
+}
+
 // Audit says where the durable audit log lives.
 type Audit struct {
 	Log string `yaml:"log,omitempty" json:"log"`
@@ -166,7 +176,8 @@ func DefaultSettings() Settings {
 			Multipliers:   map[ObjectType]float64{Call: 1.2, Chat: 0.8, Email: 1.5, Message: 0.3, Interaction: 1.0},
 			RiskTB:        RiskTB{Medium: 20, High: 50},
 		},
-		Audit: Audit{Log: "audit/retainctl-audit.jsonl"},
+		Audit:  Audit{Log: "audit/retainctl-audit.jsonl"},
+		Limits: Limits{MaxFiles: 10_000, MaxBytes: 256 << 20, MaxPolicies: 100_000},
 	}
 }
 
