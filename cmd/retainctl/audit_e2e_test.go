@@ -60,6 +60,7 @@ func newReceiver(t *testing.T) *receiver {
 // issues, so tests can look for them in outputs.
 type org struct {
 	*httptest.Server
+	sim    *sim.Org
 	mu     sync.Mutex
 	tokens []string
 }
@@ -70,6 +71,7 @@ func newOrg(t *testing.T, opts sim.Options) *org {
 	if err != nil {
 		t.Fatal(err)
 	}
+	o.sim = s
 	o.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/oauth/token" {
 			s.ServeHTTP(w, r)
