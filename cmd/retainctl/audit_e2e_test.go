@@ -27,6 +27,7 @@ import (
 type receiver struct {
 	*httptest.Server
 	up     atomic.Bool
+	delay  atomic.Int64 // nanoseconds each batch takes to acknowledge
 	mu     sync.Mutex
 	ids    map[string]int
 	bodies [][]byte
@@ -36,6 +37,7 @@ func newReceiver(t *testing.T) *receiver {
 	r := &receiver{ids: map[string]int{}}
 	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
+		time.Sleep(time.Duration(r.delay.Load()))
 		if !r.up.Load() {
 			http.Error(w, "receiver down", http.StatusBadRequest)
 			return
@@ -54,6 +56,13 @@ func newReceiver(t *testing.T) *receiver {
 	}))
 	t.Cleanup(r.Close)
 	return r
+}
+
+// received counts the batches acknowledged so far.
+func (r *receiver) received() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.bodies)
 }
 
 // org serves a simulator with its own credentials and records the tokens it
