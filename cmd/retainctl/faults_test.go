@@ -16,7 +16,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,15 +25,6 @@ import (
 	"github.com/retainctl/retainctl/reconcile/genesys"
 	"github.com/retainctl/retainctl/reconcile/sim"
 )
-
-func faultSeed(t *testing.T) int {
-	n, err := strconv.Atoi(os.Getenv("FAULT_SEED"))
-	if err != nil {
-		return 1
-	}
-	t.Logf("FAULT_SEED=%d", n)
-	return n
-}
 
 // faultyOrg serves a simulator with the given faults and points retainctl
 // at it, returning a client that reads it back without the faults.
