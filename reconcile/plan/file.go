@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/retainctl/retainctl/reconcile/genesys/model"
+	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
 // WriteFile writes the plan document atomically, so that a reader never
@@ -68,14 +69,28 @@ func (e *StaleError) Error() string {
 }
 
 // CheckStale returns nil when the organisation, as listed, still produces
-// the reviewed plan, and a *StaleError naming what moved otherwise.
+// the reviewed plan and nothing live blocks it, a *StaleError naming what
+// moved, or the blocking finding. The fingerprint does not cover findings,
+// so they are judged afresh: a field appearing on a live policy since the
+// review blocks the plan even though its changes are the same.
 func CheckStale(reviewed Plan, live []model.Policy) error {
 	fresh, err := Replan(reviewed, live)
 	if err != nil {
 		return err
 	}
-	if fresh.Fingerprint == reviewed.Fingerprint {
-		return nil
+	if fresh.Fingerprint != reviewed.Fingerprint {
+		return &StaleError{Reviewed: reviewed.Fingerprint, Fresh: fresh.Fingerprint, Moved: Moved(reviewed, fresh)}
 	}
-	return &StaleError{Reviewed: reviewed.Fingerprint, Fresh: fresh.Fingerprint, Moved: Moved(reviewed, fresh)}
+	return Blocked(fresh)
+}
+
+// Blocked returns the first deny finding of p as an error, or nil: a plan
+// with one is shown to reviewers but never applied.
+func Blocked(p Plan) error {
+	for _, v := range p.Violations {
+		if v.Severity == policy.Deny {
+			return fmt.Errorf("the plan is blocked: %s (%s): %s", v.Policy, v.Rule, v.Message)
+		}
+	}
+	return nil
 }

@@ -93,6 +93,9 @@ func approved(ctx context.Context, req ApplyRequest, live []genesys.Policy) (pla
 		if p, err = plan.Build(req.Repo.Policies, live, req.Repo.Settings); err != nil {
 			return p, err
 		}
+		if err := plan.Blocked(p); err != nil {
+			return p, err
+		}
 	}
 	if req.Approver != nil {
 		if err := req.Approver.Approve(ctx, p); err != nil {

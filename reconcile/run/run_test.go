@@ -70,6 +70,28 @@ func TestApplyRefusesAStalePlan(t *testing.T) {
 	}
 }
 
+// A live field retainctl has no model for blocks an apply that would
+// overwrite it: planned afresh, or reviewed before the field appeared (the
+// fingerprint is unchanged, so only judging the live findings again sees it).
+func TestApplyRefusesWhatTheLiveFindingsBlock(t *testing.T) {
+	want := calls
+	want.RetentionPeriod = 120
+	reviewed, err := plan.Build([]policy.Policy{want}, live(calls), policy.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := live(calls)
+	now[0].Unknown = []string{"mediaPolicies.callPolicy.conditions.futureField"}
+	org := &genesystest.Fake{ListPoliciesFunc: listing(now)} // no write is expected
+	for name, file := range map[string]*plan.Plan{"fresh plan": nil, "reviewed plan": &reviewed} {
+		_, err := run.Apply(context.Background(), org, run.ApplyRequest{Repo: repoOf(want), File: file, Audit: &audittest.Recorder{}})
+		var refused *run.Refused
+		if !errors.As(err, &refused) || !strings.Contains(err.Error(), "live.unknown-fields") {
+			t.Errorf("%s: err = %v, want a refusal naming live.unknown-fields", name, err)
+		}
+	}
+}
+
 // The approver has the last word; what it approves is applied, bracketed
 // by start and finish events carrying the plan's fingerprint.
 func TestApplyAsksTheApprover(t *testing.T) {
