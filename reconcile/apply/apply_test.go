@@ -10,6 +10,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/audit"
 	"github.com/retainctl/retainctl/reconcile/audit/audittest"
 	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/genesys/genesystest"
 	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
@@ -166,6 +167,39 @@ func TestApplyConflictOnCreate(t *testing.T) {
 				t.Errorf("events %v", rec.Types())
 			}
 		})
+	}
+}
+
+// A managed policy that appeared before the POST and keeps recordings for
+// good, or has fields retainctl cannot model, is never overwritten by
+// merge-max: a finite retention would shorten it, and an update from the
+// model would drop what it does not know.
+func TestApplyConflictNeverShortensOrDrops(t *testing.T) {
+	forever := mapping.ToAPI(pol("Race", "call", 30), nil)
+	forever.ID = "race"
+	forever.MediaPolicies.CallPolicy.Actions.RetentionDuration = nil
+	unknown := mapping.ToAPI(pol("Race", "call", 30), nil)
+	unknown.ID, unknown.Unknown = "race", []string{"mediaPolicies.callPolicy.conditions.futureField"}
+	for name, found := range map[string]genesys.Policy{"kept for good": forever, "unknown fields": unknown} {
+		p, err := plan.Build([]policy.Policy{pol("Race", "call", 30)}, nil, policy.DefaultSettings())
+		if err != nil {
+			t.Fatal(err)
+		}
+		api := &genesystest.Fake{
+			ListPoliciesFunc: func(context.Context) ([]genesys.Policy, error) { return []genesys.Policy{found}, nil },
+			CreatePolicyFunc: func(context.Context, genesys.Policy) (genesys.Policy, error) {
+				return genesys.Policy{}, &genesys.APIError{Status: 409}
+			},
+			FindPoliciesByNameFunc: func(context.Context, string) ([]genesys.Policy, error) { return []genesys.Policy{found}, nil },
+			UpdatePolicyFunc: func(context.Context, string, genesys.Policy) (genesys.Policy, error) {
+				t.Errorf("%s: the policy was overwritten", name)
+				return genesys.Policy{}, nil
+			},
+		}
+		res := run(t, api, p, nil, &audittest.Recorder{})
+		if res.Failed() != 1 || !strings.Contains(res.Changes[0].Error.Message, "left alone") {
+			t.Errorf("%s: result %+v", name, res.Changes)
+		}
 	}
 }
 

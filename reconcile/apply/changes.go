@@ -48,10 +48,19 @@ func (r *runner) resolveConflict(ctx context.Context, c plan.Change, res *Change
 		return audit.Event{}, fmt.Errorf("a policy named %q (id %s) appeared in Genesys Cloud after the plan was made, and conflicts.strategy is fail: review it, then plan again", c.Name, live.ID)
 	}
 	desired := *c.After
+	lv := mapping.Read(live, desired.ObjectType)
+	if len(lv.Unknown) > 0 {
+		return audit.Event{}, fmt.Errorf("a policy named %q (id %s) appeared in Genesys Cloud after the plan was made, with fields retainctl has no model for (%s): it was left alone; plan again to review it", c.Name, live.ID, strings.Join(lv.Unknown, ", "))
+	}
 	note := "a policy of the same name appeared after the plan was made; it was taken over"
-	if lr := mapping.Read(live, desired.ObjectType).Policy.RetentionPeriod; r.strategy != policy.StrategyWarn && lr > desired.RetentionPeriod {
-		desired.RetentionPeriod = lr
-		note += fmt.Sprintf(" keeping its longer retention of %d days (merge-max)", lr)
+	if r.strategy != policy.StrategyWarn {
+		if lv.Forever {
+			return audit.Event{}, fmt.Errorf("a policy named %q (id %s) appeared in Genesys Cloud after the plan was made, and it keeps recordings for good: merge-max never shortens a retention, so it was left alone; plan again to review it", c.Name, live.ID)
+		}
+		if lr := lv.Policy.RetentionPeriod; lr > desired.RetentionPeriod {
+			desired.RetentionPeriod = lr
+			note += fmt.Sprintf(" keeping its longer retention of %d days (merge-max)", lr)
+		}
 	}
 	got, err := r.api.UpdatePolicy(ctx, live.ID, mapping.ToAPI(desired, &live))
 	if err != nil {
