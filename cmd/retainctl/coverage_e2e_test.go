@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -217,13 +218,21 @@ func TestEnforceRecoversJobsLeftRunning(t *testing.T) {
 		`"retentionDuration":{"deleteRetention":{"days":30}}}}}}`)
 	writeYAML(t, "policies", "chats.yaml", "name: Chats\nobjectType: chat\nretentionPeriod: 30\nschedule: {frequency: DAILY}\n")
 	ctx := context.Background()
-	left, err := client.CreateRecordingJob(ctx, genesys.RecordingJobsQuery{Action: genesys.JobDelete, ActionAge: 30,
-		ConversationQuery: &genesys.AsyncConversationQuery{Interval: "2025-01-01T00:00:00Z/2025-02-01T00:00:00Z"}})
-	if err != nil {
-		t.Fatal(err)
+	newJob := func() genesys.RecordingJob {
+		j, err := client.CreateRecordingJob(ctx, genesys.RecordingJobsQuery{Action: genesys.JobDelete, ActionAge: 30,
+			ConversationQuery: &genesys.AsyncConversationQuery{Interval: "2025-01-01T00:00:00Z/2025-02-01T00:00:00Z"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return j
 	}
-	crashed := `{"id":"e1","time":"2026-11-30T12:00:00Z","runId":"crashed-run","seq":1,"type":"job.created","jobId":"` + left.ID + `","policy":"Chats","action":"DELETE"}` + "\n"
-	writeYAML(t, "audit", "retainctl-audit.jsonl", crashed)
+	// The second job is logged by a run against another organisation: only
+	// that organisation can answer for it, so this run leaves it alone.
+	left, elsewhere := newJob(), newJob()
+	created := func(seq int, org, job string) string {
+		return fmt.Sprintf(`{"id":"e%d","time":"2026-11-30T12:00:00Z","runId":"crashed-run","seq":%d,"org":%q,"type":"job.created","jobId":%q,"policy":"Chats","action":"DELETE"}`+"\n", seq, seq, org, job)
+	}
+	writeYAML(t, "audit", "retainctl-audit.jsonl", created(1, os.Getenv("GENESYSCLOUD_API_URL"), left.ID)+created(2, "https://api.mypurecloud.de", elsewhere.ID))
 	code, out, errOut := cli(t, "enforce", "--format", "json")
 	var rep enforce.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK {
@@ -234,6 +243,9 @@ func TestEnforceRecoversJobsLeftRunning(t *testing.T) {
 	}
 	if j, err := client.GetRecordingJob(ctx, left.ID); err != nil || j.State != genesys.JobCancelled {
 		t.Errorf("the job left running: %+v %v", j, err)
+	}
+	if j, err := client.GetRecordingJob(ctx, elsewhere.ID); err != nil || j.State == genesys.JobCancelled {
+		t.Errorf("another organisation's job was settled: %+v %v", j, err)
 	}
 	if rep.Totals.Succeeded == 0 {
 		t.Errorf("the run did not enforce after recovering: %+v", rep.Totals)

@@ -67,7 +67,7 @@ func runEnforce(cmd *cobra.Command, o enforceOptions) error {
 		_ = write(cmd.ErrOrStderr(), render.Validate, vs, string(render.FormatText))
 		return failErr(fmt.Errorf("the policies in %s do not validate: nothing was enforced", o.policies))
 	}
-	sel, err := run.Select(repo, at, o.only, auditHistory(repo.Settings.Audit.Log))
+	sel, err := run.Select(repo, at, o.only, auditHistory{path: repo.Settings.Audit.Log})
 	switch {
 	case err != nil && o.only != "":
 		return usageErr(err)
@@ -140,7 +140,7 @@ func runJobs(cmd *cobra.Command, o enforceOptions, repo policy.Repo, sel []enfor
 		// The simulator moves a job on per poll, not per second: poll briskly.
 		r.PollInitial, r.PollMax = 20*time.Millisecond, 100*time.Millisecond
 	}
-	rep, err := run.Enforce(ctx, client, repo, sel, at, r, auditHistory(repo.Settings.Audit.Log))
+	rep, err := run.Enforce(ctx, client, repo, sel, at, r, auditHistory{path: repo.Settings.Audit.Log, org: t.name()})
 	if err != nil {
 		_, _, _ = audits.finish(ctx)
 		return rep, 0, nil, failErr(err)
@@ -154,22 +154,22 @@ func writeEnforce(w io.Writer, rep enforce.Report, format string) error {
 	return write(w, render.Enforce, rep, format)
 }
 
-// auditHistory reads when each policy's enforcement last completed from the
-// audit log (none yet: no history).
-type auditHistory string
+// auditHistory reads from the audit log when each policy's enforcement last
+// completed, and which jobs org's runs left open (none yet: no history).
+type auditHistory struct{ path, org string }
 
-func (path auditHistory) LastRuns() (map[string]time.Time, error) {
-	entries, _, err := audit.ReadLog(string(path))
+func (h auditHistory) LastRuns() (map[string]time.Time, error) {
+	entries, _, err := audit.ReadLog(h.path)
 	if err != nil {
 		return nil, err
 	}
 	return enforce.LastRuns(entries), nil
 }
 
-func (path auditHistory) OpenJobs() ([]enforce.OpenJob, error) {
-	entries, _, err := audit.ReadLog(string(path))
+func (h auditHistory) OpenJobs() ([]enforce.OpenJob, error) {
+	entries, _, err := audit.ReadLog(h.path)
 	if err != nil {
 		return nil, err
 	}
-	return enforce.OpenJobs(entries), nil
+	return enforce.OpenJobs(entries, h.org), nil
 }

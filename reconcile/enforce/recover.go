@@ -15,14 +15,16 @@ type OpenJob struct {
 	ID, Policy, Action, RunID string
 }
 
-// OpenJobs reads the audit log's entries for jobs created with no
-// fulfilled, failed or cancelled event after.
-func OpenJobs(entries []audit.Entry) []OpenJob {
+// OpenJobs reads the audit log's entries for jobs created in org with no
+// fulfilled, failed or cancelled event after. A log shared by runs against
+// several organisations (a simulator, another region) holds jobs that only
+// their own organisation can answer for, so the others are left out.
+func OpenJobs(entries []audit.Entry, org string) []OpenJob {
 	var order []string
 	open := map[string]OpenJob{}
 	for _, e := range entries {
 		ev := e.Event
-		if ev.JobID == "" {
+		if ev.JobID == "" || ev.Org != org {
 			continue
 		}
 		switch ev.Type {
@@ -48,34 +50,55 @@ func OpenJobs(entries []audit.Entry) []OpenJob {
 // pending, ready or processing is cancelled (the next due run creates it
 // again), one that ended meanwhile is recorded as it ended, one the
 // organisation no longer has is recorded as gone. Each outcome is audited,
-// so the log closes the job. Only jobs from this tool's own log are ever
-// touched. It returns one line per job for the report.
-func Recover(ctx context.Context, api JobAPI, rec Recorder, open []OpenJob) ([]string, error) {
+// so the log closes the job; a job that cannot be checked or cancelled now
+// stays open for the next run, and this run goes on. A dry run changes
+// nothing: it only says what a real run would settle. Only jobs from this
+// tool's own log are ever touched. It returns one line per job for the
+// report, and an error only when the audit log cannot be written.
+func Recover(ctx context.Context, api JobAPI, rec Recorder, open []OpenJob, dryRun bool) ([]string, error) {
 	var notes []string
 	for _, o := range open {
-		e := audit.Event{JobID: o.ID, Policy: o.Policy, Action: o.Action}
-		j, err := api.GetRecordingJob(ctx, o.ID)
-		switch {
-		case genesys.IsNotFound(err):
-			e.Type, e.Outcome, e.Message = audit.JobFailed, audit.Failure, "left open by run "+o.RunID+"; the organisation no longer has it"
-		case err != nil:
-			return notes, fmt.Errorf("checking job %s, left open by run %s: %w", o.ID, o.RunID, err)
-		case j.Terminal():
-			e.Type, e.Outcome, e.Message = endType(j.State), audit.Success, "left open by run "+o.RunID+"; it ended "+j.State
-		default:
-			if err := api.CancelRecordingJob(ctx, o.ID); err != nil {
-				return notes, fmt.Errorf("cancelling job %s, left %s by run %s: %w", o.ID, j.State, o.RunID, err)
-			}
-			e.Type, e.Outcome, e.Message = audit.JobCancelled, audit.Success, "left "+j.State+" by run "+o.RunID+"; cancelled, the next due run creates it again"
-		}
-		if rec != nil {
-			if err := rec.Record(ctx, e); err != nil {
-				return notes, fmt.Errorf("audit: %w", err)
-			}
-		}
+		e, settled := settle(ctx, api, o, dryRun)
 		notes = append(notes, fmt.Sprintf("job %s (%s %s): %s", o.ID, o.Policy, o.Action, e.Message))
+		if !settled || rec == nil {
+			continue
+		}
+		if err := rec.Record(ctx, e); err != nil {
+			return notes, fmt.Errorf("audit: %w", err)
+		}
 	}
 	return notes, nil
+}
+
+// settle finds out what became of one open job and, unless dryRun, ends it;
+// settled is false when the log must keep it open.
+func settle(ctx context.Context, api JobAPI, o OpenJob, dryRun bool) (e audit.Event, settled bool) {
+	e = audit.Event{JobID: o.ID, Policy: o.Policy, Action: o.Action}
+	by := "left open by run " + o.RunID
+	j, err := api.GetRecordingJob(ctx, o.ID)
+	switch {
+	case genesys.IsNotFound(err):
+		e.Type, e.Outcome, e.Message = audit.JobFailed, audit.Failure, by+"; the organisation no longer has it"
+	case err != nil:
+		e.Message = fmt.Sprintf("%s; checking it failed (%v): it stays open for the next run", by, err)
+		return e, false
+	case j.Terminal():
+		e.Type, e.Outcome, e.Message = endType(j.State), audit.Success, by+"; it ended "+j.State
+	case dryRun:
+		e.Message = fmt.Sprintf("left %s by run %s; a run that is not a dry run cancels it", j.State, o.RunID)
+		return e, false
+	default:
+		if err := api.CancelRecordingJob(ctx, o.ID); err != nil {
+			e.Message = fmt.Sprintf("left %s by run %s; cancelling it failed (%v): it stays open for the next run", j.State, o.RunID, err)
+			return e, false
+		}
+		e.Type, e.Outcome, e.Message = audit.JobCancelled, audit.Success, "left "+j.State+" by run "+o.RunID+"; cancelled, the next due run creates it again"
+	}
+	if dryRun {
+		e.Message += " (dry run: not recorded)"
+		return e, false
+	}
+	return e, true
 }
 
 func endType(state string) audit.Type {

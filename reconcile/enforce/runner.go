@@ -262,7 +262,13 @@ func (r *runState) cancel(ctx context.Context, res Result, outcome Outcome, why 
 		o = audit.DryRun
 	}
 	res.Error = joinNonEmpty(why, errText("cancel", err))
-	r.fail(r.record(ctx, audit.Event{Type: audit.JobCancelled, Policy: res.Policy, JobID: res.JobID, Action: res.Action,
+	// A cancel that failed leaves the job open, and the log must say so: an
+	// error event, not job.cancelled, so that the next run settles the job.
+	typ := audit.JobCancelled
+	if err != nil {
+		typ = audit.Error
+	}
+	r.fail(r.record(ctx, audit.Event{Type: typ, Policy: res.Policy, JobID: res.JobID, Action: res.Action,
 		Outcome: o, After: totalsOf(res), Message: why, Error: errText("cancel", err)}))
 	return res
 }

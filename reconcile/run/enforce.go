@@ -85,7 +85,7 @@ func Enforce(ctx context.Context, org Lister, repo policy.Repo, sel []enforce.Se
 		if err != nil {
 			return enforce.Report{}, fmt.Errorf("reading the audit log for open jobs: %w", err)
 		}
-		if recovered, err = enforce.Recover(ctx, r.API, r.Audit, open); err != nil {
+		if recovered, err = enforce.Recover(ctx, r.API, r.Audit, open, r.DryRun); err != nil {
 			return enforce.Report{Recovered: recovered}, err
 		}
 	}
