@@ -35,7 +35,7 @@ func newTokens(cfg Config, hc *http.Client) *tokens {
 	}
 	// The context lives as long as the client: oauth2 keeps it for every refresh.
 	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, hc)
-	return &tokens{fetch: grant{ctx: ctx, cfg: cc, rec: cfg.Recorder, onToken: cfg.OnToken}}
+	return &tokens{fetch: grant{ctx: ctx, cfg: cc, rec: cfg.Recorder, onToken: cfg.OnToken, mask: cfg.Mask}}
 }
 
 // grant fetches a fresh client-credentials token on every call: the cache
@@ -45,17 +45,24 @@ type grant struct {
 	cfg     *clientcredentials.Config
 	rec     Recorder           // may be nil
 	onToken func(token string) // may be nil
+	mask    func(string) string
 }
 
 func (g grant) Token() (*oauth2.Token, error) {
 	start := time.Now()
 	t, err := g.cfg.Token(g.ctx)
+	status := tokenStatus(err)
+	if err != nil {
+		// The raw error holds the answer's body, which may echo the
+		// credentials: only the masked report goes anywhere.
+		err = tokenError(g.cfg.TokenURL, err, g.mask)
+	}
 	if g.rec != nil {
-		g.rec.RecordRequest(RequestStat{Method: http.MethodPost, Path: "/oauth/token", Status: tokenStatus(err),
+		g.rec.RecordRequest(RequestStat{Method: http.MethodPost, Path: "/oauth/token", Status: status,
 			Latency: time.Since(start), Attempt: 1, Err: err})
 	}
 	if err != nil {
-		return nil, tokenError(g.cfg.TokenURL, err)
+		return nil, err
 	}
 	if g.onToken != nil {
 		g.onToken(t.AccessToken)
@@ -124,16 +131,21 @@ func expiryMargin(lifetime time.Duration) time.Duration {
 	return m
 }
 
-// tokenError reports a failed grant without echoing anything secret.
-func tokenError(tokenURL string, err error) error {
+// tokenError reports a failed grant without echoing anything secret: the
+// server's words are masked whole, before a snippet is cut from them, since
+// half a credential no longer matches any spelling the masker knows.
+func tokenError(tokenURL string, err error, mask func(string) string) error {
+	if mask == nil {
+		mask = func(s string) string { return s }
+	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.Response != nil {
-		msg := re.ErrorDescription
+		msg := mask(re.ErrorDescription)
 		if msg == "" {
-			msg = snippet(re.Body)
+			msg = snippet([]byte(mask(string(re.Body))))
 		}
 		return fmt.Errorf("get token from %s: %d %s: %s (check %s / %s and the region)",
-			tokenURL, re.Response.StatusCode, re.ErrorCode, msg, EnvClientID, EnvClientSecret)
+			tokenURL, re.Response.StatusCode, mask(re.ErrorCode), msg, EnvClientID, EnvClientSecret)
 	}
 	return fmt.Errorf("get token from %s: %w", tokenURL, err)
 }

@@ -2,6 +2,8 @@ package genesys_test
 
 import (
 	"context"
+	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/redact"
 )
 
 func noWait(ctx context.Context, _ time.Duration) error { return ctx.Err() }
@@ -63,6 +66,37 @@ func TestErrorBodiesAreMaskedBeforeTheyAreCut(t *testing.T) {
 	_, err = c.ListPolicies(context.Background())
 	if err == nil || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "***") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// The token endpoint's error is masked before it is cut short too: one that
+// echoes the Authorization header across the cut leaves no part of the
+// credentials behind, in the error or in what is recorded of the request.
+func TestTokenErrorsAreMaskedBeforeTheyAreCut(t *testing.T) {
+	id, secret := "retainctl-client-id", "S3cr3t-very-long-client-secret-value-abcdefghijklmnop"
+	login := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(strings.Repeat("x", 150) + " Authorization: " + r.Header.Get("Authorization")))
+	}))
+	defer login.Close()
+	m := redact.New(id, secret)
+	m.AddBasicAuth(id, secret)
+	rec := &statsRecorder{}
+	c, err := genesys.New(genesys.Config{BaseURL: login.URL, TokenURL: login.URL + "/oauth/token", ClientID: id, ClientSecret: secret,
+		Mask: m.String, MaxRetries: -1, Sleep: noWait, Recorder: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListPolicies(context.Background())
+	basic := base64.StdEncoding.EncodeToString([]byte(id + ":" + secret))
+	texts := []string{fmt.Sprint(err)}
+	for _, st := range rec.stats {
+		texts = append(texts, fmt.Sprint(st.Err))
+	}
+	for _, text := range texts {
+		if !strings.Contains(text, "401") || strings.Contains(text, basic[:8]) || strings.Contains(text, secret[:8]) {
+			t.Errorf("token error shows the credentials, or not its status: %s", text)
+		}
 	}
 }
 
