@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -192,6 +193,11 @@ func duplicateNames(ps []Policy) []Problem {
 	for _, p := range ps {
 		if p.Name == "" {
 			continue // reported by the policy.required rule
+		}
+		if i := strings.IndexFunc(p.Name, Invisible); i >= 0 {
+			r, _ := utf8.DecodeRuneInString(p.Name[i:])
+			out = append(out, Problem{Rule: "policy.invisible-name", File: p.Source.File, Line: p.Source.LineOf("name"), Policy: p.Name,
+				Message: fmt.Sprintf("policy name %q holds the invisible character %U, so it can pass for another name: remove it", p.Name, r)})
 		}
 		if mixed := MixedScripts(p.Name); mixed != nil {
 			out = append(out, Problem{Rule: "policy.mixed-script-name", File: p.Source.File, Line: p.Source.LineOf("name"), Policy: p.Name,

@@ -11,9 +11,24 @@ import (
 // NameKey is the form under which two policy names are the same name to a
 // person, and to Genesys, which compares names without regard to case:
 // NFKC-normalised (so full-width and compatibility forms fold), case-folded,
-// trimmed, with runs of white space as one space.
+// without invisible characters, trimmed, with runs of white space as one
+// space.
 func NameKey(name string) string {
-	return cases.Fold().String(strings.Join(strings.Fields(norm.NFKC.String(name)), " "))
+	visible := strings.Map(func(r rune) rune {
+		if Invisible(r) {
+			return -1
+		}
+		return r
+	}, norm.NFKC.String(name))
+	return cases.Fold().String(strings.Join(strings.Fields(visible), " "))
+}
+
+// Invisible reports whether r shows nothing, or something other than
+// itself, where a reviewer reads a name: control characters, format
+// characters (zero-width space, soft hyphen, bidirectional overrides) and
+// the other default-ignorable code points. "Calls\u200b" passes for "Calls".
+func Invisible(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
 }
 
 // scripts are the writing systems whose letters pass for Latin ones.
@@ -27,7 +42,8 @@ var scripts = []struct {
 // Cyrillic а — or returns nil. Words in different scripts side by side
 // ("Отдел продаж - calls") are fine.
 func MixedScripts(name string) []string {
-	for _, word := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) }) {
+	// An invisible character does not end a word: "C\u200bаlls" is one.
+	for _, word := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !Invisible(r) }) {
 		var found []string
 		for _, s := range scripts {
 			if strings.ContainsFunc(word, func(r rune) bool { return unicode.Is(s.table, r) }) {
