@@ -195,12 +195,15 @@ func mdDetails(sb *strings.Builder, p plan.Plan) {
 }
 
 // mdEscaper makes user text (policy names, messages, values from the
-// organisation) plain text in a pull request: no table break, no HTML, no
-// link, image or emphasis, no code span, and no @-mention that would notify
-// someone (a zero-width space follows the @).
+// organisation) plain text in a pull request: no table break, no HTML or
+// character reference (&#64; would still be an @), no link, bare URL
+// (GitHub links http://, https:// and www. on its own), image or emphasis,
+// no code span, and no @-mention that would notify someone (a zero-width
+// space follows the @, and breaks the URLs).
 var mdEscaper = strings.NewReplacer(
-	"|", `\|`, "<", "&lt;", ">", "&gt;", "\n", " ", "\r", " ",
+	"|", `\|`, "<", "&lt;", ">", "&gt;", "&", "&amp;", "\n", " ", "\r", " ",
 	`\`, `\\`, "`", "\\`", "[", `\[`, "]", `\]`, "*", `\*`, "_", `\_`, "~", `\~`, "@", "@\u200b",
+	"://", ":\u200b//", "www.", "www\u200b.",
 )
 
 func mdEscape(s string) string { return mdEscaper.Replace(s) }

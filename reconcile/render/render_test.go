@@ -133,7 +133,8 @@ func TestMarkdownEscapesNames(t *testing.T) {
 // Hostile text — a file path with a backtick, a live id, names with
 // mentions, links and images — stays plain text in the pull request.
 func TestMarkdownNeutralisesHostileText(t *testing.T) {
-	evil := "x` </details><img src=https://t.example/p.gif> @everyone @org/team ![](https://t.example/i) [click](https://t.example)"
+	evil := "x` </details><img src=https://t.example/p.gif> @everyone @org/team ![](https://t.example/i) [click](https://t.example)" +
+		" https://t.example/login www.t.example &#64;octocat"
 	d := pol("Calls "+evil, "call", 30)
 	d.Source.File = "policies/a`b</details>.yaml"
 	live := liveOf("id`</details>", pol("Other "+evil, "chat", 30), false)
@@ -151,7 +152,7 @@ func TestMarkdownNeutralisesHostileText(t *testing.T) {
 		if inFence {
 			continue
 		}
-		for _, bad := range []string{"<img", "</details><img", "@everyone", "@org/team", "![](", "[click]"} {
+		for _, bad := range []string{"<img", "</details><img", "@everyone", "@org/team", "![](", "[click]", "https://t.", "www.t.", "&#64;"} {
 			if strings.Contains(line, bad) {
 				t.Errorf("%q reaches the comment as markdown: %q", bad, line)
 			}
