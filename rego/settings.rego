@@ -54,3 +54,13 @@ deny contains lib.setting_violation("settings.limits", key, msg) if {
 	key := sprintf("limits.%s", [name])
 	msg := sprintf("%s must be 1 or more, got %d", [key, limit])
 }
+
+# The settings file sits in the directory it limits, so the same pull
+# request could raise the limits: they stop at a ceiling.
+deny contains lib.setting_violation("settings.limits", key, msg) if {
+	some name, limit in s.limits
+	ceiling := data.retainctl.limitCeiling[name]
+	limit > ceiling
+	key := sprintf("limits.%s", [name])
+	msg := sprintf("%s may be at most %d, got %d", [key, ceiling, limit])
+}

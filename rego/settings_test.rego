@@ -48,4 +48,5 @@ test_missing_line_falls_back_to_first if {
 test_limits if {
 	count(denied(object.union(good, {"limits": {"maxFiles": 10, "maxBytes": 1000, "maxPolicies": 5}}))) == 0
 	denied(object.union(good, {"limits": {"maxFiles": 0, "maxBytes": 1000, "maxPolicies": 5}})) == {"settings.limits"}
+	denied(object.union(good, {"limits": {"maxFiles": 10, "maxBytes": 1e12, "maxPolicies": 5}})) == {"settings.limits"}
 }

@@ -80,7 +80,8 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 		repo.Settings, ps = ParseSettings(filepath.Join(prefix, SettingsFile), data)
 		problems = append(problems, ps...)
 	}
-	if over := overLimits(fsys, prefix, files, repo.Settings.Limits); over != nil {
+	limits := repo.Settings.Limits.Capped()
+	if over := overLimits(fsys, prefix, files, limits); over != nil {
 		return repo, &LoadError{Problems: append(problems, *over)}
 	}
 	parsed, err := parseFiles(fsys, prefix, files)
@@ -91,7 +92,7 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 		repo.Policies = append(repo.Policies, pf.policies...)
 		problems = append(problems, pf.problems...)
 	}
-	if lim := repo.Settings.Limits.MaxPolicies; len(repo.Policies) > lim {
+	if lim := limits.MaxPolicies; len(repo.Policies) > lim {
 		problems = append(problems, limitProblem(prefix, "policy.count", fmt.Sprintf("%d policies", len(repo.Policies)), "maxPolicies", lim))
 		repo.Policies = repo.Policies[:lim]
 	}

@@ -161,6 +161,18 @@ type Limits struct {
 	MaxPolicies int `yaml:"maxPolicies,omitempty" json:"maxPolicies"`
 }
 
+// LimitCeiling is as far as a settings file may raise the limits: it sits
+// in the directory it limits, so the pull request under review could raise
+// them too. The loader never goes past it; validation refuses a setting
+// above it.
+var LimitCeiling = Limits{MaxFiles: 100_000, MaxBytes: 2 << 30, MaxPolicies: 1_000_000}
+
+// Capped returns l with each limit at most LimitCeiling's.
+func (l Limits) Capped() Limits {
+	return Limits{MaxFiles: min(l.MaxFiles, LimitCeiling.MaxFiles), MaxBytes: min(l.MaxBytes, LimitCeiling.MaxBytes),
+		MaxPolicies: min(l.MaxPolicies, LimitCeiling.MaxPolicies)}
+}
+
 // Audit says where the durable audit log lives.
 type Audit struct {
 	Log string `yaml:"log,omitempty" json:"log"`

@@ -33,6 +33,7 @@ func TestRulesDataAgreesWithTheVocabulary(t *testing.T) {
 		Retainctl struct {
 			ObjectTypes      []string `json:"objectTypes"`
 			MaxRetentionDays int      `json:"maxRetentionDays"`
+			LimitCeiling     Limits   `json:"limitCeiling"`
 			Filters          map[string]struct {
 				Operators   []string `json:"operators"`
 				ObjectTypes []string `json:"objectTypes"`
@@ -47,6 +48,9 @@ func TestRulesDataAgreesWithTheVocabulary(t *testing.T) {
 	}
 	if d.MaxRetentionDays != MaxRetentionDays {
 		t.Errorf("data.json maxRetentionDays %d, vocabulary %d", d.MaxRetentionDays, MaxRetentionDays)
+	}
+	if d.LimitCeiling != LimitCeiling {
+		t.Errorf("data.json limitCeiling %+v, Go %+v", d.LimitCeiling, LimitCeiling)
 	}
 	if len(d.Filters) != len(Filters) {
 		t.Errorf("data.json has %d filter attributes, the vocabulary %d", len(d.Filters), len(Filters))
