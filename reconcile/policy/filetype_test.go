@@ -51,6 +51,32 @@ func TestOnlyRegularFilesAreRead(t *testing.T) {
 	}
 }
 
+// LoadSettings, which `audit flush` uses, reads the settings file the same
+// way: a link is refused, and so is a file over the size limit.
+func TestLoadSettingsReadsOnlyARegularFile(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(t.TempDir(), "secret.txt")
+	if err := os.WriteFile(secret, []byte("password: hunter2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, filepath.Join(dir, SettingsFile)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadSettings(dir); err == nil || !strings.Contains(err.Error(), "a symbolic link") || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("link: err = %v", err)
+	}
+	huge := t.TempDir()
+	if err := os.WriteFile(filepath.Join(huge, SettingsFile), []byte("prune: false\n"+strings.Repeat("#", 2*MaxFileSize)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadSettings(huge); err == nil || !strings.Contains(err.Error(), "limit") {
+		t.Errorf("huge: err = %v", err)
+	}
+	if s, err := LoadSettings(filepath.Join(dir, "missing")); err != nil || s.LicenseTier != DefaultSettings().LicenseTier {
+		t.Errorf("missing directory: %v", err)
+	}
+}
+
 // A number as large as 1e308 is finite, but storage arithmetic on it is not:
 // it is refused at its line.
 func TestHugeNumbersAreRefused(t *testing.T) {

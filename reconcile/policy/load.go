@@ -223,12 +223,28 @@ func duplicateNames(ps []Policy) []Problem {
 // LoadSettings reads only the settings file of a policies directory (the
 // defaults when there is none), as `audit flush` needs while policy files
 // may still be broken.
+// It reads the way Load does: only a regular file, inside dir, capped.
 func LoadSettings(dir string) (Settings, error) {
 	file := filepath.Join(dir, SettingsFile)
-	data, err := os.ReadFile(file)
+	root, err := os.OpenRoot(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return DefaultSettings(), nil
 	}
+	if err != nil {
+		return DefaultSettings(), fmt.Errorf("policies directory %s: %w", dir, err)
+	}
+	defer root.Close()
+	info, err := root.Lstat(SettingsFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return DefaultSettings(), nil
+	}
+	if err != nil {
+		return DefaultSettings(), fmt.Errorf("reading settings: %w", err)
+	}
+	if !info.Mode().IsRegular() {
+		return DefaultSettings(), fmt.Errorf("%s is %s: retainctl reads only regular files; replace it with the file itself", file, kindOf(info.Mode()))
+	}
+	data, err := readCapped(root.FS(), SettingsFile)
 	if err != nil {
 		return DefaultSettings(), fmt.Errorf("reading settings: %w", err)
 	}
