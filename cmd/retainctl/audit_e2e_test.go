@@ -217,14 +217,15 @@ func TestKilledApplyLosesNoAuditEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	logPath := filepath.Join(dir, "audit", "retainctl-audit.jsonl")
-	waitForLines(t, logPath, 6+faultSeed(t)%5)
+	killAt := 8 + faultSeed(t)%5 // lines in the log: a few changes made
+	waitForLines(t, logPath, killAt)
 	if err := child.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	_ = child.Wait()
 
 	entries, warnings, err := audit.ReadLog(logPath)
-	if err != nil || len(entries) < 8 {
+	if err != nil || len(entries) < killAt {
 		t.Fatalf("log after the kill: %d entries, %v, %v\n%s", len(entries), warnings, err, childOut.String())
 	}
 	assertChangesRecorded(t, o, entries)
