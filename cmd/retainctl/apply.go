@@ -140,8 +140,8 @@ func applyRequest(ctx context.Context, o applyOptions) (run.ApplyRequest, error)
 	if err != nil {
 		return req, usageErr(err)
 	}
-	if validate.HasDeny(p.Violations) {
-		return req, failErr(fmt.Errorf("%s was planned from policies that do not validate: fix them and plan again", o.planFile))
+	if err := plan.Blocked(p); err != nil {
+		return req, failErr(fmt.Errorf("%s: %w; fix that and plan again", o.planFile, err))
 	}
 	settings := repo.Settings
 	settings.Prune, settings.Conflicts = p.Settings.Prune, p.Settings.Conflicts
