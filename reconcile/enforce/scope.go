@@ -45,19 +45,11 @@ func Scope(g genesys.Policy, objectType policy.ObjectType) (policy.Policy, error
 		return policy.Policy{}, refusal(name, "it applies only in time slots, and a recording job cannot select recordings by time of day")
 	}
 	for _, c := range lv.Carried {
-		if c.Coverage && (strings.HasPrefix(c.Path, pathOf(objectType)) || strings.HasPrefix(c.Path, "conditions")) {
+		if c.Coverage && (strings.HasPrefix(c.Path, mapping.PartPath(objectType)+".") || strings.HasPrefix(c.Path, "conditions")) {
 			return policy.Policy{}, refusal(name, "its %s (%s) limits what it covers, and a recording job cannot select by it", c.Path, c.What)
 		}
 	}
 	return lv.Policy, nil
-}
-
-// pathOf is where objectType's part lives in a Genesys policy.
-func pathOf(objectType policy.ObjectType) string {
-	if objectType == policy.Message {
-		return "mediaPolicies.messagePolicy."
-	}
-	return "mediaPolicies." + string(objectType) + "Policy."
 }
 
 func refusal(name, format string, args ...any) *Refusal {

@@ -18,8 +18,9 @@ type Carried struct {
 	Coverage bool `json:"coverage,omitempty"`
 }
 
-// slotPath is where a part lives in the Genesys policy.
-func slotPath(media policy.ObjectType) string {
+// PartPath is where a part lives in the Genesys policy ("" for the
+// policy-level conditions and actions).
+func PartPath(media policy.ObjectType) string {
 	switch media {
 	case policy.Interaction:
 		return ""
@@ -34,7 +35,7 @@ func PartName(media policy.ObjectType) string {
 	if media == policy.Interaction {
 		return "the policy-level conditions and actions"
 	}
-	return slotPath(media)
+	return PartPath(media)
 }
 
 // carriedIn lists what the managed part holds beyond the YAML vocabulary.

@@ -75,9 +75,9 @@ func Read(g model.Policy, objectType policy.ObjectType) Live {
 		if media == l.Part {
 			p = kept
 			l.Immediate, l.Forever = immediate, forever
-			l.Carried = append(l.Carried, carriedIn(slotPath(media), part)...)
+			l.Carried = append(l.Carried, carriedIn(PartPath(media), part)...)
 		} else {
-			l.Carried = append(l.Carried, Carried{Path: slotPath(media), What: describePart(kept, part)})
+			l.Carried = append(l.Carried, Carried{Path: PartPath(media), What: describePart(kept, part)})
 		}
 		switch {
 		case forever:
