@@ -15,10 +15,10 @@ import (
 // listPageSize is the largest page the list endpoints serve.
 const listPageSize = 100
 
-// maxPages stops a server that keeps announcing more pages.
 // DefaultListTimeout bounds a whole listing unless Config says otherwise.
 const DefaultListTimeout = 5 * time.Minute
 
+// maxPages stops a server that keeps announcing more pages.
 const maxPages = 10000
 
 // page is one answer of a paged listing. Unlike Listing it tells an absent
