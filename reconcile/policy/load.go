@@ -93,7 +93,7 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 		problems = append(problems, pf.problems...)
 	}
 	if lim := limits.MaxPolicies; len(repo.Policies) > lim {
-		problems = append(problems, limitProblem(prefix, "policy.count", fmt.Sprintf("%d policies", len(repo.Policies)), "maxPolicies", lim))
+		problems = append(problems, limitProblem(prefix, "policy.count", fmt.Sprintf("%d policies", len(repo.Policies)), "maxPolicies", lim, LimitCeiling.MaxPolicies))
 		repo.Policies = repo.Policies[:lim]
 	}
 	problems = append(problems, duplicateNames(repo.Policies)...)
@@ -110,7 +110,7 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 // holds no more files or bytes than the settings' limits allow.
 func overLimits(fsys fs.FS, prefix string, files []string, lim Limits) *Problem {
 	if len(files) > lim.MaxFiles {
-		p := limitProblem(prefix, "file.count", fmt.Sprintf("%d policy files", len(files)), "maxFiles", lim.MaxFiles)
+		p := limitProblem(prefix, "file.count", fmt.Sprintf("%d policy files", len(files)), "maxFiles", lim.MaxFiles, LimitCeiling.MaxFiles)
 		return &p
 	}
 	total := int64(0)
@@ -120,15 +120,15 @@ func overLimits(fsys fs.FS, prefix string, files []string, lim Limits) *Problem 
 		}
 	}
 	if total > int64(lim.MaxBytes) {
-		p := limitProblem(prefix, "file.total-size", fmt.Sprintf("%d bytes of policy files", total), "maxBytes", lim.MaxBytes)
+		p := limitProblem(prefix, "file.total-size", fmt.Sprintf("%d bytes of policy files", total), "maxBytes", lim.MaxBytes, LimitCeiling.MaxBytes)
 		return &p
 	}
 	return nil
 }
 
-func limitProblem(dir, rule, what, key string, limit int) Problem {
+func limitProblem(dir, rule, what, key string, limit, ceiling int) Problem {
 	return Problem{Rule: rule, File: filepath.Join(dir, SettingsFile), Line: 1,
-		Message: fmt.Sprintf("%s, more than limits.%s (%d): nothing past the limit is read; split the repository, or raise limits.%s in %s", what, key, limit, key, SettingsFile)}
+		Message: fmt.Sprintf("%s, more than limits.%s (%d): nothing past the limit is read; split the repository, or raise limits.%s in %s (to at most %d)", what, key, limit, key, SettingsFile, ceiling)}
 }
 
 // kindOf names a file that is not a regular one.
@@ -214,7 +214,7 @@ func duplicateNames(ps []Policy) []Problem {
 				Message: fmt.Sprintf("policy name %q is already used at %s:%d: names must be unique", p.Name, prev.Source.File, prev.Source.Line)})
 		default:
 			out = append(out, Problem{Rule: "policy.duplicate-name", File: p.Source.File, Line: p.Source.Line, Policy: p.Name,
-				Message: fmt.Sprintf("policy name %q reads the same as %q at %s:%d (case, width or spacing): Genesys treats them as one name; rename one", p.Name, prev.Name, prev.Source.File, prev.Source.Line)})
+				Message: fmt.Sprintf("policy name %q reads the same as %q at %s:%d (case, width, spacing or invisible characters): Genesys treats them as one name; rename one", p.Name, prev.Name, prev.Source.File, prev.Source.Line)})
 		}
 	}
 	return out
@@ -222,8 +222,8 @@ func duplicateNames(ps []Policy) []Problem {
 
 // LoadSettings reads only the settings file of a policies directory (the
 // defaults when there is none), as `audit flush` needs while policy files
-// may still be broken.
-// It reads the way Load does: only a regular file, inside dir, capped.
+// may still be broken. It reads the way Load does: only a regular file,
+// inside dir, capped.
 func LoadSettings(dir string) (Settings, error) {
 	file := filepath.Join(dir, SettingsFile)
 	root, err := os.OpenRoot(dir)
