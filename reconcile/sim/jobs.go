@@ -145,6 +145,12 @@ func (o *Org) ready(j *job) {
 
 // execute applies the job's action to each matched recording that is due;
 // recordings not yet due are skipped, ones gone since READY have failed.
+// A recording of a conversation under deletion protection is skipped by
+// DELETE and ARCHIVE jobs, never deleted or archived; protection is read
+// now, not at READY, so a hold placed while the job waits still applies.
+// READY's totals count protected recordings all the same (inferred: no
+// source says the platform's totals at READY know about protection).
+// EXPORT changes no recording, so it exports protected ones (inferred too).
 func (o *Org) execute(j *job) {
 	q := j.RecordingJobsQuery
 	byID := make(map[string]*Recording, len(o.st.recs))
@@ -160,6 +166,8 @@ func (o *Org) execute(j *job) {
 			j.TotalFailedRecordings++
 			j.Failed = append(j.Failed, genesys.FailedRecording{
 				Conversation: genesys.Ref{ID: conversationOf(rec)}, Recording: genesys.Ref{ID: id}})
+		case q.Action != genesys.JobExport && o.isProtected(rec.ConversationID):
+			j.TotalSkippedRecordings++
 		case !due(q, rec, now):
 			j.TotalSkippedRecordings++
 		default:

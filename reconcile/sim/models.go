@@ -144,6 +144,7 @@ var models = map[string]map[string]spec{
 	"PolicyUpdate":                        {"enabled": boolean},
 	"ExecuteRecordingJobsQuery":           {"state": enum("PROCESSING")},
 	"UpdateAnalyticsDataRetentionRequest": {"retentionDays": integer},
+	"ConversationDeletionProtectionQuery": {"conversationIds": list(str)},
 }
 
 var digitalConditions = map[string]spec{

@@ -117,6 +117,8 @@ func (o *Org) routes() {
 	api("PUT /api/v2/recording/jobs/{jobId}", o.executeJob)
 	api("DELETE /api/v2/recording/jobs/{jobId}", o.cancelJob)
 	api("GET /api/v2/recording/jobs/{jobId}/failedrecordings", o.listFailed)
+	api("POST "+protectionPath, o.queryProtection)
+	api("PUT "+protectionPath, o.putProtection)
 	api("GET /api/v2/analytics/dataretention/settings", o.getRetention)
 	api("PUT /api/v2/analytics/dataretention/settings", o.putRetention)
 	api("GET /api/v2/organizations/me", o.getOrganization)

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/retainctl/retainctl/reconcile/genesys"
@@ -24,9 +25,13 @@ type state struct {
 	Jobs          []*job                `json:"jobs"`
 	DataRetention genesys.DataRetention `json:"dataRetention"`
 	Recordings    recordingState        `json:"recordings"`
-	Mutations     int64                 `json:"mutations"`
+	// Protected are the conversation ids under deletion protection (legal
+	// holds), sorted; absent in state files written before it existed.
+	Protected []string `json:"protectedConversations"`
+	Mutations int64    `json:"mutations"`
 
-	recs []*Recording
+	recs      []*Recording
+	protected map[string]bool
 }
 
 type recordingState struct {
@@ -54,6 +59,7 @@ func (o *Org) loadOrInit() (*state, error) {
 		Jobs:          []*job{},
 		DataRetention: genesys.DataRetention{RetentionDays: 1825, DateCreated: stamp(now), DateModified: stamp(now)},
 		Recordings:    recordingState{Seed: o.opts.Seed, GeneratedAt: now, HistoryDays: o.opts.HistoryDays},
+		protected:     map[string]bool{},
 	}
 	st.recs = st.Recordings.generate()
 	if o.opts.Demo {
@@ -89,6 +95,7 @@ func decodeState(path string, data []byte) (*state, error) {
 		return nil, fmt.Errorf("sim: state file %s: historyDays %d is not between 0 and %d; delete it to start afresh", path, st.Recordings.HistoryDays, maxHistoryDays)
 	}
 	st.recs = st.Recordings.generate()
+	st.protected = setOf(st.Protected)
 	deleted, archived := setOf(st.Recordings.Deleted), setOf(st.Recordings.Archived)
 	for _, r := range st.recs {
 		r.Deleted, r.Archived = deleted[r.RecordingID], archived[r.RecordingID]
@@ -107,6 +114,11 @@ func setOf(ids []string) map[string]bool {
 // save writes the state atomically: a temporary file renamed over the old.
 func (st *state) save(path string) error {
 	st.Recordings.Deleted, st.Recordings.Archived = []string{}, []string{}
+	st.Protected = make([]string, 0, len(st.protected))
+	for id := range st.protected {
+		st.Protected = append(st.Protected, id)
+	}
+	slices.Sort(st.Protected)
 	for _, r := range st.recs {
 		if r.Deleted {
 			st.Recordings.Deleted = append(st.Recordings.Deleted, r.RecordingID)
