@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -226,5 +227,53 @@ func TestEnabledFilter(t *testing.T) {
 	var e rawError
 	if code := c.do("GET", path+"?enabled=maybe", "", "", &e); code != 400 || e.Code != "invalid.value" {
 		t.Errorf("enabled=maybe: %d %+v", code, e)
+	}
+}
+
+// The analytics data retention cannot go below what a policy keeps.
+func TestRetentionCeilingBelowAPolicyRefused(t *testing.T) {
+	_, c := newRaw(t, Options{})
+	const retentionPath = "/api/v2/analytics/dataretention/settings"
+	put := func(days int) (int, rawError) {
+		var e rawError
+		s := c.do("PUT", retentionPath, "application/json", fmt.Sprintf(`{"retentionDays":%d}`, days), &e)
+		return s, e
+	}
+	if s, _ := put(120); s != 200 {
+		t.Fatalf("no policies: %d", s)
+	}
+	var p genesys.Policy
+	body := `{"name":"Chats kept 400 days","actions":{"retentionDuration":{"deleteRetention":{"days":10}}},` +
+		`"mediaPolicies":{"callPolicy":{"actions":{"retentionDuration":{"deleteRetention":{"days":200}}}},` +
+		`"chatPolicy":{"actions":{"retentionDuration":{"deleteRetention":{"days":400}}}}}}`
+	if s := c.do("POST", policiesPath, "application/json", body, &p); s != 200 {
+		t.Fatalf("create: %d", s)
+	}
+	s, e := put(399)
+	var d []genesys.ErrorDetail
+	_ = json.Unmarshal(e.RawDetails, &d)
+	if s != 400 || e.Code != "invalid.value" || len(d) != 1 || d[0].FieldName != "retentionDays" ||
+		!strings.Contains(e.Message, "Chats kept 400 days") || !strings.Contains(e.Message, "400") {
+		t.Fatalf("below the chat policy's 400 days: %d %+v", s, e.ErrorBody)
+	}
+	var dr genesys.DataRetention
+	if c.do("GET", retentionPath, "", "", &dr); dr.RetentionDays != 120 {
+		t.Fatalf("a refused PUT changed the setting: %d", dr.RetentionDays)
+	}
+	if s, e := put(400); s != 200 {
+		t.Fatalf("equal to the longest policy: %d %+v", s, e.ErrorBody)
+	}
+	// A policy-level delete retention counts as well.
+	if s := c.do("POST", policiesPath, "application/json", `{"name":"Top level","actions":{"retentionDuration":{"deleteRetention":{"days":900}}}}`, &p); s != 200 {
+		t.Fatalf("create: %d", s)
+	}
+	if s, e := put(800); s != 400 || !strings.Contains(e.Message, "Top level") {
+		t.Fatalf("below the top-level 900 days: %d %+v", s, e.ErrorBody)
+	}
+	if s := c.do("DELETE", policiesPath+"/"+p.ID, "", "", nil); s != 200 {
+		t.Fatal(s)
+	}
+	if s, e := put(800); s != 200 {
+		t.Fatalf("after deleting that policy: %d %+v", s, e.ErrorBody)
 	}
 }
