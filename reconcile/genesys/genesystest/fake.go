@@ -24,6 +24,9 @@ type Fake struct {
 	ExecuteRecordingJobFunc func(ctx context.Context, id string) (genesys.RecordingJob, error)
 	CancelRecordingJobFunc  func(ctx context.Context, id string) error
 	ListRecordingJobsFunc   func(ctx context.Context, state string) ([]genesys.RecordingJob, error)
+
+	ProtectedConversationsFunc func(ctx context.Context, ids []string) ([]string, error)
+	SetDeletionProtectionFunc  func(ctx context.Context, protect bool, ids []string) error
 }
 
 func unset(name string) error {
@@ -98,4 +101,18 @@ func (f *Fake) ListRecordingJobs(ctx context.Context, state string) ([]genesys.R
 		return nil, unset("ListRecordingJobs")
 	}
 	return f.ListRecordingJobsFunc(ctx, state)
+}
+
+func (f *Fake) ProtectedConversations(ctx context.Context, ids []string) ([]string, error) {
+	if f.ProtectedConversationsFunc == nil {
+		return nil, unset("ProtectedConversations")
+	}
+	return f.ProtectedConversationsFunc(ctx, ids)
+}
+
+func (f *Fake) SetDeletionProtection(ctx context.Context, protect bool, ids []string) error {
+	if f.SetDeletionProtectionFunc == nil {
+		return unset("SetDeletionProtection")
+	}
+	return f.SetDeletionProtectionFunc(ctx, protect, ids)
 }
