@@ -175,6 +175,30 @@ type driveResult struct {
 	Token struct {
 		OAuthClient map[string]any `json:"OAuthClient"`
 	} `json:"token"`
+	Protection struct {
+		Protect      sdkAnswer       `json:"protect"`
+		AfterProtect []protectionRef `json:"afterProtect"`
+		Release      sdkAnswer       `json:"release"`
+		AfterRelease []protectionRef `json:"afterRelease"`
+		UnknownField sdkRefusal      `json:"unknownField"`
+		TooMany      sdkRefusal      `json:"tooMany"`
+	} `json:"protection"`
+}
+
+// sdkAnswer is a call's HTTP status and the body the SDK handed back.
+type sdkAnswer struct {
+	HTTPStatus int             `json:"httpStatus"`
+	Body       json.RawMessage `json:"body"`
+}
+
+// sdkRefusal is what drive.mjs's refused() saw.
+type sdkRefusal struct {
+	HTTPStatus        int             `json:"httpStatus"`
+	Status            int             `json:"status"`
+	Code              string          `json:"code"`
+	FieldName         string          `json:"fieldName"`
+	Message           string          `json:"message"`
+	UnexpectedSuccess json.RawMessage `json:"unexpectedSuccess"`
 }
 
 // The SDK itself logs in, round-trips the rich policy, is refused an
@@ -208,8 +232,18 @@ func TestSDKDrivesTheSimulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var protect []string
+	for _, r := range org.Recordings("") {
+		if len(protect) == 3 {
+			break
+		}
+		if !slices.Contains(protect, r.ConversationID) {
+			protect = append(protect, r.ConversationID)
+		}
+	}
 	out := node(t, []string{
 		"SIM_URL=" + srv.URL, "SIM_CLIENT_ID=" + DemoClientID, "SIM_CLIENT_SECRET=" + DemoClientSecret, "SIM_JOB_QUERY=" + query,
+		"SIM_PROTECT_IDS=" + strings.Join(protect, ","),
 	}, "drive.mjs", policy)
 	var got driveResult
 	if err := json.Unmarshal(out, &got); err != nil {
@@ -242,5 +276,47 @@ func TestSDKDrivesTheSimulator(t *testing.T) {
 	}
 	if got.Token.OAuthClient["id"] != DemoClientID {
 		t.Errorf("tokens/me: OAuthClient %v, want id %s", got.Token.OAuthClient, DemoClientID)
+	}
+	checkSDKProtection(t, got, protect)
+}
+
+// checkSDKProtection checks what the SDK saw of deletion protection: the
+// PUT protects with protect left out (its default is true) and answers 200
+// with a ManageDeleteProtectionResult, the POST answers AddressableEntityRefs
+// of exactly the protected conversations, a release takes effect, and an
+// unknown field or 101 ids are 400s naming the field.
+func checkSDKProtection(t *testing.T, got driveResult, ids []string) {
+	t.Helper()
+	p := got.Protection
+	var res struct {
+		FailedUpdates []any `json:"failedUpdates"`
+	}
+	for name, a := range map[string]sdkAnswer{"protect": p.Protect, "release": p.Release} {
+		if err := json.Unmarshal(a.Body, &res); a.HTTPStatus != 200 || err != nil || res.FailedUpdates == nil || len(res.FailedUpdates) != 0 {
+			t.Errorf("PUT deletionprotection (%s): the SDK saw %d %s, want 200 {\"failedUpdates\":[]}", name, a.HTTPStatus, a.Body)
+		}
+	}
+	want := func(stage string, refs []protectionRef, ids ...string) {
+		var gotIDs []string
+		for _, r := range refs {
+			gotIDs = append(gotIDs, r.ID)
+			if r.SelfURI != conversationsPath+"/"+r.ID {
+				t.Errorf("%s: selfUri %q for %s", stage, r.SelfURI, r.ID)
+			}
+		}
+		slices.Sort(gotIDs)
+		slices.Sort(ids)
+		if !slices.Equal(gotIDs, ids) {
+			t.Errorf("%s: the SDK saw protected %v, want %v", stage, gotIDs, ids)
+		}
+	}
+	want("after protecting two", p.AfterProtect, ids[0], ids[1])
+	want("after releasing one", p.AfterRelease, ids[1])
+	for name, r := range map[string]sdkRefusal{"unknown field": p.UnknownField, "101 ids": p.TooMany} {
+		field := map[string]string{"unknown field": "recordingIds", "101 ids": "conversationIds"}[name]
+		if r.HTTPStatus != 400 || r.Status != 400 || r.Code != "invalid.value" || r.FieldName != field {
+			t.Errorf("deletion protection, %s: the SDK saw %d (body %d) %q on %q (%s; success %s), want 400 invalid.value on %s",
+				name, r.HTTPStatus, r.Status, r.Code, r.FieldName, r.Message, r.UnexpectedSuccess, field)
+		}
 	}
 }

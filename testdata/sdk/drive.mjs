@@ -6,11 +6,13 @@
 //
 // SIM_JOB_QUERY may hold the RecordingJobsQuery to create (JSON); the
 // default is a DELETE job over last year's inbound voice recordings.
+// SIM_PROTECT_IDS may hold comma-separated conversation ids (at least two)
+// to protect, query and release through the deletion-protection calls.
 // It exits non-zero on anything unexpected. reconcile/sim/sdk_test.go runs it.
 import { readFileSync } from 'node:fs';
 import platformClient from 'purecloud-platform-client-v2';
 
-const { SIM_URL, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_JOB_QUERY } = process.env;
+const { SIM_URL, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_JOB_QUERY, SIM_PROTECT_IDS } = process.env;
 const policyPath = process.argv[2];
 if (!SIM_URL || !SIM_CLIENT_ID || !SIM_CLIENT_SECRET || !policyPath) {
 	console.error('usage: SIM_URL=... SIM_CLIENT_ID=... SIM_CLIENT_SECRET=... node drive.mjs rich-policy.json');
@@ -59,7 +61,35 @@ async function main() {
 	const diff = differences(sent, got);
 	out.richPolicy = { id: created.id, equal: diff.length === 0, differences: diff };
 
-	// A field the model lacks is refused, naming it.
+	// answered runs a call that should succeed and returns the HTTP status and
+// the body the SDK hands back.
+async function answered(client, call) {
+	client.setReturnExtendedResponses(true);
+	try {
+		const res = await call();
+		return { httpStatus: res.status, body: res.body ?? null };
+	} finally {
+		client.setReturnExtendedResponses(false);
+	}
+}
+
+// protection protects the first two of ids (protect left to its default),
+// asks which of ids are protected, releases the first, asks again, and
+// tries a body with an unknown field and one with too many ids.
+async function protection(client, recording, ids) {
+	const ids2 = ids.slice(0, 2);
+	const out = {};
+	out.protect = await answered(client, () => recording.putRecordingsDeletionprotection({ body: { conversationIds: ids2 } }));
+	out.afterProtect = await recording.postRecordingsDeletionprotection({ conversationIds: ids });
+	out.release = await answered(client, () => recording.putRecordingsDeletionprotection({ protect: false, body: { conversationIds: [ids[0]] } }));
+	out.afterRelease = await recording.postRecordingsDeletionprotection({ conversationIds: ids });
+	out.unknownField = await refused(client, () => recording.postRecordingsDeletionprotection({ conversationIds: ids, recordingIds: ['r'] }));
+	const many = Array.from({ length: 101 }, (_, i) => `conversation-${i}`);
+	out.tooMany = await refused(client, () => recording.putRecordingsDeletionprotection({ protect: true, body: { conversationIds: many } }));
+	return out;
+}
+
+// A field the model lacks is refused, naming it.
 	out.unknownField = await refused(client, () => recording.postRecordingMediaretentionpolicies(
 		{ name: 'unknown field', conditions: { languages: [{ id: 'l1' }] } }));
 
@@ -84,6 +114,8 @@ async function main() {
 	out.job = { id: job.id, state: job.state, states, totalRecordings: job.totalRecordings, recordingJobsQuery: job.recordingJobsQuery };
 	const jobs = await recording.getRecordingJobs({ pageSize: 25, pageNumber: 1 });
 	out.jobs = { total: jobs.total, ids: (jobs.entities ?? []).map(j => j.id) };
+
+	if (SIM_PROTECT_IDS) out.protection = await protection(client, recording, SIM_PROTECT_IDS.split(','));
 
 	// Who the client is.
 	const me = await new platformClient.OrganizationApi().getOrganizationsMe();
