@@ -125,6 +125,7 @@ type Settings struct {
 	Estimates   Estimates `yaml:"estimates,omitempty" json:"estimates"`
 	Audit       Audit     `yaml:"audit,omitempty" json:"audit"`
 	Limits      Limits    `yaml:"limits,omitempty" json:"limits"`
+	API         API       `yaml:"api,omitempty" json:"api"`
 
 	// Source is the settings file, when there is one.
 	Source Source `yaml:"-" json:"-"`
@@ -190,6 +191,7 @@ func DefaultSettings() Settings {
 		},
 		Audit:  Audit{Log: "audit/retainctl-audit.jsonl"},
 		Limits: Limits{MaxFiles: 10_000, MaxBytes: 256 << 20, MaxPolicies: 100_000},
+		API:    DefaultAPI(),
 	}
 }
 
