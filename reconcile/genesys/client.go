@@ -27,11 +27,12 @@ const maxBody = 10 << 20
 const max429 = 20
 
 // Client talks to one Genesys Cloud organisation. It is safe for
-// concurrent use; all calls share one rate limiter and one breaker.
+// concurrent use; all calls share one pool of tokens with their rate
+// limiters, and one breaker.
 type Client struct {
 	base        string
 	hc          *http.Client
-	tokens      *tokens
+	pool        []*tokens // one per pooled access token, indexed as pacer's slots
 	pacer       *pacer
 	breaker     *breaker
 	rec         Recorder
@@ -41,6 +42,7 @@ type Client struct {
 	sleep       func(context.Context, time.Duration) error
 	masker      func(string) string
 	listTimeout time.Duration
+	listConc    int
 }
 
 // mask masks secrets in an answer's body, for messages.
@@ -74,12 +76,19 @@ func New(cfg Config) (*Client, error) {
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.User != nil {
 		return nil, errors.New("the API URL carries credentials (user:password@host): remove them; retainctl authenticates with the OAuth client")
 	}
+	if err := checkPacing(cfg); err != nil {
+		return nil, err
+	}
 	applyDefaults(&cfg)
+	pool := make([]*tokens, cfg.TokenPool)
+	for i := range pool {
+		pool[i] = newTokens(cfg, cfg.HTTPClient)
+	}
 	return &Client{
 		base:        strings.TrimRight(cfg.BaseURL, "/"),
 		hc:          cfg.HTTPClient,
-		tokens:      newTokens(cfg, cfg.HTTPClient),
-		pacer:       newPacer(cfg.RateLimit, cfg.Sleep),
+		pool:        pool,
+		pacer:       newPacer(cfg.RateLimit, cfg.TokenPool, cfg.RateWindow, cfg.Sleep),
 		breaker:     &breaker{threshold: cfg.BreakerThreshold},
 		rec:         cfg.Recorder,
 		ua:          cfg.UserAgent,
@@ -88,7 +97,25 @@ func New(cfg Config) (*Client, error) {
 		sleep:       cfg.Sleep,
 		masker:      cfg.Mask,
 		listTimeout: cmp.Or(cfg.ListTimeout, DefaultListTimeout),
+		listConc:    cfg.ListConcurrency,
 	}, nil
+}
+
+// checkPacing refuses pacing settings that cannot be meant (zero means the
+// default). The ceilings a user may set are checked where the settings are
+// read (policy.API); tests and benchmarks may go beyond them.
+func checkPacing(cfg Config) error {
+	switch {
+	case cfg.RateLimit < 0:
+		return fmt.Errorf("genesys: a rate limit of %d requests per minute is negative", cfg.RateLimit)
+	case cfg.TokenPool < 0:
+		return fmt.Errorf("genesys: a token pool of %d is negative", cfg.TokenPool)
+	case cfg.TokenPool > 1 && cfg.AccessToken != "":
+		return fmt.Errorf("a token pool of %d needs the OAuth client's credentials (%s, %s): %s is a single token; use a pool of 1", cfg.TokenPool, EnvClientID, EnvClientSecret, EnvAccessToken)
+	case cfg.ListConcurrency < 0, cfg.RateWindow < 0:
+		return errors.New("genesys: negative list concurrency or rate window")
+	}
+	return nil
 }
 
 func applyDefaults(cfg *Config) {
@@ -103,6 +130,15 @@ func applyDefaults(cfg *Config) {
 	cfg.HTTPClient = &hc
 	if cfg.RateLimit <= 0 {
 		cfg.RateLimit = DefaultRateLimit
+	}
+	if cfg.TokenPool <= 0 {
+		cfg.TokenPool = DefaultTokenPool
+	}
+	if cfg.RateWindow <= 0 {
+		cfg.RateWindow = DefaultRateWindow
+	}
+	if cfg.ListConcurrency <= 0 {
+		cfg.ListConcurrency = DefaultListConcurrency
 	}
 	if cfg.MaxRetryAfter <= 0 {
 		cfg.MaxRetryAfter = DefaultMaxRetryAfter
@@ -149,9 +185,11 @@ type tries struct {
 	limited   int  // 429s waited out
 	refreshed bool // the token was refreshed after a 401
 	bo        *backoff.ExponentialBackOff
-	// paused is how long the last 429 paused every call (the pacer waits
+	// paused is how long the last 429 paused its token (the pacer waits
 	// it out, not this call), for the request's record.
 	paused time.Duration
+	// slot is the pooled token the current attempt went on.
+	slot int
 }
 
 // do runs c with rate limiting, retries and the breaker, and decodes a 2xx
@@ -186,17 +224,20 @@ func (c *Client) try(ctx context.Context, cl call, payload []byte, t *tries) (a 
 	if err := c.breaker.allow(); err != nil {
 		return answer{}, 0, false, err
 	}
-	if err := c.pacer.wait(ctx); err != nil {
+	if t.slot, err = c.pacer.wait(ctx); err != nil {
 		return answer{}, 0, false, err
 	}
 	start := time.Now()
-	a, err = c.send(ctx, cl, payload)
+	a, err = c.send(ctx, cl, payload, c.pool[t.slot])
 	if err != nil { // no request was sent (token or request building)
 		return answer{}, 0, false, err
 	}
 	stat := RequestStat{Method: cl.method, Path: cl.route, Status: a.status, Latency: time.Since(start), Attempt: t.n, Err: a.err,
 		RateLimited: a.err == nil && a.status == http.StatusTooManyRequests}
 	t.paused = 0
+	if !stat.RateLimited {
+		c.pacer.ok(t.slot)
+	}
 	wait, retry, err = c.judge(ctx, cl, a, t)
 	stat.RetryWait = max(wait, t.paused)
 	if stat.Err == nil && err != nil && a.status >= 300 {
@@ -231,7 +272,7 @@ func (c *Client) judge(ctx context.Context, cl call, a answer, t *tries) (time.D
 			return 0, false, outcomeUnknown(terr)
 		}
 		return c.backoffOrFail(terr, 0, t)
-	case a.status == http.StatusUnauthorized && !t.refreshed && c.tokens.invalidate():
+	case a.status == http.StatusUnauthorized && !t.refreshed && c.pool[t.slot].invalidate():
 		t.refreshed = true
 		return 0, true, nil
 	case a.status == http.StatusTooManyRequests:
@@ -270,7 +311,8 @@ func (c *Client) backoffOrFail(err error, atLeast time.Duration, t *tries) (time
 }
 
 // rateLimited handles a 429: nothing was processed, so any method may be
-// retried once Retry-After has passed, and every goroutine waits too.
+// retried once Retry-After has passed, and every goroutine waits too
+// before it sends on the same token.
 func (c *Client) rateLimited(cl call, a answer, t *tries) (time.Duration, bool, error) {
 	ae := decodeAPIError(cl.method, cl.path, a.status, a.header, c.mask(a.body))
 	wait := ae.RetryAfter
@@ -284,14 +326,14 @@ func (c *Client) rateLimited(cl call, a answer, t *tries) (time.Duration, bool, 
 	if t.limited > max429 {
 		return 0, false, fmt.Errorf("%w: still rate limited after %d waits", ae, max429)
 	}
-	c.pacer.pause(wait)
+	c.pacer.limited(t.slot, wait)
 	t.paused = wait
 	return 0, true, nil
 }
 
 // unauthorized explains a 401 that a fresh token did not cure.
 func (c *Client) unauthorized(ae *APIError) error {
-	if c.tokens.static != "" {
+	if c.pool[0].static != "" {
 		return fmt.Errorf("%w: %s was rejected (expired or revoked); set a fresh one or use %s/%s", ae, EnvAccessToken, EnvClientID, EnvClientSecret)
 	}
 	return fmt.Errorf("%w: a freshly fetched token was rejected too; check the OAuth client and that %s matches its region", ae, EnvRegion)
@@ -299,8 +341,8 @@ func (c *Client) unauthorized(ae *APIError) error {
 
 // send makes one HTTP attempt. Its error is for failures before anything
 // was sent; transport failures land in answer.err.
-func (c *Client) send(ctx context.Context, cl call, payload []byte) (answer, error) {
-	tok, err := c.tokens.token()
+func (c *Client) send(ctx context.Context, cl call, payload []byte, tokens *tokens) (answer, error) {
+	tok, err := tokens.token()
 	if err != nil {
 		return answer{}, err
 	}

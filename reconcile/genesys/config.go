@@ -19,7 +19,17 @@ const (
 
 // Defaults for Config's zero values.
 const (
-	DefaultRateLimit        = 280 // requests/min: a little under the 300/min per-token limit
+	// DefaultRateLimit is Genesys' documented limit per client-credentials
+	// token, client.credentials.token.rate.per.minute (docs/BENCHMARKS.md).
+	DefaultRateLimit = 300
+	// DefaultTokenPool is one token: whether several tokens of one OAuth
+	// client each get their own limit is not documented (docs/BENCHMARKS.md).
+	DefaultTokenPool = 1
+	// DefaultListConcurrency is how many pages of a listing are fetched at
+	// once once the first page has said how many there are.
+	DefaultListConcurrency = 8
+	// DefaultRateWindow is the span the rate limit counts over.
+	DefaultRateWindow       = time.Minute
 	DefaultMaxRetryAfter    = 180 * time.Second
 	DefaultMaxRetries       = 4
 	DefaultBreakerThreshold = 5
@@ -41,7 +51,10 @@ type Config struct {
 	AccessToken  string // used as is instead of client credentials
 
 	HTTPClient       *http.Client  // default: DefaultTimeout per request
-	RateLimit        int           // requests per minute shared by all calls (default DefaultRateLimit)
+	RateLimit        int           // requests per RateWindow per token (default DefaultRateLimit)
+	TokenPool        int           // access tokens fetched with the client credentials, each with its own limit (default 1)
+	RateWindow       time.Duration // the span RateLimit counts over (default a minute; benchmarks shorten it)
+	ListConcurrency  int           // pages of a listing fetched at once (default DefaultListConcurrency)
 	MaxRetryAfter    time.Duration // longest Retry-After honoured (default 180 s)
 	MaxRetries       int           // retries after 5xx / connection errors (default 4; negative = none)
 	BreakerThreshold int           // consecutive failed calls that open the breaker (default 5)
