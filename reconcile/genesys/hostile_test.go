@@ -100,13 +100,14 @@ func TestTokenErrorsAreMaskedBeforeTheyAreCut(t *testing.T) {
 	}
 }
 
-// A listing that keeps announcing pages ends at its deadline, saying so.
+// A listing that keeps announcing pages ends at its deadline, saying so
+// (more pages than maxPages are refused at once: TestListTooManyPagesFailsAtOnce).
 func TestListingsEndAtTheirDeadline(t *testing.T) {
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(20 * time.Millisecond)
 		n := r.URL.Query().Get("pageNumber")
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"entities":[{"id":"p` + n + `","name":"p` + n + `"}],"pageSize":1,"pageCount":100000,"total":100000}`))
+		_, _ = w.Write([]byte(`{"entities":[{"id":"p` + n + `","name":"p` + n + `"}],"pageSize":1,"pageCount":9999,"total":9999}`))
 	}))
 	defer api.Close()
 	c, err := genesys.New(genesys.Config{BaseURL: api.URL, AccessToken: "static-token", MaxRetries: -1, Sleep: noWait,

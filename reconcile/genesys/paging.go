@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -34,25 +35,135 @@ type page[T any] struct {
 // listAll reads every page of a listing with pageSize 100; extra holds the
 // only other filters sent. A short list would make a plan recreate or miss
 // policies, so every way the answer can go wrong is an error.
+//
+// When the first page says how many pages there are (pageCount), the rest
+// are fetched at once, at most the client's list concurrency at a time, all
+// under the same rate limits; otherwise (nextUri, cursor) page follows page.
 func listAll[T any](ctx context.Context, c *Client, route, path string, extra url.Values) ([]T, error) {
 	// However the pages come, a listing ends: an answer that announces
 	// page after page cannot keep a run going for half an hour.
 	parent := ctx
 	ctx, cancel := context.WithTimeoutCause(ctx, c.listTimeout, fmt.Errorf("GET %s: the listing took longer than %s; giving up", route, c.listTimeout))
 	defer cancel()
+	all, err := listPages[T](ctx, c, route, path, extra)
+	if err != nil && ctx.Err() != nil && parent.Err() == nil {
+		return nil, context.Cause(ctx)
+	}
+	return all, err
+}
+
+func listPages[T any](ctx context.Context, c *Client, route, path string, extra url.Values) ([]T, error) {
 	q := url.Values{"pageSize": {strconv.Itoa(listPageSize)}, "pageNumber": {"1"}}
 	maps.Copy(q, extra)
+	var first page[T]
+	if err := c.do(ctx, call{method: http.MethodGet, route: route, path: path, query: q}, &first); err != nil {
+		return nil, err
+	}
+	if first.PageCount != nil && *first.PageCount > 1 {
+		return listCounted(ctx, c, route, path, q, first)
+	}
+	return listSequential(ctx, c, route, path, q, first)
+}
+
+// listCounted fetches pages 2 to pageCount concurrently and returns every
+// page's entities in page order. The first failure stops the rest.
+func listCounted[T any](ctx context.Context, c *Client, route, path string, q url.Values, first page[T]) ([]T, error) {
+	n := *first.PageCount
+	if n > maxPages {
+		return nil, fmt.Errorf("GET %s: more than %d pages; giving up", route, maxPages)
+	}
+	if len(first.Entities) == 0 {
+		return nil, fmt.Errorf("GET %s: page 1 was empty but announced more; re-run, and report it if it persists", route)
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	pages := make([][]T, n)
+	pages[0] = first.Entities
+	var (
+		mu    sync.Mutex
+		fail  error
+		last  page[T]
+		wg    sync.WaitGroup
+		queue = make(chan int)
+	)
+	stop := func(err error) {
+		mu.Lock()
+		if fail == nil {
+			fail = err
+			cancel(err)
+		}
+		mu.Unlock()
+	}
+	for range min(c.listConc, n-1) {
+		wg.Go(func() {
+			for k := range queue {
+				var p page[T]
+				if err := c.do(ctx, call{method: http.MethodGet, route: route, path: path, query: with(q, "pageNumber", strconv.Itoa(k))}, &p); err != nil {
+					stop(err)
+					continue
+				}
+				switch {
+				case p.PageCount == nil || *p.PageCount != n:
+					stop(fmt.Errorf("GET %s: page %d announced %s pages where page 1 announced %d (the listing changed while it was read); re-run", route, k, countText(p.PageCount), n))
+				case len(p.Entities) == 0 && k < n:
+					stop(fmt.Errorf("GET %s: page %d was empty but announced more; re-run, and report it if it persists", route, k))
+				}
+				pages[k-1] = p.Entities // each worker writes its own pages
+				if k == n {
+					mu.Lock()
+					last = p
+					mu.Unlock()
+				}
+			}
+		})
+	}
+feed:
+	for k := 2; k <= n; k++ {
+		select {
+		case queue <- k:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(queue)
+	wg.Wait()
+	if fail != nil {
+		return nil, fail
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var all []T
+	for _, p := range pages {
+		all = append(all, p...)
+	}
+	if err := checkTotal(route, last.Total, len(all)); err != nil {
+		return nil, err
+	}
+	return all, nil
+}
+
+// countText shows an announced page count, or that there was none.
+func countText(n *int) string {
+	if n == nil {
+		return "no"
+	}
+	return strconv.Itoa(*n)
+}
+
+// listSequential follows a listing page by page from its first page,
+// fetched with q: by nextUri or cursor (or a single counted page).
+func listSequential[T any](ctx context.Context, c *Client, route, path string, q url.Values, p page[T]) ([]T, error) {
 	var all []T
 	seen := map[string]bool{}
 	for n := 1; n <= maxPages; n++ {
-		seen[q.Encode()] = true
-		var p page[T]
-		if err := c.do(ctx, call{method: http.MethodGet, route: route, path: path, query: q}, &p); err != nil {
-			if ctx.Err() != nil && parent.Err() == nil {
-				return nil, context.Cause(ctx)
+		if n > 1 {
+			p = page[T]{}
+			if err := c.do(ctx, call{method: http.MethodGet, route: route, path: path, query: q}, &p); err != nil {
+				return nil, err
 			}
-			return nil, err
 		}
+		seen[q.Encode()] = true
 		all = append(all, p.Entities...)
 		next, err := p.next(c.base, path, n, q)
 		switch {

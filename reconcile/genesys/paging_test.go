@@ -7,8 +7,10 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -86,8 +88,9 @@ func TestListFollowsPageCount(t *testing.T) {
 	for _, q := range l.sent() {
 		pages = append(pages, q.Get("pageNumber"))
 	}
-	if !slices.Equal(pages, []string{"1", "2", "3"}) {
-		t.Fatalf("pages requested %q, want 1, 2, 3", pages)
+	// Page 1 first; then 2 and 3 at once, in either order.
+	if len(pages) != 3 || pages[0] != "1" || !slices.Equal(slices.Sorted(slices.Values(pages)), []string{"1", "2", "3"}) {
+		t.Fatalf("pages requested %q, want 1, then 2 and 3", pages)
 	}
 }
 
@@ -208,5 +211,92 @@ func TestListEmptyPagePromisingMoreFails(t *testing.T) {
 	}
 	if n := len(l.sent()); n != 1 {
 		t.Fatalf("%d requests, want 1", n)
+	}
+}
+
+// Pages after the first are fetched at once, at most the list concurrency
+// at a time, and come back in page order however their answers are timed.
+func TestListCountedPagesComeInOrder(t *testing.T) {
+	var inFlight, most atomic.Int32
+	l := newLister(t, func(q url.Values) string {
+		n, _ := strconv.Atoi(q.Get("pageNumber"))
+		now := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for m := most.Load(); now > m && !most.CompareAndSwap(m, now); m = most.Load() {
+		}
+		time.Sleep(time.Duration((n*7)%5) * time.Millisecond) // later pages may answer first
+		return fmt.Sprintf(`{"entities":[{"id":"%d","name":"p%d"}],"pageCount":50,"total":50}`, n, n)
+	})
+	ps, err := l.client.ListPolicies(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for n := 1; n <= 50; n++ {
+		want = append(want, "p"+strconv.Itoa(n))
+	}
+	if got := names(ps); got != strings.Join(want, ",") {
+		t.Fatalf("listed %s, want p1 to p50 in order", got)
+	}
+	if m := most.Load(); m < 2 || m > genesys.DefaultListConcurrency {
+		t.Errorf("%d pages were in flight at once, want 2 to %d", m, genesys.DefaultListConcurrency)
+	}
+	if got := len(l.sent()); got != 50 {
+		t.Errorf("%d requests for 50 pages", got)
+	}
+}
+
+// The first failing page ends the listing: the pages not yet asked for are
+// never asked for.
+func TestListCountedStopsOnFirstError(t *testing.T) {
+	var asked atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		n := r.URL.Query().Get("pageNumber")
+		w.Header().Set("Content-Type", "application/json")
+		if n == "5" {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"message":"bad page","code":"bad.request","status":400}`)
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+		fmt.Fprintf(w, `{"entities":[{"id":"%s","name":"p%s"}],"pageCount":500,"total":500}`, n, n)
+	}))
+	t.Cleanup(api.Close)
+	c, err := genesys.New(genesys.Config{BaseURL: api.URL, AccessToken: "static-token", MaxRetries: -1, Sleep: noWait})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := c.ListPolicies(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "400") || ps != nil {
+		t.Fatalf("listed %d, err %v: want the 400 of page 5", len(ps), err)
+	}
+	if n := asked.Load(); n > 40 {
+		t.Errorf("%d of 500 pages were asked for after page 5 failed", n)
+	}
+}
+
+// A page that announces another page count than the first (the listing
+// changed while it was read) fails the listing.
+func TestListPageCountChangingFails(t *testing.T) {
+	l := newLister(t, func(q url.Values) string {
+		count := 3
+		if q.Get("pageNumber") == "3" {
+			count = 4
+		}
+		return fmt.Sprintf(`{"entities":%s,"pageCount":%d}`, entities("p"+q.Get("pageNumber")+"-", 2), count)
+	})
+	if _, err := l.client.ListPolicies(context.Background()); err == nil || !strings.Contains(err.Error(), "changed while it was read") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// More pages than the client ever reads are refused after the first page.
+func TestListTooManyPagesFailsAtOnce(t *testing.T) {
+	l := newLister(t, func(url.Values) string {
+		return `{"entities":[{"id":"a","name":"a"}],"pageCount":100000,"total":100000}`
+	})
+	if _, err := l.client.ListPolicies(context.Background()); err == nil || !strings.Contains(err.Error(), "more than 10000 pages") || len(l.sent()) != 1 {
+		t.Fatalf("err = %v after %d requests", err, len(l.sent()))
 	}
 }
