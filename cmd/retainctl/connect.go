@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/policy"
 	"github.com/retainctl/retainctl/reconcile/sim"
 )
 
@@ -21,6 +22,39 @@ const defaultSimState = ".retainctl/sim-state.json"
 func addConnFlags(cmd *cobra.Command) {
 	cmd.Flags().Bool("sim", false, "use an embedded simulated organisation instead of Genesys Cloud (no account needed)")
 	cmd.Flags().String("sim-state", defaultSimState, "state file of the simulated organisation (with --sim)")
+	cmd.Flags().Int(flagRate, 0, fmt.Sprintf("requests per minute each access token may make (default: settings api.requestsPerMinute, else %d)", policy.DefaultRequestsPerMinute))
+	cmd.Flags().Int(flagPool, 0, fmt.Sprintf("access tokens to fetch and spread requests over, each paced on its own (default: settings api.tokenPool, else %d)", policy.DefaultTokenPool))
+}
+
+// The pacing flags, which override the settings' api block.
+const (
+	flagRate = "requests-per-minute"
+	flagPool = "token-pool"
+)
+
+// pacingOf is the api block that applies to cmd: the settings of its
+// --policies directory (when it has one) with the flags over them. A value
+// out of range is an error naming the key or flag it came from.
+func pacingOf(cmd *cobra.Command) (policy.API, error) {
+	api := policy.DefaultAPI()
+	rate, pool := "api.requestsPerMinute", "api.tokenPool"
+	if f := cmd.Flags().Lookup("policies"); f != nil {
+		// The settings were read and validated already; broken ones leave
+		// the defaults (the run reports them on its own).
+		s, _ := policy.LoadSettings(f.Value.String())
+		api = s.API
+		file := filepath.Join(f.Value.String(), policy.SettingsFile)
+		rate, pool = file+": "+rate, file+": "+pool
+	}
+	if cmd.Flags().Changed(flagRate) {
+		api.RequestsPerMinute, _ = cmd.Flags().GetInt(flagRate)
+		rate = "--" + flagRate
+	}
+	if cmd.Flags().Changed(flagPool) {
+		api.TokenPool, _ = cmd.Flags().GetInt(flagPool)
+		pool = "--" + flagPool
+	}
+	return api, api.CheckAs(rate, pool)
 }
 
 // target is the organisation a command talks to, read once from its flags
@@ -29,12 +63,17 @@ func addConnFlags(cmd *cobra.Command) {
 type target struct {
 	simState string         // with --sim
 	cfg      genesys.Config // otherwise
+	api      policy.API     // pacing, with --sim too
 }
 
 func targetOf(cmd *cobra.Command) (target, error) {
+	api, err := pacingOf(cmd)
+	if err != nil {
+		return target{}, usageErr(err)
+	}
 	if useSim, _ := cmd.Flags().GetBool("sim"); useSim {
 		state, _ := cmd.Flags().GetString("sim-state")
-		return target{simState: state}, nil
+		return target{simState: state, api: api}, nil
 	}
 	cfg, err := genesys.ConfigFromEnv(os.Getenv)
 	if errors.Is(err, genesys.ErrNoCredentials) {
@@ -43,7 +82,7 @@ func targetOf(cmd *cobra.Command) (target, error) {
 	if err != nil {
 		return target{}, usageErr(err)
 	}
-	return target{cfg: cfg}, nil
+	return target{cfg: cfg, api: api}, nil
 }
 
 // name says which organisation a run changes, for the audit trail: the API
@@ -72,6 +111,7 @@ func (t target) connect(ctx context.Context, rec genesys.Recorder) (*genesys.Cli
 	}
 	cfg.OnToken, cfg.Mask = maskerOf(ctx).Add, maskerOf(ctx).String
 	cfg.Recorder = rec
+	cfg.RateLimit, cfg.TokenPool = t.api.RequestsPerMinute, t.api.TokenPool
 	c, err := genesys.New(cfg)
 	if err != nil {
 		stop()
