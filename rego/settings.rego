@@ -64,3 +64,13 @@ deny contains lib.setting_violation("settings.limits", key, msg) if {
 	key := sprintf("limits.%s", [name])
 	msg := sprintf("%s may be at most %d, got %d", [key, ceiling, limit])
 }
+
+deny contains lib.setting_violation("settings.waiver-max-days", "waiverMaxDays", msg) if {
+	not valid_waiver_max(s.waiverMaxDays)
+	msg := sprintf("waiverMaxDays %v must be a whole number of days from 1 to 3650", [s.waiverMaxDays])
+}
+
+valid_waiver_max(x) if {
+	lib.positive_int(x)
+	x <= 3650
+}

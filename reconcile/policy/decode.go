@@ -129,6 +129,10 @@ var scalarTags = map[reflect.Kind][]string{
 }
 
 func (d *decoder) scalar(n *yaml.Node, v reflect.Value, path string) {
+	if v.Type() == dateType && n.Kind == yaml.ScalarNode && (n.Tag == "!!str" || n.Tag == "!!timestamp") {
+		v.SetString(n.Value) // YAML reads 2027-06-30 as a timestamp; a Date keeps it as written
+		return
+	}
 	want := scalarTags[v.Kind()]
 	if n.Kind != yaml.ScalarNode || !slices.Contains(want, n.Tag) {
 		d.problem(n, "yaml.type", "%s must be %s, got %s", path, kindName(v.Kind()), describe(n))
@@ -147,6 +151,8 @@ func (d *decoder) scalar(n *yaml.Node, v reflect.Value, path string) {
 		v.SetFloat(0)
 	}
 }
+
+var dateType = reflect.TypeFor[Date]()
 
 // MaxNumber bounds every decimal number in the YAML (volumes in GB a day,
 // multipliers, TB thresholds), far above any real organisation's.

@@ -42,7 +42,7 @@ func Load(dir string) (Repo, error) {
 // Source and messages, so they are relative to where the user stands.
 func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 	repo := Repo{Dir: prefix, Settings: DefaultSettings()}
-	var files []string
+	var files, holdFiles []string
 	var problems []Problem
 	settings := false
 	err := fs.WalkDir(fsys, ".", func(p string, e fs.DirEntry, err error) error {
@@ -60,6 +60,8 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 				Message: fmt.Sprintf("%s: retainctl reads only regular files; replace it with the file itself", kindOf(e.Type()))})
 		case p == SettingsFile:
 			settings = true
+		case isHoldFile(p):
+			holdFiles = append(holdFiles, p)
 		default:
 			files = append(files, p)
 		}
@@ -68,7 +70,7 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 	if err != nil {
 		return repo, fmt.Errorf("reading policies directory %s: %w", prefix, err)
 	}
-	if len(files) == 0 && len(problems) == 0 {
+	if len(files) == 0 && len(holdFiles) == 0 && len(problems) == 0 {
 		return repo, fmt.Errorf("no policy files (*.yaml, *.yml) in %s: point --policies at the directory holding them", prefix)
 	}
 	if settings {
@@ -81,7 +83,7 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 		problems = append(problems, ps...)
 	}
 	limits := repo.Settings.Limits.Capped()
-	if over := overLimits(fsys, prefix, files, limits); over != nil {
+	if over := overLimits(fsys, prefix, append(files, holdFiles...), limits); over != nil {
 		return repo, &LoadError{Problems: append(problems, *over)}
 	}
 	parsed, err := parseFiles(fsys, prefix, files)
@@ -97,10 +99,13 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 		repo.Policies = repo.Policies[:lim]
 	}
 	problems = append(problems, duplicateNames(repo.Policies)...)
+	var ps []Problem
+	repo.Holds, ps = loadHolds(fsys, prefix, holdFiles)
+	problems = append(problems, ps...)
 	if len(problems) > 0 {
 		return repo, &LoadError{Problems: problems}
 	}
-	if len(repo.Policies) == 0 {
+	if len(repo.Policies) == 0 && len(repo.Holds) == 0 {
 		return repo, fmt.Errorf("no policies in %s: the YAML files hold no documents", prefix)
 	}
 	return repo, nil

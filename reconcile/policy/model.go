@@ -126,6 +126,10 @@ type Settings struct {
 	Audit       Audit     `yaml:"audit,omitempty" json:"audit"`
 	Limits      Limits    `yaml:"limits,omitempty" json:"limits"`
 	API         API       `yaml:"api,omitempty" json:"api"`
+	Analytics   Analytics `yaml:"analytics,omitempty" json:"analytics"`
+	Waivers     []Waiver  `yaml:"waivers,omitempty" json:"waivers"`
+	// WaiverMaxDays bounds how far ahead a waiver may expire.
+	WaiverMaxDays int `yaml:"waiverMaxDays,omitempty" json:"waiverMaxDays"`
 
 	// Source is the settings file, when there is one.
 	Source Source `yaml:"-" json:"-"`
@@ -174,6 +178,13 @@ func (l Limits) Capped() Limits {
 		MaxPolicies: min(l.MaxPolicies, LimitCeiling.MaxPolicies)}
 }
 
+// Analytics is the organisation's analytics data retention: the ceiling on
+// how long conversation data is kept at all. RetentionDays 0 leaves it as
+// it is.
+type Analytics struct {
+	RetentionDays int `yaml:"retentionDays,omitempty" json:"retentionDays,omitempty"`
+}
+
 // Audit says where the durable audit log lives.
 type Audit struct {
 	Log string `yaml:"log,omitempty" json:"log"`
@@ -189,9 +200,10 @@ func DefaultSettings() Settings {
 			Multipliers:   map[ObjectType]float64{Call: 1.2, Chat: 0.8, Email: 1.5, Message: 0.3, Interaction: 1.0},
 			RiskTB:        RiskTB{Medium: 20, High: 50},
 		},
-		Audit:  Audit{Log: "audit/retainctl-audit.jsonl"},
-		Limits: Limits{MaxFiles: 10_000, MaxBytes: 256 << 20, MaxPolicies: 100_000},
-		API:    DefaultAPI(),
+		Audit:         Audit{Log: "audit/retainctl-audit.jsonl"},
+		Limits:        Limits{MaxFiles: 10_000, MaxBytes: 256 << 20, MaxPolicies: 100_000},
+		API:           DefaultAPI(),
+		WaiverMaxDays: DefaultWaiverMaxDays,
 	}
 }
 
@@ -199,6 +211,7 @@ func DefaultSettings() Settings {
 type Repo struct {
 	Dir      string
 	Policies []Policy
+	Holds    []Hold
 	Settings Settings
 }
 

@@ -59,6 +59,8 @@ type Violation struct {
 	File     string   `json:"file"`
 	Line     int      `json:"line"`
 	Policy   string   `json:"policy"`
+	// Waiver is the waiver that turned a deny into this waived finding.
+	Waiver *Waiver `json:"waiver,omitempty"`
 	// Key, when a rule names the policy key a finding is about
 	// ("retentionPeriod", "filters[1].value"), is resolved to Line.
 	Key string `json:"-"`

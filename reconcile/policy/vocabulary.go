@@ -57,6 +57,8 @@ type Severity string
 const (
 	Deny Severity = "deny" // fails validation (exit 1)
 	Warn Severity = "warn" // reported, does not fail
+	// Waived is a deny that a running waiver turns into a reported finding.
+	Waived Severity = "waived"
 )
 
 // Attribute is what a filter narrows the conversations by.

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/retainctl/retainctl/reconcile/overlap"
 	"github.com/retainctl/retainctl/reconcile/policy"
@@ -10,7 +11,7 @@ import (
 // input builds the one Rego input document. It uses only the types OPA
 // converts directly (map[string]any, []any, scalars): anything else would go
 // through a JSON round trip per value.
-func input(repo policy.Repo, conflicts []overlap.Conflict) (map[string]any, error) {
+func input(repo policy.Repo, conflicts []overlap.Conflict, now time.Time) (map[string]any, error) {
 	ps := make([]any, len(repo.Policies))
 	for i, p := range repo.Policies {
 		ps[i] = policyInput(p)
@@ -23,7 +24,29 @@ func input(repo policy.Repo, conflicts []overlap.Conflict) (map[string]any, erro
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"policies": ps, "settings": settings, "conflicts": cs}, nil
+	hs := make([]any, len(repo.Holds))
+	for i, h := range repo.Holds {
+		hs[i] = holdInput(h)
+	}
+	return map[string]any{"policies": ps, "holds": hs, "settings": settings, "conflicts": cs,
+		"today": policy.Day(now).Format(policy.DateLayout)}, nil
+}
+
+// holdInput is a hold without its conversations, which can number
+// hundreds of thousands: rules see how many there are.
+func holdInput(h policy.Hold) map[string]any {
+	return map[string]any{
+		"name":              h.Name,
+		"owner":             h.Owner,
+		"reason":            h.Reason,
+		"reviewBy":          h.ReviewBy,
+		"released":          h.Released,
+		"conversations":     len(h.Conversations),
+		"conversationsFile": h.ConversationsFile,
+		"inline":            len(h.Source.Lines) > 0 && h.Source.Lines["conversations"] > 0,
+		"file":              h.Source.File,
+		"line":              h.Source.Line,
+	}
 }
 
 func policyInput(p policy.Policy) map[string]any {

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/loader"
@@ -43,6 +44,22 @@ const RulesRoot = "data.retainctl.rules"
 // input. Every package still sees every policy. It is safe for concurrent use.
 type Validator struct {
 	groups []group
+	now    time.Time // the day holds and waivers are judged on; zero: the clock
+}
+
+// At returns a validator that judges holds and waivers as of now, for a
+// plan reviewed ahead of time or a test of an expiry.
+func (v *Validator) At(now time.Time) *Validator {
+	c := *v
+	c.now = now
+	return &c
+}
+
+func (v *Validator) today() time.Time {
+	if v.now.IsZero() {
+		return time.Now()
+	}
+	return v.now
 }
 
 // group is the prepared query of one rules package and its deny/warn sets.
@@ -105,7 +122,8 @@ func (v *Validator) ValidateDir(ctx context.Context, dir string) (policy.Repo, [
 // one converted input and run concurrently, one per CPU.
 func (v *Validator) Validate(ctx context.Context, repo policy.Repo) ([]Violation, error) {
 	conflicts, omitted := overlap.Bound(repo.Policies, overlap.Conflicts(repo.Policies, repo.Settings.Conflicts.WindowDays))
-	in, err := input(repo, conflicts)
+	now := v.today()
+	in, err := input(repo, conflicts, now)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +145,8 @@ func (v *Validator) Validate(ctx context.Context, repo policy.Repo) ([]Violation
 	}
 	out := append(timezoneViolations(repo.Policies), slices.Concat(found...)...)
 	out = append(out, unlistedOverlaps(repo, omitted)...)
-	atKeys(out, repo.Policies)
+	atKeys(out, repo)
+	out = Waive(out, repo.Settings, now)
 	Sort(out)
 	return out, nil
 }
@@ -135,14 +154,17 @@ func (v *Validator) Validate(ctx context.Context, repo policy.Repo) ([]Violation
 // atKeys moves each finding that names a key to that key's line. Rules name
 // the key rather than look the line up, so that the lines of every key of
 // every policy need not travel in the rules' input.
-func atKeys(vs []Violation, ps []policy.Policy) {
+func atKeys(vs []Violation, repo policy.Repo) {
 	type at struct {
 		file string
 		line int
 	}
-	sources := make(map[at]policy.Source, len(ps))
-	for _, p := range ps {
+	sources := make(map[at]policy.Source, len(repo.Policies)+len(repo.Holds))
+	for _, p := range repo.Policies {
 		sources[at{p.Source.File, p.Source.Line}] = p.Source
+	}
+	for _, h := range repo.Holds {
+		sources[at{h.Source.File, h.Source.Line}] = h.Source
 	}
 	for i, v := range vs {
 		if src, ok := sources[at{v.File, v.Line}]; ok && v.Key != "" {
