@@ -132,7 +132,7 @@ func applyRequest(ctx context.Context, o applyOptions) (run.ApplyRequest, error)
 	if validate.HasDeny(vs) {
 		return run.ApplyRequest{}, failErr(fmt.Errorf("the policies in %s do not validate: run `retainctl validate --policies %s`", o.policies, o.policies))
 	}
-	req := run.ApplyRequest{Repo: repo, Concurrency: o.concurrency}
+	req := run.ApplyRequest{Repo: repo, Findings: vs, Concurrency: o.concurrency}
 	if o.planFile == "" {
 		return req, nil
 	}
@@ -145,14 +145,14 @@ func applyRequest(ctx context.Context, o applyOptions) (run.ApplyRequest, error)
 	}
 	settings := repo.Settings
 	settings.Prune, settings.Conflicts = p.Settings.Prune, p.Settings.Conflicts
-	vs, err = v.Validate(ctx, policy.Repo{Policies: p.Desired(), Settings: settings})
+	vs, err = v.Validate(ctx, policy.Repo{Policies: p.Desired(), Holds: p.DesiredHolds(), Settings: settings})
 	if err != nil {
 		return req, failErr(err)
 	}
 	if i := slices.IndexFunc(vs, func(v validate.Violation) bool { return v.Severity == validate.Deny }); i >= 0 {
 		return req, failErr(fmt.Errorf("%s: the plan's policies do not validate (%s: %s)", o.planFile, vs[i].Policy, vs[i].Message))
 	}
-	req.File = &p
+	req.File, req.Findings = &p, vs
 	return req, nil
 }
 

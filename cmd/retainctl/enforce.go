@@ -59,7 +59,7 @@ func runEnforce(cmd *cobra.Command, o enforceOptions) error {
 	if err != nil {
 		return err
 	}
-	repo, vs, err := loadValid(ctx, o.policies, o.rules)
+	repo, vs, err := loadValid(ctx, o.policies, o.rules, time.Time{})
 	if err != nil {
 		return err
 	}
@@ -100,11 +100,9 @@ func enforceWhen(o enforceOptions) (run.When, error) {
 		return run.When{}, usageErr(fmt.Errorf("--timeout %s: give a positive duration such as 30m", o.timeout))
 	}
 	var replay *time.Time
-	if o.now != "" {
-		t, err := time.Parse(time.RFC3339, o.now)
-		if err != nil {
-			return run.When{}, usageErr(fmt.Errorf("--now %q is not an RFC 3339 time such as 2026-11-30T12:00:00Z", o.now))
-		}
+	if t, err := parseNow(o.now); err != nil {
+		return run.When{}, err
+	} else if !t.IsZero() {
 		replay = &t
 	}
 	at, err := run.At(time.Now(), replay, o.dryRun)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -18,8 +19,8 @@ import (
 )
 
 type planOptions struct {
-	policies, rules, out, format string
-	detailedExitCode, github     bool
+	policies, rules, out, format, now string
+	detailedExitCode, github          bool
 }
 
 func newPlanCmd() *cobra.Command {
@@ -46,13 +47,18 @@ func newPlanCmd() *cobra.Command {
 	f.StringVar(&o.format, "format", "text", "output format: text, markdown or json")
 	f.BoolVar(&o.detailedExitCode, "detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none")
 	f.BoolVar(&o.github, "github", false, "post the plan on the pull request and the job summary (GitHub Actions)")
+	addNowFlag(f, &o.now)
 	addConnFlags(cmd)
 	return cmd
 }
 
 func runPlan(cmd *cobra.Command, o planOptions) error {
 	ctx := cmd.Context()
-	repo, vs, err := loadValid(ctx, o.policies, o.rules)
+	now, err := parseNow(o.now)
+	if err != nil {
+		return err
+	}
+	repo, vs, err := loadValid(ctx, o.policies, o.rules, now)
 	if err != nil {
 		return err
 	}
@@ -82,12 +88,16 @@ func runPlan(cmd *cobra.Command, o planOptions) error {
 	return planExit(p, o.detailedExitCode)
 }
 
-// loadValid loads and validates the policies directory. Violations are
-// returned for the caller to show; only an unusable directory is an error.
-func loadValid(ctx context.Context, dir, rules string) (policy.Repo, []validate.Violation, error) {
+// loadValid loads and validates the policies directory, judging holds and
+// waivers as of now (the clock when zero). Violations are returned for the
+// caller to show; only an unusable directory is an error.
+func loadValid(ctx context.Context, dir, rules string, now time.Time) (policy.Repo, []validate.Violation, error) {
 	v, err := validate.New(ctx, rules)
 	if err != nil {
 		return policy.Repo{}, nil, usageErr(err)
+	}
+	if !now.IsZero() {
+		v = v.At(now)
 	}
 	return validateDir(ctx, v, dir)
 }

@@ -21,6 +21,6 @@ func newSchemaCmd() *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&kind, "kind", "policy", "which schema: policy or settings")
+	cmd.Flags().StringVar(&kind, "kind", "policy", "which schema: policy, settings or hold")
 	return cmd
 }

@@ -8,7 +8,7 @@ import (
 )
 
 func newValidateCmd() *cobra.Command {
-	var dir, rulesDir, format string
+	var dir, rulesDir, format, now string
 	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Check the policy YAML against the embedded (and your own) Rego rules",
@@ -21,13 +21,13 @@ error (bad flag, missing directory, a custom rule that does not compile).`,
 			if err := checkFormat(render.Validate, format); err != nil {
 				return err
 			}
-			v, err := validate.New(cmd.Context(), rulesDir)
+			at, err := parseNow(now)
 			if err != nil {
-				return usageErr(err)
+				return err
 			}
-			_, vs, err := v.ValidateDir(cmd.Context(), dir)
+			_, vs, err := loadValid(cmd.Context(), dir, rulesDir, at)
 			if err != nil {
-				return usageErr(err)
+				return err
 			}
 			if err := write(cmd.OutOrStdout(), render.Validate, vs, format); err != nil {
 				return failErr(err)
@@ -41,5 +41,6 @@ error (bad flag, missing directory, a custom rule that does not compile).`,
 	cmd.Flags().StringVar(&dir, "policies", "policies", "directory of policy YAML files")
 	cmd.Flags().StringVar(&rulesDir, "rules", "", "directory of extra .rego rules (packages under retainctl.rules)")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or github")
+	addNowFlag(cmd.Flags(), &now)
 	return cmd
 }

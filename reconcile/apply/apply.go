@@ -27,6 +27,7 @@ type API interface {
 	CreatePolicy(ctx context.Context, p genesys.Policy) (genesys.Policy, error)
 	UpdatePolicy(ctx context.Context, id string, p genesys.Policy) (genesys.Policy, error)
 	DeletePolicy(ctx context.Context, id string) error
+	GuardAPI
 }
 
 // Recorder receives the audit events; it must have made each one durable
@@ -60,22 +61,31 @@ const (
 
 // Run applies p. live is the listing the staleness check was made against:
 // updates are built on it so that nothing set outside retainctl is dropped.
-// Changes run in phases — those that keep or widen coverage, then those
-// that narrow it, then deletes — so coverage never has a gap. Within a phase
-// they run concurrently and one failure does not stop the others; a failure
-// stops the later phases.
+// Legal holds protect their conversations first, so that no retention
+// change can reach them. Policy changes then run in phases — those that
+// keep or widen coverage, then those that narrow it, then deletes — so
+// coverage never has a gap. Releases and the ceiling, which let data go,
+// come last. Within a phase changes run concurrently and one failure does
+// not stop the others; a failure stops the later phases.
 func Run(ctx context.Context, api API, p plan.Plan, live []genesys.Policy, o Options) (Result, error) {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 4
 	}
-	r := runner{api: api, opts: o, audit: &trail{rec: o.Recorder}, live: byID(live), strategy: p.Settings.Conflicts.Strategy, total: p.Summary.Changes()}
+	r := runner{api: api, opts: o, audit: &trail{rec: o.Recorder}, live: byID(live), strategy: p.Settings.Conflicts.Strategy, total: steps(p)}
 	res := Result{Fingerprint: p.Fingerprint}
+	res.Changes = append(res.Changes, r.holds(ctx, p.Holds, true)...)
 	for _, phase := range phases(p.Changes) {
 		if res.Failed() > 0 {
-			res.Changes = append(res.Changes, r.skip(ctx, phase, "not attempted: a change of an earlier phase failed, and this one may leave recordings uncovered without it; fix the failure and apply again")...)
+			res.Changes = append(res.Changes, r.skip(ctx, phase, skippedPhase)...)
 			continue
 		}
 		res.Changes = append(res.Changes, r.phase(ctx, phase)...)
+	}
+	if res.Failed() > 0 {
+		res.Changes = append(res.Changes, r.skipGuards(ctx, p)...)
+	} else {
+		res.Changes = append(res.Changes, r.holds(ctx, p.Holds, false)...)
+		res.Changes = append(res.Changes, r.ceiling(ctx, p.Ceiling)...)
 	}
 	if err := r.audit.failed(); err != nil {
 		return res, fmt.Errorf("audit log: %w (apply stopped so that no change goes unrecorded)", err)
@@ -175,12 +185,53 @@ func (r *runner) record(ctx context.Context, c plan.Change, res ChangeResult, ev
 		ev.After = c.After
 	}
 	_ = r.audit.record(ctx, ev) // a failure stops the run through the latch
+	r.progressed()
+}
+
+// progressed counts one step done and reports it.
+func (r *runner) progressed() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.done++
 	if r.opts.Progress != nil {
 		r.opts.Progress(r.done, r.total)
 	}
+}
+
+// skippedPhase is why a change after a failed one was not attempted.
+const skippedPhase = "not attempted: a change of an earlier phase failed, and this one may leave recordings uncovered without it; fix the failure and apply again"
+
+// steps counts what a run does: each policy change, each hold's protect
+// and release, and the ceiling.
+func steps(p plan.Plan) int {
+	n := p.Summary.Create + p.Summary.Update + p.Summary.Delete + p.Summary.Adopt
+	for _, h := range p.Holds {
+		n += min(len(h.Protect), 1) + min(len(h.Release), 1)
+	}
+	if p.Ceiling != nil && p.Ceiling.Action != plan.Noop {
+		n++
+	}
+	return n
+}
+
+// skipGuards records the releases and the ceiling change as not attempted
+// after a failure: they let data go, so they wait for a clean run.
+func (r *runner) skipGuards(ctx context.Context, p plan.Plan) []ChangeResult {
+	ctx = context.WithoutCancel(ctx)
+	var out []ChangeResult
+	for _, h := range p.Holds {
+		if len(h.Release) > 0 {
+			out = append(out, ChangeResult{Action: plan.Release, Name: h.Name, Risk: h.Risk, Outcome: Skipped, Note: skippedPhase})
+			_ = r.audit.record(ctx, audit.Event{Type: audit.ChangeSkipped, Hold: h.Name, Owner: h.Owner, Action: string(plan.Release), Risk: string(h.Risk), Outcome: audit.Skipped, Message: skippedPhase})
+			r.progressed()
+		}
+	}
+	if c := p.Ceiling; c != nil && c.Action != plan.Noop {
+		out = append(out, ChangeResult{Action: plan.SetCeiling, Name: "analytics data retention", Risk: c.Risk, Outcome: Skipped, Note: skippedPhase})
+		_ = r.audit.record(ctx, audit.Event{Type: audit.ChangeSkipped, Action: string(plan.SetCeiling), Risk: string(c.Risk), Outcome: audit.Skipped, Message: skippedPhase})
+		r.progressed()
+	}
+	return out
 }
 
 // skip records every change of a phase as not attempted, and why.

@@ -131,7 +131,7 @@ func phases(cs []plan.Change) [][]plan.Change {
 // verify re-lists the organisation and re-plans the same desired state:
 // anything but noops is drift the run did not fix.
 func verify(ctx context.Context, api API, p plan.Plan) ([]string, error) {
-	live, err := api.ListPolicies(ctx)
+	live, err := ReadLive(ctx, api, p.DesiredHolds(), p.Settings.Analytics)
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +144,14 @@ func verify(ctx context.Context, api API, p plan.Plan) ([]string, error) {
 		if c.Action != plan.Noop {
 			drift = append(drift, fmt.Sprintf("%s still needs %s: %s", c.Name, c.Action, strings.Join(c.Reasons, "; ")))
 		}
+	}
+	for _, h := range again.Holds {
+		if h.Changed() {
+			drift = append(drift, fmt.Sprintf("hold %s still needs: %s", h.Name, strings.Join(h.Reasons, "; ")))
+		}
+	}
+	if c := again.Ceiling; c != nil && c.Action != plan.Noop {
+		drift = append(drift, "analytics data retention still needs: "+strings.Join(c.Reasons, "; "))
 	}
 	return drift, nil
 }

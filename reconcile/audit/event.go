@@ -29,6 +29,10 @@ const (
 	JobFulfilled     Type = "job.fulfilled"
 	JobFailed        Type = "job.failed"
 	JobCancelled     Type = "job.cancelled"
+	HoldProtected    Type = "hold.protected" // a batch of a legal hold's conversations protected from deletion
+	HoldReleased     Type = "hold.released"  // a batch released: their recordings can be deleted again
+	CeilingSet       Type = "ceiling.set"    // the analytics data retention changed
+	FindingWaived    Type = "finding.waived" // a deny a waiver turned into a reported finding
 	Error            Type = "error"
 )
 
@@ -38,13 +42,15 @@ var eventTypes = []Type{
 	ChangeStarted, ChangeSkipped, PolicyCreated, PolicyUpdated, PolicyDeleted, PolicyAdopted, PolicyRenamed,
 	OverlapDetected, OverlapMerged, ConflictResolved,
 	JobCreated, JobReady, JobExecuted, JobFulfilled, JobFailed, JobCancelled,
+	HoldProtected, HoldReleased, CeilingSet, FindingWaived,
 	Error,
 }
 
 // isChange reports whether t changes a policy in the organisation.
 func (t Type) isChange() bool {
 	switch t {
-	case PolicyCreated, PolicyUpdated, PolicyDeleted, PolicyAdopted, PolicyRenamed, OverlapMerged, ConflictResolved, ChangeSkipped:
+	case PolicyCreated, PolicyUpdated, PolicyDeleted, PolicyAdopted, PolicyRenamed, OverlapMerged, ConflictResolved, ChangeSkipped,
+		HoldProtected, HoldReleased, CeilingSet:
 		return true
 	}
 	return false
@@ -80,6 +86,12 @@ type Event struct {
 	Risk     string `json:"risk,omitempty"`     // safe | review | destructive
 
 	PlanFingerprint string `json:"planFingerprint,omitempty"` // the reviewed plan this run applies
+
+	// A legal hold's change: the hold (its matter), its owner, and the
+	// conversations of the batch.
+	Hold          string   `json:"hold,omitempty"`
+	Owner         string   `json:"owner,omitempty"`
+	Conversations []string `json:"conversations,omitempty"`
 
 	RequestID  string  `json:"requestId,omitempty"`  // Genesys contextId of the deciding request
 	HTTPStatus int     `json:"httpStatus,omitempty"` // status of the deciding request

@@ -17,6 +17,24 @@ type Plan struct {
 	Horizon  time.Time      `json:"horizon"`
 	Policies []PolicyReport `json:"policies"`
 	Jobs     []JobSpec      `json:"-"`
+	// Counts are the dry run's jobs that count what legal holds keep;
+	// Uncounted says why there are none although holds are active.
+	Counts    []CountSpec `json:"-"`
+	Uncounted string      `json:"-"`
+}
+
+// CountHolds adds the jobs that count what the active holds keep of each
+// job, for a dry run.
+func (pl *Plan) CountHolds(holds []policy.Hold) {
+	if len(policy.Claims(holds)) == 0 || len(pl.Jobs) == 0 {
+		return
+	}
+	counts, ok := Counting(pl.Jobs, holds)
+	if !ok {
+		pl.Uncounted = fmt.Sprintf("the held recordings were not counted: counting them would take more than %d jobs; the numbers include them, and the jobs still skip them", MaxCountJobs)
+		return
+	}
+	pl.Counts = counts
 }
 
 // reason is why err refuses a policy, without the policy's name.

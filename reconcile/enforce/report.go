@@ -13,6 +13,7 @@ type (
 	PolicyReport = outcome.Policy
 	Totals       = outcome.Totals
 	Report       = outcome.Enforce
+	HoldKept     = outcome.HoldKept
 )
 
 // Job outcomes. Only Fulfilled and DryRun count as success.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -92,7 +93,18 @@ func (r *runState) run(ctx context.Context, pl Plan) Report {
 		rep = r.abort(rep, pl, fmt.Errorf("the organisation already has %d recording jobs pending, ready or processing (%s); "+
 			"enforce needs a free slot: let them finish or cancel them (DELETE /api/v2/recording/jobs/{id})", len(active), strings.Join(active, ", ")))
 	default:
-		rep.Jobs = r.runAll(ctx, pl.Jobs, slots)
+		specs := pl.Jobs
+		if r.DryRun {
+			specs = append(slices.Clone(pl.Jobs), countJobs(pl.Counts)...)
+		}
+		all := r.runAll(ctx, specs, slots)
+		rep.Jobs = all[:len(pl.Jobs)]
+		if r.DryRun {
+			rep.Holds = r.held(rep.Jobs, pl.Counts, all[len(pl.Jobs):])
+		}
+	}
+	if r.DryRun {
+		rep.HoldsNote = pl.Uncounted
 	}
 	rep.Totals = totals(rep.Jobs)
 	_ = r.record(ctx, audit.Event{Type: audit.EnforceFinished, Outcome: r.outcomeOf(rep),

@@ -19,20 +19,23 @@ const (
 
 // Job is one recording job's end.
 type Job struct {
-	Policy        string        `json:"policy"`
-	Action        string        `json:"action"`
-	Interval      string        `json:"interval"`
-	JobID         string        `json:"jobId,omitempty"`
-	State         string        `json:"state,omitempty"` // last state Genesys reported
-	Outcome       JobOutcome    `json:"outcome"`
-	Conversations int           `json:"conversations"`
-	Recordings    int           `json:"recordings"`
-	Processed     int           `json:"processed"`
-	Failed        int           `json:"failed"`
-	Skipped       int           `json:"skipped"`
-	Error         string        `json:"error,omitempty"`
-	Duration      time.Duration `json:"-"`
-	DurationMs    float64       `json:"durationMs"`
+	Policy        string     `json:"policy"`
+	Action        string     `json:"action"`
+	Interval      string     `json:"interval"`
+	JobID         string     `json:"jobId,omitempty"`
+	State         string     `json:"state,omitempty"` // last state Genesys reported
+	Outcome       JobOutcome `json:"outcome"`
+	Conversations int        `json:"conversations"`
+	Recordings    int        `json:"recordings"`
+	Processed     int        `json:"processed"`
+	Failed        int        `json:"failed"`
+	Skipped       int        `json:"skipped"`
+	// Held counts, in a dry run, the recordings legal holds keep; they are
+	// not in Conversations and Recordings.
+	Held       int           `json:"held,omitempty"`
+	Error      string        `json:"error,omitempty"`
+	Duration   time.Duration `json:"-"`
+	DurationMs float64       `json:"durationMs"`
 }
 
 // OK reports whether the job did what the run asked.
@@ -61,6 +64,7 @@ type Totals struct {
 	Processed     int `json:"processed"`
 	Failed        int `json:"failed"`
 	Skipped       int `json:"skipped"`
+	Held          int `json:"held,omitempty"`
 }
 
 // TotalsOf sums jobs.
@@ -77,6 +81,7 @@ func TotalsOf(jobs []Job) Totals {
 		t.Processed += j.Processed
 		t.Failed += j.Failed
 		t.Skipped += j.Skipped
+		t.Held += j.Held
 	}
 	return t
 }
@@ -92,7 +97,17 @@ type Enforce struct {
 	ActiveJobs []string  `json:"activeJobsAtStart,omitempty"` // other jobs holding org slots
 	// Recovered says what became of the jobs an interrupted run left open.
 	Recovered []string `json:"recovered,omitempty"`
-	Errors    []string `json:"errors,omitempty"` // run-level problems (audit, listing)
+	// Holds says, in a dry run, how many recordings each legal hold kept
+	// from the jobs; HoldsNote why they were not counted, when they were not.
+	Holds     []HoldKept `json:"holds,omitempty"`
+	HoldsNote string     `json:"holdsNote,omitempty"`
+	Errors    []string   `json:"errors,omitempty"` // run-level problems (audit, listing)
+}
+
+// HoldKept is what one legal hold kept from a dry run's jobs.
+type HoldKept struct {
+	Hold       string `json:"hold"`
+	Recordings int    `json:"recordings"`
 }
 
 // OK reports whether every job succeeded and the run had no error.

@@ -57,9 +57,21 @@ func Build(desired []policy.Policy, live []model.Policy, s policy.Settings) (Pla
 	sortChanges(p.Changes)
 	p.Overlaps = overlaps(p.Changes, untouched, s.Conflicts.WindowDays)
 	p.Storage = estimate(p.Changes, p.Unmanaged, p.Orphaned, s.Estimates)
-	p.Summary = summarize(p.Changes)
-	p.Fingerprint = Fingerprint(p.Changes, p.Settings)
+	p.seal()
 	return p, nil
+}
+
+// seal counts the plan's changes and fingerprints it, once it is complete.
+func (p *Plan) seal() {
+	p.Summary = summarize(p.Changes)
+	for _, h := range p.Holds {
+		p.Summary.Protect += len(h.Protect)
+		p.Summary.Release += len(h.Release)
+	}
+	if p.Ceiling != nil && p.Ceiling.Action != Noop {
+		p.Summary.Ceiling = 1
+	}
+	p.Fingerprint = Fingerprint(*p)
 }
 
 // indexLive maps live policies by name. Two live policies with one name make

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/retainctl/retainctl/reconcile/genesys/model"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
@@ -73,7 +72,7 @@ func (e *StaleError) Error() string {
 // moved, or the blocking finding. The fingerprint does not cover findings,
 // so they are judged afresh: a field appearing on a live policy since the
 // review blocks the plan even though its changes are the same.
-func CheckStale(reviewed Plan, live []model.Policy) error {
+func CheckStale(reviewed Plan, live Live) error {
 	fresh, err := Replan(reviewed, live)
 	if err != nil {
 		return err

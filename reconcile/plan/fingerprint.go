@@ -14,16 +14,43 @@ import (
 // does when the organisation answers back (the conflict strategy on a 409,
 // prune) — and nothing of how it is rendered, so that the plan a reviewer
 // approved can be recognised at apply time.
-func Fingerprint(cs []Change, s Settings) string {
-	items := make([]semantic, len(cs))
-	for i, c := range cs {
+//
+// Holds count by what apply does to them (which conversations it protects
+// or releases, under whose name), the ceiling by its before and after.
+func Fingerprint(p Plan) string {
+	items := make([]semantic, len(p.Changes))
+	for i, c := range p.Changes {
 		items[i] = semanticOf(c)
+	}
+	var holds []holdSemantic
+	for _, h := range p.Holds {
+		if h.Changed() {
+			holds = append(holds, holdSemantic{h.Name, h.Owner, h.Protect, h.Release})
+		}
 	}
 	return hash(struct {
 		Strategy policy.Strategy `json:"strategy"`
 		Prune    bool            `json:"prune"`
 		Changes  []semantic      `json:"changes"`
-	}{s.Conflicts.Strategy, s.Prune, items})
+		Holds    []holdSemantic  `json:"holds,omitempty"`
+		Ceiling  *CeilingChange  `json:"ceiling,omitempty"`
+	}{p.Settings.Conflicts.Strategy, p.Settings.Prune, items, holds, ceilingSemantic(p.Ceiling)})
+}
+
+// holdSemantic is what of a hold's change its fingerprint covers.
+type holdSemantic struct {
+	Name    string   `json:"name"`
+	Owner   string   `json:"owner"`
+	Protect []string `json:"protect"`
+	Release []string `json:"release"`
+}
+
+// ceilingSemantic is the ceiling change without its words, or nil for none.
+func ceilingSemantic(c *CeilingChange) *CeilingChange {
+	if c == nil || c.Action == Noop {
+		return nil
+	}
+	return &CeilingChange{Action: c.Action, Before: c.Before, After: c.After}
 }
 
 // changeKey hashes one change alone, to tell which changes moved.

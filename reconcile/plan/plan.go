@@ -21,6 +21,11 @@ const (
 	Adopt  Action = "adopt"
 	Delete Action = "delete"
 	Noop   Action = "noop"
+
+	// What apply does to a legal hold and to the analytics ceiling.
+	Protect    Action = "protect"
+	Release    Action = "release"
+	SetCeiling Action = "set-ceiling"
 )
 
 // Risk classes, from safe to destructive.
@@ -45,7 +50,11 @@ type Plan struct {
 	Overlaps    []Overlap          `json:"overlaps"`
 	Unmanaged   []LiveRef          `json:"unmanaged"`
 	Orphaned    []LiveRef          `json:"orphaned"`
-	Settings    Settings           `json:"settings"`
+	// Holds are the legal holds' protections and releases; Ceiling the
+	// analytics data retention, when the settings manage it.
+	Holds    []HoldChange   `json:"holds,omitempty"`
+	Ceiling  *CeilingChange `json:"ceiling,omitempty"`
+	Settings Settings       `json:"settings"`
 }
 
 // Summary counts the changes by action.
@@ -55,10 +64,18 @@ type Summary struct {
 	Delete int `json:"delete"`
 	Adopt  int `json:"adopt"`
 	Noop   int `json:"noop"`
+	// Protect and Release count conversations; Ceiling is 1 when the
+	// analytics data retention changes.
+	Protect int `json:"protect,omitempty"`
+	Release int `json:"release,omitempty"`
+	Ceiling int `json:"ceiling,omitempty"`
 }
 
-// Changes reports how many changes are not noops.
-func (s Summary) Changes() int { return s.Create + s.Update + s.Delete + s.Adopt }
+// Changes reports how many changes are not noops: policies, holds' calls
+// and the ceiling.
+func (s Summary) Changes() int {
+	return s.Create + s.Update + s.Delete + s.Adopt + s.Protect + s.Release + s.Ceiling
+}
 
 // Change is one policy's change. Before is the live policy and After the
 // desired one, both in the YAML vocabulary.
@@ -125,6 +142,7 @@ type Settings struct {
 	Prune     bool             `json:"prune"`
 	Conflicts policy.Conflicts `json:"conflicts"`
 	Estimates policy.Estimates `json:"estimates"`
+	Analytics policy.Analytics `json:"analytics,omitzero"`
 }
 
 // HasDestructive reports whether any change is destructive.
@@ -134,5 +152,10 @@ func (p Plan) HasDestructive() bool {
 			return true
 		}
 	}
-	return false
+	for _, h := range p.Holds {
+		if h.Risk == Destructive {
+			return true
+		}
+	}
+	return p.Ceiling != nil && p.Ceiling.Risk == Destructive
 }

@@ -38,7 +38,7 @@ func Read(r io.Reader) (Plan, error) {
 			return Plan{}, fmt.Errorf("change %d (%q): %w", i+1, c.Name, err)
 		}
 	}
-	if got := Fingerprint(p.Changes, p.Settings); got != p.Fingerprint {
+	if got := Fingerprint(p); got != p.Fingerprint {
 		return Plan{}, fmt.Errorf("the plan's changes do not match its fingerprint (%s): the file was edited or is incomplete; plan again", p.Fingerprint)
 	}
 	return p, nil

@@ -29,14 +29,14 @@ func TestReadRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := Replan(p, []model.Policy{live("1", desired("Calls", "call", 60, inbound))})
+	again, err := Replan(p, Live{Policies: []model.Policy{live("1", desired("Calls", "call", 60, inbound))}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if again.Fingerprint != p.Fingerprint {
 		t.Errorf("replan of a read plan changed the fingerprint; moved: %v", Moved(p, again))
 	}
-	moved, _ := Replan(p, []model.Policy{live("1", desired("Calls", "call", 61, inbound))})
+	moved, _ := Replan(p, Live{Policies: []model.Policy{live("1", desired("Calls", "call", 61, inbound))}})
 	if moved.Fingerprint == p.Fingerprint || len(Moved(p, moved)) != 1 {
 		t.Errorf("a live change went unnoticed: %v", Moved(p, moved))
 	}
@@ -66,7 +66,7 @@ func FuzzRead(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Read(bytes.NewReader(data))
 		if err == nil {
-			_ = Fingerprint(p.Changes, p.Settings) // a plan that reads must fingerprint
+			_ = Fingerprint(p) // a plan that reads must fingerprint
 		}
 	})
 }

@@ -3,7 +3,6 @@ package plan
 import (
 	"fmt"
 
-	"github.com/retainctl/retainctl/reconcile/genesys/model"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
@@ -24,12 +23,12 @@ func (p Plan) Desired() []policy.Policy {
 }
 
 // Replan builds the plan again from p's desired state and settings against
-// a fresh listing. Its fingerprint equals p's exactly when applying p now
-// would do what its reviewers saw.
-func Replan(p Plan, live []model.Policy) (Plan, error) {
+// a fresh reading of the organisation. Its fingerprint equals p's exactly
+// when applying p now would do what its reviewers saw.
+func Replan(p Plan, live Live) (Plan, error) {
 	s := policy.DefaultSettings()
-	s.Prune, s.Conflicts, s.Estimates = p.Settings.Prune, p.Settings.Conflicts, p.Settings.Estimates
-	return Build(p.Desired(), live, s)
+	s.Prune, s.Conflicts, s.Estimates, s.Analytics = p.Settings.Prune, p.Settings.Conflicts, p.Settings.Estimates, p.Settings.Analytics
+	return Make(policy.Repo{Policies: p.Desired(), Holds: p.DesiredHolds(), Settings: s}, live)
 }
 
 // Moved lists, for a stale plan, what differs between the reviewed plan and
@@ -57,5 +56,31 @@ func Moved(reviewed, fresh Plan) []string {
 			out = append(out, fmt.Sprintf("%s: reviewed as %s, no longer planned", c.Name, c.Action))
 		}
 	}
+	return append(out, movedGuards(reviewed, fresh)...)
+}
+
+// movedGuards lists the holds and the ceiling that differ between the
+// reviewed and the fresh plan.
+func movedGuards(reviewed, fresh Plan) []string {
+	var out []string
+	for i, h := range fresh.Holds {
+		if i >= len(reviewed.Holds) {
+			break // Replan keeps the reviewed holds, in order
+		}
+		if was := reviewed.Holds[i]; len(h.Protect) != len(was.Protect) || len(h.Release) != len(was.Release) {
+			out = append(out, fmt.Sprintf("hold %s: reviewed as %d to protect and %d to release, now %d and %d (protection changed in the organisation since the plan)",
+				h.Name, len(was.Protect), len(was.Release), len(h.Protect), len(h.Release)))
+		}
+	}
+	if describeCeiling(reviewed.Ceiling) != describeCeiling(fresh.Ceiling) {
+		out = append(out, fmt.Sprintf("analytics ceiling: reviewed as %s, now %s", describeCeiling(reviewed.Ceiling), describeCeiling(fresh.Ceiling)))
+	}
 	return out
+}
+
+func describeCeiling(c *CeilingChange) string {
+	if c == nil || c.Action == Noop {
+		return "no change"
+	}
+	return fmt.Sprintf("%d → %d days", c.Before, c.After)
 }

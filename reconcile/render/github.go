@@ -22,8 +22,11 @@ func validateGitHub(w io.Writer, vs []policy.Violation, _ Options) error {
 
 func annotation(v policy.Violation) string {
 	cmd := "error"
-	if v.Severity == policy.Warn {
+	switch v.Severity {
+	case policy.Warn:
 		cmd = "warning"
+	case policy.Waived:
+		cmd = "notice"
 	}
 	var props []string
 	if v.File != "" {
@@ -33,7 +36,7 @@ func annotation(v policy.Violation) string {
 		}
 	}
 	props = append(props, "title="+escapeProperty(v.Rule))
-	msg := v.Message
+	msg := findingText(v)
 	if v.Policy != "" {
 		msg = v.Policy + ": " + msg
 	}

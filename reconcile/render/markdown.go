@@ -31,6 +31,7 @@ func Markdown(p plan.Plan) string {
 	mdDestructive(&sb, p)
 	mdViolations(&sb, p)
 	mdSummaryTable(&sb, p)
+	mdGuards(&sb, p)
 	mdStorage(&sb, p)
 	mdOverlaps(&sb, p)
 	mdLeftAlone(&sb, p)
@@ -79,6 +80,14 @@ func mdDestructive(sb *strings.Builder, p plan.Plan) {
 			lines = append(lines, fmt.Sprintf("> - **%s** (%s): %s", mdEscape(c.Name), c.Action, mdEscape(strings.Join(c.Reasons, "; "))))
 		}
 	}
+	for _, h := range p.Holds {
+		if h.Risk == plan.Destructive {
+			lines = append(lines, fmt.Sprintf("> - **hold %s** (release): %s", mdEscape(h.Name), mdEscape(strings.Join(h.Reasons, "; "))))
+		}
+	}
+	if c := p.Ceiling; c != nil && c.Risk == plan.Destructive {
+		lines = append(lines, "> - **analytics data retention**: "+mdEscape(strings.Join(c.Reasons, "; ")))
+	}
 	if len(lines) == 0 {
 		return
 	}
@@ -92,10 +101,34 @@ func mdViolations(sb *strings.Builder, p plan.Plan) {
 	sb.WriteString("### Validation\n\n| | Rule | Where | Policy | Message |\n|---|---|---|---|---|\n")
 	for _, v := range p.Violations {
 		icon := "⚠️"
-		if v.Severity == "deny" {
+		switch v.Severity {
+		case policy.Deny:
 			icon = "❌"
+		case policy.Waived:
+			icon = "🏳️"
 		}
-		fmt.Fprintf(sb, "| %s | %s | %s | %s | %s |\n", icon, code(v.Rule), code(fmt.Sprintf("%s:%d", v.File, v.Line)), mdEscape(v.Policy), mdEscape(v.Message))
+		fmt.Fprintf(sb, "| %s | %s | %s | %s | %s |\n", icon, code(v.Rule), code(fmt.Sprintf("%s:%d", v.File, v.Line)), mdEscape(v.Policy), mdEscape(findingText(v)))
+	}
+	sb.WriteString("\n")
+}
+
+// mdGuards lists the legal holds' protections and releases and the
+// analytics ceiling.
+func mdGuards(sb *strings.Builder, p plan.Plan) {
+	hs := changedHolds(p)
+	if len(hs) == 0 && p.Ceiling == nil {
+		return
+	}
+	sb.WriteString("### Legal holds and the analytics ceiling\n\n| | Hold | Owner | Review by | Protect | Release | |\n|---|---|---|---|---|---|---|\n")
+	for _, h := range hs {
+		fmt.Fprintf(sb, "| %s | %s | %s | %s | %d | %d | %s |\n", riskIcon[h.Risk], mdEscape(h.Name), mdEscape(h.Owner), mdEscape(string(h.ReviewBy)),
+			len(h.Protect), len(h.Release), mdEscape(strings.Join(h.Reasons, "; ")))
+	}
+	if n := heldUnchanged(p); n > 0 {
+		fmt.Fprintf(sb, "\n%d hold(s) already protected as written.\n", n)
+	}
+	if c := p.Ceiling; c != nil {
+		fmt.Fprintf(sb, "\n%s **Analytics data retention** (%s): %s\n", riskIcon[c.Risk], c.Risk, mdEscape(strings.Join(c.Reasons, "; ")))
 	}
 	sb.WriteString("\n")
 }

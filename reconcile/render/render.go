@@ -55,8 +55,15 @@ func headline(p plan.Plan) string {
 	if s.Changes() == 0 {
 		return "No changes. The organisation matches the repository."
 	}
-	return fmt.Sprintf("%d to create, %d to update, %d to adopt, %d to delete (%d unchanged)",
+	out := fmt.Sprintf("%d to create, %d to update, %d to adopt, %d to delete (%d unchanged)",
 		s.Create, s.Update, s.Adopt, s.Delete, s.Noop)
+	if s.Protect+s.Release > 0 {
+		out += fmt.Sprintf("; legal holds: %d conversations to protect, %d to release", s.Protect, s.Release)
+	}
+	if s.Ceiling > 0 {
+		out += fmt.Sprintf("; analytics data retention %d → %d days", p.Ceiling.Before, p.Ceiling.After)
+	}
+	return out
 }
 
 func denies(p plan.Plan) int {

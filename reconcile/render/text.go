@@ -28,10 +28,16 @@ func planText(w io.Writer, p plan.Plan, opt Options) error {
 	t := textWriter{w: w, color: opt.Color}
 	t.line(bold, "retainctl plan: %s", headline(p))
 	for _, v := range p.Violations {
-		t.line(severityColor(v.Severity), "%s:%d: %s [%s] %s: %s", v.File, v.Line, v.Severity, v.Rule, v.Policy, v.Message)
+		t.line(severityColor(v.Severity), "%s:%d: %s [%s] %s: %s", v.File, v.Line, v.Severity, v.Rule, v.Policy, findingText(v))
 	}
 	for _, c := range changed(p) {
 		t.change(c)
+	}
+	for _, h := range changedHolds(p) {
+		t.line(riskColor(h.Risk), "\n%s %s — %s", holdSign(h), holdLine(h), h.Risk)
+	}
+	if c := p.Ceiling; c != nil {
+		t.line(riskColor(c.Risk), "\n~ %s — %s", ceilingLine(c), c.Risk)
 	}
 	for _, c := range p.Changes {
 		if n := Notes(c); c.Action == plan.Noop && len(n) > 0 {
@@ -101,10 +107,21 @@ func riskColor(r plan.Risk) string {
 }
 
 func severityColor(s policy.Severity) string {
-	if s == "deny" {
+	switch s {
+	case policy.Deny:
 		return red
+	case policy.Waived:
+		return ""
 	}
 	return yellow
+}
+
+// holdSign marks a hold's change like a policy's: + protects, - releases.
+func holdSign(h plan.HoldChange) string {
+	if len(h.Release) > 0 {
+		return "-"
+	}
+	return "+"
 }
 
 func diffColor(l string) string {
@@ -163,8 +180,12 @@ func enforceText(w io.Writer, r outcome.Enforce, _ Options) error {
 			r.Horizon.UTC().Format(time.DateOnly))
 	}
 	t := r.Totals
-	_, err := fmt.Fprintf(w, "\n%d jobs: %d succeeded, %d unsuccessful; %d conversations, %d recordings: %d processed, %d failed, %d skipped\n",
-		t.Jobs, t.Succeeded, t.Unsuccessful, t.Conversations, t.Recordings, t.Processed, t.Failed, t.Skipped)
+	held := ""
+	if t.Held > 0 {
+		held = fmt.Sprintf("; %d kept by legal holds", t.Held)
+	}
+	_, err := fmt.Fprintf(w, "\n%d jobs: %d succeeded, %d unsuccessful; %d conversations, %d recordings: %d processed, %d failed, %d skipped%s\n",
+		t.Jobs, t.Succeeded, t.Unsuccessful, t.Conversations, t.Recordings, t.Processed, t.Failed, t.Skipped, held)
 	return err
 }
 
@@ -197,6 +218,7 @@ func enforceNotes(w io.Writer, r outcome.Enforce) {
 	if len(r.ActiveJobs) > 0 {
 		notes = append(notes, fmt.Sprintf("%d recording jobs were already active in the organisation; this run used the remaining slots", len(r.ActiveJobs)))
 	}
+	notes = append(notes, heldNotes(r)...)
 	for _, e := range r.Errors {
 		notes = append(notes, "error: "+e)
 	}
@@ -219,6 +241,7 @@ func orDash(s string) string {
 // policy: message`, then a summary line.
 func validateText(w io.Writer, vs []policy.Violation, _ Options) error {
 	var deny, warn int
+	var waived int
 	for _, v := range vs {
 		loc := v.File
 		if v.Line > 0 {
@@ -228,15 +251,22 @@ func validateText(w io.Writer, vs []policy.Violation, _ Options) error {
 		if v.Policy != "" {
 			subject = " " + v.Policy + ":"
 		}
-		if _, err := fmt.Fprintf(w, "%s: %s [%s]%s %s\n", loc, v.Severity, v.Rule, subject, v.Message); err != nil {
+		if _, err := fmt.Fprintf(w, "%s: %s [%s]%s %s\n", loc, v.Severity, v.Rule, subject, findingText(v)); err != nil {
 			return err
 		}
-		if v.Severity == policy.Deny {
+		switch v.Severity {
+		case policy.Deny:
 			deny++
-		} else {
+		case policy.Waived:
+			waived++
+		default:
 			warn++
 		}
 	}
-	_, err := fmt.Fprintf(w, "%d error(s), %d warning(s)\n", deny, warn)
+	summary := fmt.Sprintf("%d error(s), %d warning(s)", deny, warn)
+	if waived > 0 {
+		summary += fmt.Sprintf(", %d waived", waived)
+	}
+	_, err := fmt.Fprintln(w, summary)
 	return err
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/retainctl/retainctl/reconcile/apply"
 	"github.com/retainctl/retainctl/reconcile/audit"
-	"github.com/retainctl/retainctl/reconcile/genesys"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
@@ -24,8 +23,11 @@ type ApplyRequest struct {
 	File *plan.Plan  // the reviewed plan file, when one was given
 	// Approver, when set, must accept the plan; without one the plan file,
 	// or the operator's --auto-approve, is the approval.
-	Approver    Approver
-	Audit       Recorder
+	Approver Approver
+	Audit    Recorder
+	// Findings are the validation findings the apply runs under: the
+	// waived ones are recorded, with their owners, before any change.
+	Findings    []policy.Violation
 	Concurrency int
 	Progress    func(done, total int)
 }
@@ -47,9 +49,13 @@ func (r *Refused) Unwrap() error { return r.Err }
 // produces it, and applies it, recording each step. A refusal is recorded
 // too: someone tried.
 func Apply(ctx context.Context, org Org, req ApplyRequest) (Applied, error) {
-	live, err := org.ListPolicies(ctx)
+	holds, analytics := req.Repo.Holds, req.Repo.Settings.Analytics
+	if req.File != nil {
+		holds, analytics = req.File.DesiredHolds(), req.File.Settings.Analytics
+	}
+	live, err := apply.ReadLive(ctx, org, holds, analytics)
 	if err != nil {
-		return Applied{}, fmt.Errorf("listing live policies: %w", err)
+		return Applied{}, err
 	}
 	reviewed, err := approved(ctx, req, live)
 	if err != nil {
@@ -64,7 +70,10 @@ func Apply(ctx context.Context, org Org, req ApplyRequest) (Applied, error) {
 	if err := req.Audit.Record(ctx, start); err != nil {
 		return Applied{Plan: reviewed}, err
 	}
-	res, err := apply.Run(ctx, org, reviewed, live, apply.Options{
+	if err := recordWaived(ctx, req.Audit, req.Findings, reviewed.Fingerprint); err != nil {
+		return Applied{Plan: reviewed}, err
+	}
+	res, err := apply.Run(ctx, org, reviewed, live.Policies, apply.Options{
 		Concurrency: req.Concurrency, Recorder: req.Audit, Progress: req.Progress,
 	})
 	finish := audit.Event{Type: audit.ApplyFinished, PlanFingerprint: reviewed.Fingerprint, Outcome: audit.Success,
@@ -81,7 +90,7 @@ func Apply(ctx context.Context, org Org, req ApplyRequest) (Applied, error) {
 // approved returns the plan this run may apply: the plan file, if the
 // organisation still produces it, or a fresh plan of the repository; the
 // approver, if any, must accept it.
-func approved(ctx context.Context, req ApplyRequest, live []genesys.Policy) (plan.Plan, error) {
+func approved(ctx context.Context, req ApplyRequest, live plan.Live) (plan.Plan, error) {
 	var p plan.Plan
 	if req.File != nil {
 		p = *req.File
@@ -90,7 +99,7 @@ func approved(ctx context.Context, req ApplyRequest, live []genesys.Policy) (pla
 		}
 	} else {
 		var err error
-		if p, err = plan.Build(req.Repo.Policies, live, req.Repo.Settings); err != nil {
+		if p, err = plan.Make(req.Repo, live); err != nil {
 			return p, err
 		}
 		if err := plan.Blocked(p); err != nil {
@@ -103,4 +112,20 @@ func approved(ctx context.Context, req ApplyRequest, live []genesys.Policy) (pla
 		}
 	}
 	return p, nil
+}
+
+// recordWaived records each waived finding: an exception is part of what
+// was approved, and its owner answers for it.
+func recordWaived(ctx context.Context, rec Recorder, vs []policy.Violation, fingerprint string) error {
+	for _, v := range vs {
+		if v.Severity != policy.Waived || v.Waiver == nil {
+			continue
+		}
+		e := audit.Event{Type: audit.FindingWaived, Policy: v.Policy, Owner: v.Waiver.Owner, PlanFingerprint: fingerprint, Outcome: audit.Success,
+			Message: fmt.Sprintf("%s waived until %s: %s (finding: %s)", v.Rule, v.Waiver.Expires, v.Waiver.Reason, v.Message)}
+		if err := rec.Record(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }

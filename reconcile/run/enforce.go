@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/retainctl/retainctl/reconcile/enforce"
@@ -78,7 +80,7 @@ func Preview(sel []enforce.Selected, at When) enforce.Report {
 // then gates the selected policies against the organisation and runs
 // their jobs with r (whose API is the organisation's job API, and whose
 // audit takes the events).
-func Enforce(ctx context.Context, org Lister, repo policy.Repo, sel []enforce.Selected, at When, r *enforce.Runner, history History) (enforce.Report, error) {
+func Enforce(ctx context.Context, org EnforceOrg, repo policy.Repo, sel []enforce.Selected, at When, r *enforce.Runner, history History) (enforce.Report, error) {
 	var recovered []string
 	if history != nil {
 		open, err := history.OpenJobs()
@@ -98,9 +100,51 @@ func Enforce(ctx context.Context, org Lister, repo policy.Repo, sel []enforce.Se
 		return enforce.Report{}, err
 	}
 	pl := enforce.NewPlan(enforce.Gate(sel, changes, live, overlaps), at.Now, at.Horizon)
+	if len(pl.Jobs) > 0 {
+		if err := heldProtected(ctx, org, repo.Holds); err != nil {
+			return enforce.Report{Recovered: recovered}, err
+		}
+	}
+	if r.DryRun {
+		pl.CountHolds(repo.Holds)
+	}
 	rep := r.Run(ctx, pl)
 	rep.Recovered = recovered
 	return rep, nil
+}
+
+// EnforceOrg is what enforce reads of the organisation besides its jobs.
+type EnforceOrg interface {
+	Lister
+	ProtectedConversations(ctx context.Context, ids []string) ([]string, error)
+}
+
+// heldProtected refuses a run while a conversation an active hold names is
+// not protected in the organisation: the platform's protection is what
+// keeps a job from deleting its recordings.
+func heldProtected(ctx context.Context, org EnforceOrg, holds []policy.Hold) error {
+	claims := policy.Claims(holds)
+	if len(claims) == 0 {
+		return nil
+	}
+	got, err := org.ProtectedConversations(ctx, slices.Sorted(maps.Keys(claims)))
+	if err != nil {
+		return fmt.Errorf("reading the deletion protection of the held conversations: %w", err)
+	}
+	protected := make(map[string]bool, len(got))
+	for _, id := range got {
+		protected[id] = true
+	}
+	var open []string
+	for _, id := range slices.Sorted(maps.Keys(claims)) {
+		if !protected[id] {
+			open = append(open, fmt.Sprintf("%s (%s)", id, strings.Join(claims[id], ", ")))
+		}
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%d held conversation(s) are not protected in the organisation, so a job could delete their recordings; no job was started. Apply the plan that protects them first (retainctl plan shows them). First: %s", len(open), open[0])
 }
 
 // orgState plans the repository against the live organisation, for the

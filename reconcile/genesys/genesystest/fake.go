@@ -27,6 +27,9 @@ type Fake struct {
 
 	ProtectedConversationsFunc func(ctx context.Context, ids []string) ([]string, error)
 	SetDeletionProtectionFunc  func(ctx context.Context, protect bool, ids []string) error
+
+	GetDataRetentionFunc func(ctx context.Context) (genesys.DataRetention, error)
+	PutDataRetentionFunc func(ctx context.Context, days int) (genesys.DataRetention, error)
 }
 
 func unset(name string) error {
@@ -115,4 +118,18 @@ func (f *Fake) SetDeletionProtection(ctx context.Context, protect bool, ids []st
 		return unset("SetDeletionProtection")
 	}
 	return f.SetDeletionProtectionFunc(ctx, protect, ids)
+}
+
+func (f *Fake) GetDataRetention(ctx context.Context) (genesys.DataRetention, error) {
+	if f.GetDataRetentionFunc == nil {
+		return genesys.DataRetention{}, unset("GetDataRetention")
+	}
+	return f.GetDataRetentionFunc(ctx)
+}
+
+func (f *Fake) PutDataRetention(ctx context.Context, days int) (genesys.DataRetention, error) {
+	if f.PutDataRetentionFunc == nil {
+		return genesys.DataRetention{}, unset("PutDataRetention")
+	}
+	return f.PutDataRetentionFunc(ctx, days)
 }
