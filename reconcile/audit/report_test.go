@@ -102,3 +102,21 @@ func TestRequestStatsRecorder(t *testing.T) {
 		t.Fatalf("%+v", got)
 	}
 }
+
+func TestReportTextNamesConflictsOnlyWithCreates(t *testing.T) {
+	var none strings.Builder
+	if err := buildReport("enforce", []Event{{Type: JobCreated}}, nil).WriteText(&none); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(none.String(), "conflicts:") {
+		t.Errorf("a run without creates reports conflicts:\n%s", none.String())
+	}
+	var some strings.Builder
+	creates := []Event{{Type: ChangeStarted, Action: "create"}, {Type: ConflictResolved}}
+	if err := buildReport("apply", creates, nil).WriteText(&some); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(some.String(), "conflicts: 1 resolved of 1 creates") {
+		t.Errorf("a run with a create does not report its conflicts:\n%s", some.String())
+	}
+}

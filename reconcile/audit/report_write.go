@@ -48,8 +48,10 @@ func (r Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "Audit report, run %s (%.1fs)\n", r.RunID, r.DurationMs/1000)
 	fmt.Fprintf(&b, "  changes:   %d applied, %d failed, %d skipped, %d dry-run; success rate %s\n",
 		r.Changes.Applied, r.Changes.Failed, r.Changes.Skipped, r.Changes.DryRun, percent(r.Changes.SuccessRate))
-	fmt.Fprintf(&b, "  conflicts: %d resolved of %d creates; conflict rate %s\n",
-		r.Conflicts.Resolved, r.Conflicts.Creates, percent(r.Conflicts.Rate))
+	if r.Conflicts.Creates > 0 || r.Conflicts.Resolved > 0 { // an enforce run creates no policy: no line
+		fmt.Fprintf(&b, "  conflicts: %d resolved of %d creates; conflict rate %s\n",
+			r.Conflicts.Resolved, r.Conflicts.Creates, percent(r.Conflicts.Rate))
+	}
 	q := r.Requests
 	fmt.Fprintf(&b, "  requests:  %d (%d failed, %d retries); latency avg %.0fms p50 %.0fms p95 %.0fms max %.0fms\n",
 		q.Total, q.Failed, q.Retries, q.AvgMs, q.P50Ms, q.P95Ms, q.MaxMs)
