@@ -48,9 +48,12 @@ deny contains lib.violation_at("schedule.frequency", p, key(p, "schedule.frequen
 	msg := frequency_msg(f)
 }
 
+# The day rules read the frequency case-blind: a policy that writes
+# "weekly" is told once, by schedule.frequency, to write WEEKLY, and is not
+# also told to remove a dayOfWeek that is right.
 deny contains lib.violation_at("schedule.day-of-week", p, key(p, "schedule.dayOfWeek"), msg) if {
 	some p in suspect
-	p.schedule.frequency == "WEEKLY"
+	upper(p.schedule.frequency) == "WEEKLY"
 	d := p.schedule.dayOfWeek
 	not d in days
 	msg := day_of_week_msg(d)
@@ -59,14 +62,14 @@ deny contains lib.violation_at("schedule.day-of-week", p, key(p, "schedule.dayOf
 deny contains lib.violation_at("schedule.day-of-week", p, key(p, "schedule.dayOfWeek"), msg) if {
 	some p in suspect
 	p.schedule.dayOfWeek != ""
-	p.schedule.frequency != "WEEKLY"
+	upper(p.schedule.frequency) != "WEEKLY"
 	msg := sprintf("dayOfWeek is only used by WEEKLY schedules, not %s: remove it or set frequency: WEEKLY", [p.schedule.frequency])
 }
 
 deny contains lib.violation_at("schedule.day-of-month", p, key(p, "schedule.dayOfMonth"), msg) if {
 	msg := "MONTHLY schedules need dayOfMonth: 1 to 31"
 	some p in suspect
-	p.schedule.frequency == "MONTHLY"
+	upper(p.schedule.frequency) == "MONTHLY"
 	p.schedule.dayOfMonth == 0
 }
 
@@ -81,13 +84,18 @@ deny contains lib.violation_at("schedule.day-of-month", p, key(p, "schedule.dayO
 deny contains lib.violation_at("schedule.day-of-month", p, key(p, "schedule.dayOfMonth"), msg) if {
 	some p in suspect
 	p.schedule.dayOfMonth != 0
-	p.schedule.frequency != "MONTHLY"
+	upper(p.schedule.frequency) != "MONTHLY"
 	msg := sprintf("dayOfMonth is only used by MONTHLY schedules, not %s: remove it or set frequency: MONTHLY", [p.schedule.frequency])
 }
 
 frequency_msg("") := "schedule.frequency is required: DAILY, WEEKLY or MONTHLY"
 
-frequency_msg(f) := sprintf("schedule.frequency %q must be DAILY, WEEKLY or MONTHLY", [f]) if f != ""
+frequency_msg(f) := sprintf("schedule.frequency %q must be upper case: write %s", [f, upper(f)]) if upper(f) in frequencies
+
+frequency_msg(f) := sprintf("schedule.frequency %q must be DAILY, WEEKLY or MONTHLY", [f]) if {
+	f != ""
+	not upper(f) in frequencies
+}
 
 day_of_week_msg("") := "WEEKLY schedules need dayOfWeek: MONDAY to SUNDAY"
 

@@ -39,6 +39,24 @@ test_monthly_late_days_warn if {
 	count(warned({"frequency": "MONTHLY", "dayOfMonth": 28})) == 0
 }
 
+# A frequency in the wrong case is one mistake, told once with its fix; the
+# day that goes with it is not reported as misplaced.
+test_frequency_case_is_reported_once if {
+	denied({"frequency": "weekly", "dayOfWeek": "MONDAY"}) == {"schedule.frequency"}
+	denied({"frequency": "Monthly", "dayOfMonth": 3}) == {"schedule.frequency"}
+	denied({"frequency": "daily"}) == {"schedule.frequency"}
+	msgs := {v.msg | some v in schedule.deny with input as {"policies": [with_schedule({"frequency": "weekly", "dayOfWeek": "MONDAY"})]}}
+	msgs == {`schedule.frequency "weekly" must be upper case: write WEEKLY`}
+}
+
+test_frequency_case_blind_day_rules if {
+	# the day is still checked against the frequency it was meant as
+	denied({"frequency": "weekly"}) == {"schedule.frequency", "schedule.day-of-week"}
+	denied({"frequency": "daily", "dayOfWeek": "MONDAY"}) == {"schedule.frequency", "schedule.day-of-week"}
+	msgs := {v.msg | some v in schedule.deny with input as {"policies": [with_schedule({"frequency": "HOURLY"})]}}
+	msgs == {`schedule.frequency "HOURLY" must be DAILY, WEEKLY or MONTHLY`}
+}
+
 test_day_for_wrong_frequency if {
 	denied({"frequency": "DAILY", "dayOfWeek": "MONDAY"}) == {"schedule.day-of-week"}
 	denied({"frequency": "WEEKLY", "dayOfWeek": "MONDAY", "dayOfMonth": 3}) == {"schedule.day-of-month"}
