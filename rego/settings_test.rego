@@ -50,3 +50,9 @@ test_limits if {
 	denied(object.union(good, {"limits": {"maxFiles": 0, "maxBytes": 1000, "maxPolicies": 5}})) == {"settings.limits"}
 	denied(object.union(good, {"limits": {"maxFiles": 10, "maxBytes": 1e12, "maxPolicies": 5}})) == {"settings.limits"}
 }
+
+test_waiver_max_days if {
+	denied(object.union(good, {"waiverMaxDays": 365})) == set()
+	denied(object.union(good, {"waiverMaxDays": 0})) == {"settings.waiver-max-days"}
+	denied(object.union(good, {"waiverMaxDays": 4000})) == {"settings.waiver-max-days"}
+}

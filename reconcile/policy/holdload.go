@@ -3,6 +3,7 @@ package policy
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -41,6 +42,7 @@ func ParseHolds(file string, data []byte) ([]Hold, []Problem) {
 			if p := conversationID(id, file, h.Source.LineOf(fmt.Sprintf("conversations[%d]", i)), h.Name); p != nil {
 				problems = append(problems, *p)
 			}
+			h.Conversations[i] = strings.ToLower(id) // Genesys writes ids in lower case; one id, one claim
 		}
 		out = append(out, h)
 	}
@@ -96,6 +98,8 @@ func conversationsFile(fsys fs.FS, prefix, dir string, h Hold) ([]string, []Prob
 	}
 	info, err := fs.Lstat(fsys, rel)
 	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, at(fmt.Sprintf("conversationsFile %q does not exist: name a file of conversation ids, relative to this hold's file", h.ConversationsFile))
 	case err != nil:
 		return nil, at(fmt.Sprintf("conversationsFile %q: %v", h.ConversationsFile, unwrapPath(err)))
 	case !info.Mode().IsRegular():
@@ -121,7 +125,7 @@ func conversationsFile(fsys fs.FS, prefix, dir string, h Hold) ([]string, []Prob
 			problems = append(problems, *p)
 			continue
 		}
-		ids = append(ids, id)
+		ids = append(ids, strings.ToLower(id))
 	}
 	return ids, problems
 }

@@ -36,18 +36,24 @@ func matchSchema(t *testing.T, kind string, doc any) (bool, any) {
 	return rs[0].Bindings["ok"].(bool), rs[0].Bindings["errs"]
 }
 
-// yamlDocs decodes every document of a YAML file as JSON values.
+// yamlDocs decodes every document of a YAML file as JSON values, the way
+// editors' YAML 1.2 language servers read it: 2027-06-30 is text there,
+// not a timestamp.
 func yamlDocs(t *testing.T, data []byte) []any {
 	t.Helper()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var out []any
 	for {
-		var doc any
-		err := dec.Decode(&doc)
+		var n yaml.Node
+		err := dec.Decode(&n)
 		if errors.Is(err, io.EOF) {
 			return out
 		}
 		if err != nil {
+			t.Fatal(err)
+		}
+		var doc any
+		if err := untimestamp(&n).Decode(&doc); err != nil {
 			t.Fatal(err)
 		}
 		b, _ := json.Marshal(doc)
@@ -60,17 +66,21 @@ func yamlDocs(t *testing.T, data []byte) []any {
 // The example organisation is valid against the schemas editors use.
 func TestExamplesMatchSchema(t *testing.T) {
 	files, _ := filepath.Glob("../../policies/*.y*ml")
-	if len(files) < 2 {
-		t.Fatal("no example policies")
+	holds, _ := filepath.Glob("../../policies/holds/*.y*ml")
+	if len(files) < 2 || len(holds) == 0 {
+		t.Fatal("no example policies or holds")
 	}
-	for _, f := range files {
+	for _, f := range append(files, holds...) {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		kind := "policy"
-		if filepath.Base(f) == policy.SettingsFile {
+		switch {
+		case filepath.Base(f) == policy.SettingsFile:
 			kind = "settings"
+		case filepath.Base(filepath.Dir(f)) == policy.HoldsDir:
+			kind = "hold"
 		}
 		for _, doc := range yamlDocs(t, data) {
 			if ok, errs := matchSchema(t, kind, doc); !ok {
@@ -89,6 +99,23 @@ func TestSchemaAcceptsTimeSlotsAndDurationText(t *testing.T) {
 	}
 }
 
+func TestHoldSchema(t *testing.T) {
+	head := "name: m\nowner: o\nreason: r\nreviewBy: \"2027-01-01\"\n"
+	if ok, errs := matchSchema(t, "hold", yamlDocs(t, []byte(head+"conversationsFile: ids.txt\n"))[0]); !ok {
+		t.Errorf("schema refuses a hold with a conversationsFile: %v", errs)
+	}
+	for _, doc := range []string{
+		head,
+		head + "conversations: [nope]\n",
+		head + "conversations: [3f2c9a1e-0b7d-4e55-9c1a-2d4e6f8a0b1c]\nconversationsFile: ids.txt\n",
+		"name: m\nowner: o\nreason: r\nconversationsFile: ids.txt\n",
+	} {
+		if ok, _ := matchSchema(t, "hold", yamlDocs(t, []byte(doc))[0]); ok {
+			t.Errorf("schema accepts %q", doc)
+		}
+	}
+}
+
 func TestSchemaRejectsMistakes(t *testing.T) {
 	for _, doc := range []string{
 		"name: a\nobjectType: fax\nretentionPeriod: 90\n",
@@ -102,4 +129,14 @@ func TestSchemaRejectsMistakes(t *testing.T) {
 			t.Errorf("schema accepts %q", doc)
 		}
 	}
+}
+
+func untimestamp(n *yaml.Node) *yaml.Node {
+	if n.Tag == "!!timestamp" {
+		n.Tag = "!!str"
+	}
+	for _, c := range n.Content {
+		untimestamp(c)
+	}
+	return n
 }
