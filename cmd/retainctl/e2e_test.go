@@ -78,9 +78,10 @@ func TestPlanApplyConverges(t *testing.T) {
 	if log, _ := os.ReadFile("audit/retainctl-audit.jsonl"); !strings.Contains(string(log), `"org":"simulated organisation`) {
 		t.Error("audit events do not say which organisation was changed")
 	}
-	// The plan applied; applying it again is refused, as the org moved.
+	// The plan applied; applying it again does nothing and says why: it is
+	// already applied, not stale.
 	code, _, errOut := cli(t, "apply", "out/plan.json", "--sim")
-	if code != exitFailure || !strings.Contains(errOut, "stale") {
+	if code != exitFailure || !strings.Contains(errOut, "already applied") || strings.Contains(errOut, "stale") {
 		t.Errorf("re-applying an applied plan: exit %d: %s", code, errOut)
 	}
 }

@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -67,17 +68,41 @@ func (e *StaleError) Error() string {
 		e.Reviewed, e.Fresh, strings.Join(e.Moved, "\n  "))
 }
 
+// ErrAlreadyApplied is a reviewed plan with nothing left to do: the
+// organisation already is what it makes it.
+var ErrAlreadyApplied = errors.New("already applied")
+
+// AlreadyAppliedError is a reviewed plan whose every change the
+// organisation already shows: an earlier apply of it (or the same change
+// made some other way) got there first. Applying it again would do
+// nothing; it is not stale.
+type AlreadyAppliedError struct {
+	Fingerprint string
+	Changes     int
+}
+
+func (e *AlreadyAppliedError) Error() string {
+	return fmt.Sprintf("already applied: the organisation already is what plan %s makes it (its %d change(s) are in place), so there is nothing left to do", e.Fingerprint, e.Changes)
+}
+
+func (e *AlreadyAppliedError) Unwrap() error { return ErrAlreadyApplied }
+
 // CheckStale returns nil when the organisation, as listed, still produces
-// the reviewed plan and nothing live blocks it, a *StaleError naming what
-// moved, or the blocking finding. The fingerprint does not cover findings,
-// so they are judged afresh: a field appearing on a live policy since the
-// review blocks the plan even though its changes are the same.
+// the reviewed plan and nothing live blocks it; an *AlreadyAppliedError
+// when the reviewed plan made changes and the organisation now needs none
+// of them; a *StaleError naming what moved; or the blocking finding. The
+// fingerprint does not cover findings, so they are judged afresh: a field
+// appearing on a live policy since the review blocks the plan even though
+// its changes are the same.
 func CheckStale(reviewed Plan, live Live) error {
 	fresh, err := Replan(reviewed, live)
 	if err != nil {
 		return err
 	}
 	if fresh.Fingerprint != reviewed.Fingerprint {
+		if fresh.Summary.Changes() == 0 && reviewed.Summary.Changes() > 0 {
+			return &AlreadyAppliedError{Fingerprint: reviewed.Fingerprint, Changes: reviewed.Summary.Changes()}
+		}
 		return &StaleError{Reviewed: reviewed.Fingerprint, Fresh: fresh.Fingerprint, Moved: Moved(reviewed, fresh)}
 	}
 	return Blocked(fresh)
