@@ -70,14 +70,21 @@ const (
 // Event is one audit record. Record fills ID, Time, RunID, Seq, Tool, Org and CI;
 // the caller fills the rest that applies to the step.
 type Event struct {
-	ID    string    `json:"id"`              // UUID; receivers dedupe on it
-	Time  time.Time `json:"time"`            // RFC 3339, UTC, nanoseconds
-	RunID string    `json:"runId"`           // one apply or enforce run
-	Seq   int64     `json:"seq"`             // order within the run, from 1
-	Type  Type      `json:"type"`            // see the Type constants
-	Tool  string    `json:"tool,omitempty"`  // "retainctl <version>"
-	Org   string    `json:"org,omitempty"`   // API base URL or region the run targets
-	Actor string    `json:"actor,omitempty"` // who ran it outside CI (CI.Actor otherwise)
+	ID    string    `json:"id"`    // UUID; receivers dedupe on it
+	Time  time.Time `json:"time"`  // RFC 3339, UTC, nanoseconds
+	RunID string    `json:"runId"` // one apply or enforce run
+	Seq   int64     `json:"seq"`   // order within the run, from 1
+	// The hash chain, across runs (see chain.go): the event's place in the
+	// log, from 1; the SHA-256 of the log line before it ("sha256:<hex>",
+	// absent for the log's first event); and the log's chain, the id of its
+	// first chained event.
+	LogSeq   int64  `json:"logSeq,omitempty"`
+	PrevHash string `json:"prevHash,omitempty"`
+	Chain    string `json:"chain,omitempty"`
+	Type     Type   `json:"type"`            // see the Type constants
+	Tool     string `json:"tool,omitempty"`  // "retainctl <version>"
+	Org      string `json:"org,omitempty"`   // API base URL or region the run targets
+	Actor    string `json:"actor,omitempty"` // who ran it outside CI (CI.Actor otherwise)
 
 	Policy   string `json:"policy,omitempty"`   // policy name
 	PolicyID string `json:"policyId,omitempty"` // Genesys policy id
@@ -86,6 +93,8 @@ type Event struct {
 	Risk     string `json:"risk,omitempty"`     // safe | review | destructive
 
 	PlanFingerprint string `json:"planFingerprint,omitempty"` // the reviewed plan this run applies
+	// Provenance says who approved the plan an apply event carries out.
+	Provenance *Provenance `json:"provenance,omitempty"`
 
 	// A legal hold's change: the hold (its matter), its owner, and the
 	// conversations of the batch.
@@ -115,4 +124,27 @@ type CI struct {
 	Actor          string `json:"actor,omitempty"`
 	Workflow       string `json:"workflow,omitempty"`
 	WorkflowRunURL string `json:"workflowRunUrl,omitempty"`
+}
+
+// Approval kinds: how the plan an apply carried out was approved.
+const (
+	ApprovedOnPullRequest = "pull-request" // apply --github: the plan approved on the merged pull request
+	ApprovedPlanFile      = "plan-file"    // apply PLANFILE: whoever ran it holds the reviewed plan
+	ApprovedAutomatically = "auto-approve" // apply --auto-approve: nobody reviewed it
+)
+
+// Provenance is where an applied change came from and who approved it.
+type Provenance struct {
+	Approval        string     `json:"approval"`                  // one of the Approved… kinds
+	PullRequest     int        `json:"pullRequest,omitempty"`     // the merged pull request
+	MergeCommit     string     `json:"mergeCommit,omitempty"`     // its merge commit (the pushed commit)
+	Approvers       []Reviewer `json:"approvers,omitempty"`       // reviewers whose last review approves
+	PlanFingerprint string     `json:"planFingerprint,omitempty"` // the plan fingerprint they approved
+}
+
+// Reviewer is one approving review: who, when, and the commit reviewed.
+type Reviewer struct {
+	Login       string    `json:"login"`
+	SubmittedAt time.Time `json:"submittedAt,omitzero"`
+	Commit      string    `json:"commit,omitempty"`
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 	"time"
@@ -25,10 +26,11 @@ type Log struct {
 	runID string
 	cfg   config
 
-	mu      sync.Mutex // guards f writes, seq, written, events, err
+	mu      sync.Mutex // guards f writes, seq, chain, written, events, err
 	f       *os.File
 	seq     int64
-	written int64 // lines written
+	chain   anchor // where the next event joins the hash chain
+	written int64  // lines written
 	events  []Event
 	err     error // sticky: once a write or sync fails, nothing more is recorded
 
@@ -100,6 +102,10 @@ func Open(path string, opts ...Option) (*Log, error) {
 		f.Close()
 		return nil, err
 	}
+	if err := l.readAnchor(); err != nil {
+		f.Close()
+		return nil, err
+	}
 	return l, nil
 }
 
@@ -111,6 +117,22 @@ func (l *Log) repairTail() error {
 	if repaired {
 		l.cfg.warn(fmt.Sprintf("audit log %s ended with an incomplete line (a crash mid-write?); it is kept and skipped when read", l.path))
 	}
+	return nil
+}
+
+// readAnchor reads the log from the start to find the event this run's
+// first event chains to. One writer at a time: runs on one log must be
+// serialised (GitHub Actions concurrency), as for delivery.
+func (l *Log) readAnchor() error {
+	st, err := l.f.Stat()
+	if err != nil {
+		return fmt.Errorf("audit log: %s: %w", l.path, err)
+	}
+	a, err := anchorOf(io.NewSectionReader(l.f, 0, st.Size()))
+	if err != nil {
+		return fmt.Errorf("audit log: read %s to continue its hash chain: %w", l.path, err)
+	}
+	l.chain = a
 	return nil
 }
 
@@ -174,17 +196,24 @@ func (l *Log) write(e Event) (int64, error) {
 	if l.err != nil {
 		return 0, l.err
 	}
-	l.seq++
-	e.Seq = l.seq
+	e.Seq = l.seq + 1
+	e.LogSeq, e.PrevHash, e.Chain = l.chain.next, l.chain.prev, l.chain.chain
+	if e.Chain == "" {
+		e.Chain = e.ID // the first chained event names the chain
+	}
 	line, err := json.Marshal(e)
 	if err != nil {
-		l.seq--
 		return 0, fmt.Errorf("audit log: encode %s event: %w", e.Type, err)
+	}
+	if len(line) > MaxLine {
+		return 0, fmt.Errorf("audit log: %s event is %d bytes, more than a line may hold (%d): not recorded", e.Type, len(line), MaxLine)
 	}
 	if _, err := l.f.Write(append(line, '\n')); err != nil {
 		l.err = fmt.Errorf("audit log: write %s: %w (later steps cannot be recorded)", l.path, err)
 		return 0, l.err
 	}
+	l.seq++
+	l.chain = anchor{next: e.LogSeq + 1, prev: LineHash(line), chain: e.Chain}
 	l.written++
 	l.events = append(l.events, e)
 	return l.written, nil

@@ -26,6 +26,25 @@ func maskEvent(m *redact.Masker, e Event) (Event, error) {
 		}
 		e.CI = &ci
 	}
+	if e.Provenance != nil {
+		p := *e.Provenance
+		for _, s := range []*string{&p.Approval, &p.MergeCommit, &p.PlanFingerprint} {
+			*s = m.String(*s)
+		}
+		p.Approvers = append([]Reviewer(nil), p.Approvers...)
+		for i := range p.Approvers {
+			p.Approvers[i].Login, p.Approvers[i].Commit = m.String(p.Approvers[i].Login), m.String(p.Approvers[i].Commit)
+		}
+		e.Provenance = &p
+	}
+	e.Hold, e.Owner = m.String(e.Hold), m.String(e.Owner)
+	if len(e.Conversations) > 0 {
+		cs := make([]string, len(e.Conversations))
+		for i, c := range e.Conversations {
+			cs[i] = m.String(c)
+		}
+		e.Conversations = cs
+	}
 	var err error
 	if e.Before, err = maskJSON(m, e.Before); err != nil {
 		return e, fmt.Errorf("audit log: %s event: before: %w", e.Type, err)

@@ -49,8 +49,12 @@ type logParser struct {
 	seen    map[string]bool
 }
 
-func (p *logParser) line(n int, line []byte) {
-	e, reason := parseLine(line)
+func (p *logParser) line(n int, line []byte, tooLong bool) {
+	var e Event
+	reason := tooLongReason
+	if !tooLong {
+		e, reason = parseLine(line)
+	}
 	switch {
 	case reason != "":
 		p.warns = append(p.warns, Warning{Line: n, Reason: reason})
@@ -64,6 +68,9 @@ func (p *logParser) line(n int, line []byte) {
 		p.entries = append(p.entries, Entry{Line: n, Raw: json.RawMessage(line), Event: e})
 	}
 }
+
+// tooLongReason is the warning for a line longer than MaxLine.
+var tooLongReason = fmt.Sprintf("longer than %d MiB: not an event retainctl wrote; skipped", MaxLine>>20)
 
 func parseLine(line []byte) (Event, string) {
 	var e Event

@@ -67,15 +67,24 @@ func terminateTail(f *os.File) (bool, error) {
 	return true, f.Sync()
 }
 
+// MaxLine bounds one line of the log or of the delivery state. A longer line
+// is not an event retainctl wrote (the largest, a hold's batch with its
+// policies, is far smaller): it is skipped, unread, with a warning, so a
+// hostile file cannot make a reader hold it in memory.
+const MaxLine = 4 << 20
+
 // scanLines calls fn with every non-blank line of r, trimmed, and its 1-based
-// line number; fn may keep line. The last line need not end in a newline.
-// Only a read error fails.
-func scanLines(r io.Reader, fn func(n int, line []byte)) error {
+// line number; fn may keep line. A line longer than MaxLine is passed as nil
+// with tooLong set, its bytes discarded. The last line need not end in a
+// newline. Only a read error fails.
+func scanLines(r io.Reader, fn func(n int, line []byte, tooLong bool)) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	for n := 1; ; n++ {
-		line, err := br.ReadBytes('\n')
-		if line = bytes.TrimSpace(line); len(line) > 0 {
-			fn(n, line)
+		line, tooLong, err := readLine(br)
+		if tooLong {
+			fn(n, nil, true)
+		} else if line = bytes.TrimSpace(line); len(line) > 0 {
+			fn(n, line, false)
 		}
 		if errors.Is(err, io.EOF) {
 			return nil
@@ -86,8 +95,27 @@ func scanLines(r io.Reader, fn func(n int, line []byte)) error {
 	}
 }
 
+// readLine reads up to and including the next newline, keeping at most
+// MaxLine bytes: past that it discards the rest of the line and reports it
+// too long.
+func readLine(br *bufio.Reader) (line []byte, tooLong bool, err error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !tooLong {
+			if len(line)+len(chunk) > MaxLine+1 { // +1: the newline
+				tooLong, line = true, nil
+			} else {
+				line = append(line, chunk...)
+			}
+		}
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return line, tooLong, err
+		}
+	}
+}
+
 // readLines is scanLines over the file at path. A missing file has no lines.
-func readLines(path string, fn func(n int, line []byte)) error {
+func readLines(path string, fn func(n int, line []byte, tooLong bool)) error {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil

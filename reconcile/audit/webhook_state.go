@@ -27,9 +27,9 @@ type deliveryRecord struct {
 func readDelivered(path string) (map[string]bool, []Warning, error) {
 	done := map[string]bool{}
 	var warns []Warning
-	err := readLines(path, func(n int, line []byte) {
+	err := readLines(path, func(n int, line []byte, tooLong bool) {
 		var rec deliveryRecord
-		if err := json.Unmarshal(line, &rec); err != nil {
+		if tooLong || json.Unmarshal(line, &rec) != nil {
 			warns = append(warns, Warning{Line: n, Reason: fmt.Sprintf("%s: unreadable delivery record (torn by a crash?); its events will be sent again", path)})
 			return
 		}
