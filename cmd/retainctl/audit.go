@@ -20,7 +20,7 @@ func newAuditCmd() *cobra.Command {
 		Short: "Work with the durable audit log",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newAuditFlushCmd())
+	cmd.AddCommand(newAuditFlushCmd(), newAuditVerifyCmd())
 	return cmd
 }
 

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/retainctl/retainctl/reconcile/audit"
+	"github.com/retainctl/retainctl/reconcile/redact"
+)
+
+func TestAuditVerifyCommand(t *testing.T) {
+	t.Chdir(t.TempDir())
+	os.MkdirAll("policies", 0o755)
+	os.WriteFile("policies/retainctl.yaml", []byte("audit: {log: out/audit.jsonl}\n"), 0o644)
+	if code := execute(context.Background(), []string{"audit", "verify"}, io.Discard, io.Discard); code != exitUsage {
+		t.Fatalf("no log: exit %d, want %d", code, exitUsage)
+	}
+	for range 2 { // two runs
+		l, err := audit.Open(filepath.Join("out", "audit.jsonl"), audit.WithMasker(redact.New()), audit.WithCI(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			if err := l.Record(context.Background(), audit.Event{Type: audit.PolicyCreated, Policy: "Calls", Outcome: audit.Success}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		l.Close()
+	}
+	var out bytes.Buffer
+	if code := execute(context.Background(), []string{"audit", "verify"}, &out, io.Discard); code != exitOK || !strings.Contains(out.String(), "verified: 6 events") {
+		t.Fatalf("exit %d: %s", code, out.String())
+	}
+	data, _ := os.ReadFile("out/audit.jsonl")
+	os.WriteFile("out/audit.jsonl", bytes.Replace(data, []byte(`"policy":"Calls"`), []byte(`"policy":"Calms"`), 1), 0o600)
+	var errOut bytes.Buffer
+	out.Reset()
+	code := execute(context.Background(), []string{"audit", "verify", "--log", "out/audit.jsonl"}, &out, &errOut)
+	if code != exitFailure || !strings.Contains(errOut.String(), "first problem at log line 1") || !strings.Contains(out.String(), "line 1: was altered") {
+		t.Fatalf("exit %d: %s%s", code, out.String(), errOut.String())
+	}
+}
