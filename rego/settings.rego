@@ -66,11 +66,21 @@ deny contains lib.setting_violation("settings.limits", key, msg) if {
 }
 
 deny contains lib.setting_violation("settings.waiver-max-days", "waiverMaxDays", msg) if {
-	not valid_waiver_max(s.waiverMaxDays)
+	not in_range(s.waiverMaxDays, 3650)
 	msg := sprintf("waiverMaxDays %v must be a whole number of days from 1 to 3650", [s.waiverMaxDays])
 }
 
-valid_waiver_max(x) if {
+# The api block is checked here too, so that validate flags a bad value
+# before any command tries to connect with it.
+deny contains lib.setting_violation("settings.api", key, msg) if {
+	some name, ceiling in data.retainctl.apiCeiling
+	x := s.api[name]
+	not in_range(x, ceiling)
+	key := sprintf("api.%s", [name])
+	msg := sprintf("%s %v must be a whole number from 1 to %d", [key, x, ceiling])
+}
+
+in_range(x, ceiling) if {
 	lib.positive_int(x)
-	x <= 3650
+	x <= ceiling
 }

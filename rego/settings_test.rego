@@ -56,3 +56,9 @@ test_waiver_max_days if {
 	denied(object.union(good, {"waiverMaxDays": 0})) == {"settings.waiver-max-days"}
 	denied(object.union(good, {"waiverMaxDays": 4000})) == {"settings.waiver-max-days"}
 }
+
+test_api_block if {
+	denied(object.union(good, {"api": {"requestsPerMinute": 300, "tokenPool": 1}})) == set()
+	denied(object.union(good, {"api": {"requestsPerMinute": 0, "tokenPool": 1}})) == {"settings.api"}
+	denied(object.union(good, {"api": {"requestsPerMinute": 300, "tokenPool": 21}})) == {"settings.api"}
+}
