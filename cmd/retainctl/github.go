@@ -22,7 +22,7 @@ import (
 func publishPlan(ctx context.Context, cmd *cobra.Command, p plan.Plan) error {
 	env, err := github.EnvFromOS(os.Getenv)
 	if err != nil {
-		return err
+		return notInActions(err)
 	}
 	if err := write(cmd.OutOrStdout(), render.Validate, p.Violations, string(render.FormatGitHub)); err != nil {
 		return err
@@ -46,7 +46,33 @@ func publishPlan(ctx context.Context, cmd *cobra.Command, p plan.Plan) error {
 	for _, n := range res.Notes() {
 		fmt.Fprintln(cmd.ErrOrStderr(), "retainctl:", n)
 	}
+	if res.Action == github.CommentSkipped {
+		// Say it where the reviewers look, too.
+		note := "> [!NOTE]\n> " + maskerOf(ctx).String(res.Skipped) + "\n"
+		if err := github.WriteStepSummary(env.StepSummary, note); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// checkGitHubEnv is the check --github needs before any work: the GitHub
+// Actions variables it reads, so that `plan --github` outside Actions is a
+// usage error at once rather than a failure after the whole plan.
+func checkGitHubEnv() error {
+	if _, err := github.EnvFromOS(os.Getenv); err != nil {
+		return usageErr(notInActions(err))
+	}
+	return nil
+}
+
+// notInActions explains a missing Actions environment.
+func notInActions(err error) error {
+	where := "this does not look like a GitHub Actions job (GITHUB_ACTIONS is not \"true\")"
+	if os.Getenv("GITHUB_ACTIONS") == "true" {
+		where = "the GitHub Actions environment is incomplete"
+	}
+	return fmt.Errorf("--github posts to a pull request from GitHub Actions, but %s:\n%w\nOutside Actions, leave out --github: the plan, annotations aside, is the same", where, err)
 }
 
 // publishWithoutCredentials handles a plan job that got no Genesys
@@ -75,7 +101,7 @@ func publishWithoutCredentials(ctx context.Context, cmd *cobra.Command, vs []val
 func findMergedPR(ctx context.Context) (*github.MergedPR, error) {
 	env, err := github.EnvFromOS(os.Getenv)
 	if err != nil {
-		return nil, usageErr(err)
+		return nil, usageErr(notInActions(err))
 	}
 	gc, err := github.NewClient(env, nil)
 	if err != nil {
@@ -85,6 +111,7 @@ func findMergedPR(ctx context.Context) (*github.MergedPR, error) {
 	if err != nil {
 		return nil, failErr(err)
 	}
+	pr.Mask = maskerOf(ctx).String
 	return pr, nil
 }
 

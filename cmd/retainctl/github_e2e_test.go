@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +20,7 @@ type fakeGitHub struct {
 	*httptest.Server
 	mu       sync.Mutex
 	comments []map[string]any
+	merged   bool // pull request 42's state: open until merged
 }
 
 const (
@@ -53,6 +55,18 @@ func newFakeGitHub(t *testing.T) *fakeGitHub {
 	})
 	mux.HandleFunc("GET "+base+"/commits/{sha}/pulls", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSONBody(w, []map[string]any{{"number": 42, "merged_at": "2026-03-03T10:00:00Z", "merge_commit_sha": mergeSHA}})
+	})
+	mux.HandleFunc("GET "+base+"/pulls/42", func(w http.ResponseWriter, _ *http.Request) {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		if g.merged {
+			writeJSONBody(w, map[string]any{"number": 42, "state": "closed", "merged": true, "merged_at": "2026-03-03T10:00:00Z"})
+			return
+		}
+		writeJSONBody(w, map[string]any{"number": 42, "state": "open", "merged": false})
+	})
+	mux.HandleFunc("GET "+base+"/pulls", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSONBody(w, []map[string]any{{"number": 42, "merged_at": "2026-03-03T10:00:00Z", "merge_commit_sha": mergeSHA, "base": map[string]any{"ref": "main"}}})
 	})
 	// Labels are best effort: a token that may not write them is no failure.
 	mux.HandleFunc(base+"/", func(w http.ResponseWriter, _ *http.Request) {
@@ -129,6 +143,9 @@ func TestGitHubPlanThenApply(t *testing.T) {
 		}
 	}
 
+	g.mu.Lock()
+	g.merged = true
+	g.mu.Unlock()
 	actions(t, g, "push", filepath.Join(fixtures, "push_main.json"))
 	if code, _, errOut := cli(t, "apply", "--sim", "--github"); code != exitOK {
 		t.Fatalf("apply --github: exit %d: %s", code, errOut)
@@ -137,19 +154,49 @@ func TestGitHubPlanThenApply(t *testing.T) {
 	if len(bodies) != 2 || !strings.Contains(bodies[1], "retainctl apply") || !strings.Contains(bodies[1], "applied") {
 		t.Fatalf("apply result comment: %v", bodies)
 	}
-	// A plan file is no way around the review: it too must be the approved plan.
+	// The plan job re-run on the merged pull request: the comment reviewers
+	// approved stays as it is, and the job summary says why.
+	approved := bodies[0]
+	actions(t, g, "pull_request", filepath.Join(fixtures, "pull_request_same_repo.json"))
 	t.Setenv("RETAINCTL_MASK", "")
+	if code, _, errOut := cli(t, "plan", "--sim", "--github"); code != exitOK || !strings.Contains(errOut, "#42 is merged") {
+		t.Fatalf("plan of a merged PR: exit %d: %s", code, errOut)
+	}
+	if b := g.bodies(); len(b) != 2 || b[0] != approved {
+		t.Fatalf("the approved comment changed after merge: %v", b)
+	}
+	if summary, _ := os.ReadFile(os.Getenv("GITHUB_STEP_SUMMARY")); !strings.Contains(string(summary), "never edited afterwards") {
+		t.Errorf("job summary: %s", summary)
+	}
+	// Applying the merge again has nothing to do: already applied, not stale.
+	actions(t, g, "push", filepath.Join(fixtures, "push_main.json"))
+	if code, _, errOut := cli(t, "apply", "--sim", "--github"); code != exitOK {
+		t.Fatalf("apply again: exit %d: %s", code, errOut)
+	}
+	if b := g.bodies(); len(b) != 3 || !strings.Contains(b[2], "Already applied") || strings.Contains(b[2], "stale") {
+		t.Fatalf("apply again: %v", b[len(b)-1])
+	}
+	// Main moves without review (a policy pushed with no plan on the pull
+	// request): the plan of main is no plan anybody approved. Neither a plan
+	// file nor the merge applies it, and the pull request is told.
+	if err := os.WriteFile(filepath.Join("policies", "unreviewed.yaml"), []byte("name: Unreviewed\ndescription: pushed without review\nobjectType: chat\nretentionPeriod: 45\nschedule: {frequency: DAILY, timezone: UTC}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if code, _, errOut := cli(t, "plan", "--sim", "--out", "other.json"); code != exitOK {
-		t.Fatalf("plan: %s", errOut)
+		t.Fatalf("plan: exit %d: %s", code, errOut)
 	}
 	if code, _, errOut := cli(t, "apply", "other.json", "--sim", "--github"); code != exitFailure || !strings.Contains(errOut, "#42") {
 		t.Errorf("apply PLANFILE --github without review: exit %d: %s", code, errOut)
 	}
-	// Merged again (say, a revert of a revert): the organisation has moved
-	// since the review, so the approved plan is no longer what would run.
 	code, _, errOut := cli(t, "apply", "--sim", "--github")
-	if code != exitFailure || !strings.Contains(errOut, "#42") {
-		t.Errorf("stale approval: exit %d: %s", code, errOut)
+	if code != exitFailure || !strings.Contains(errOut, "#42") || !strings.Contains(errOut, "create Unreviewed") {
+		t.Errorf("unreviewed change: exit %d: %s", code, errOut)
+	}
+	if b := g.bodies(); !strings.Contains(b[len(b)-1], "apply refused") || !strings.Contains(b[len(b)-1], "open a new pull request") {
+		t.Errorf("no refusal comment: %s", b[len(b)-1])
+	}
+	if code, out, _ := cli(t, "plan", "--sim", "--format", "json"); code != exitOK || !strings.Contains(out, `"action": "create"`) {
+		t.Errorf("a refused apply changed the organisation: %s", out)
 	}
 	for _, b := range g.bodies() {
 		if strings.Contains(b, "ghs_test_token_value") {
@@ -209,5 +256,21 @@ func TestGitHubForkWithoutCredentials(t *testing.T) {
 	actions(t, g, "pull_request", filepath.Join(fixtures, "pull_request_same_repo.json"))
 	if code, _, _ := cli(t, "plan", "--github"); code != exitUsage {
 		t.Errorf("same-repo PR without credentials: exit %d", code)
+	}
+}
+
+// --github outside Actions says so, and how to run without it.
+func TestGitHubOutsideActions(t *testing.T) {
+	for _, k := range []string{"GITHUB_ACTIONS", "GITHUB_REPOSITORY", "GITHUB_TOKEN", "GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH"} {
+		t.Setenv(k, "")
+	}
+	err := checkGitHubEnv()
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != exitUsage || !strings.Contains(err.Error(), "does not look like a GitHub Actions job") || !strings.Contains(err.Error(), "leave out --github") {
+		t.Errorf("checkGitHubEnv = %v", err)
+	}
+	inExample(t)
+	if code, _, errOut := cli(t, "apply", "--sim", "--github"); code != exitUsage || !strings.Contains(errOut, "GITHUB_REPOSITORY is not set") {
+		t.Errorf("apply --github outside Actions: exit %d: %s", code, errOut)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	gh "github.com/google/go-github/v60/github"
 )
@@ -12,14 +13,23 @@ import (
 // commentLimit keeps comment bodies well under GitHub's 65,536 characters.
 const commentLimit = 60000
 
-const applyMarker = "<!-- retainctl:apply -->"
+const (
+	applyMarker   = "<!-- retainctl:apply -->"
+	refusedMarker = "<!-- retainctl:apply-refused -->"
+)
+
+// maxMarkerItems caps the item keys a plan comment's marker lists (25
+// characters each). A bigger plan is still approved by its fingerprint;
+// only carrying it in another pull request's apply needs its items.
+const maxMarkerItems = 600
 
 // prWrite is the workflow permission comments need.
 const prWrite = "pull-requests: write"
 
 var (
 	fingerprintRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
-	planMarkerRE  = regexp.MustCompile(`^<!-- retainctl:plan fingerprint=(sha256:[0-9a-f]{64}|none) -->`)
+	planMarkerRE  = regexp.MustCompile(`^<!-- retainctl:plan fingerprint=(sha256:[0-9a-f]{64}|none)(?: items=([0-9a-f]{24}(?:,[0-9a-f]{24})*))? -->`)
+	itemRE        = regexp.MustCompile(`^[0-9a-f]{24}$`)
 )
 
 // noFingerprint marks the comment of a plan that validation errors blocked.
@@ -41,6 +51,10 @@ type PlanComment struct {
 	PR          int    // pull request number
 	Markdown    string // rendered plan: summary first, a collapsed <details> per policy
 	Fingerprint string // sha256:<64 hex> of the semantic plan
+	// Items are the plan's item keys (plan.Items), recorded in the marker
+	// so that a later apply can carry this plan when this pull request's
+	// own apply run was superseded.
+	Items       []string
 	Counts      Counts
 	Destructive bool // any change has risk "destructive"
 	// Blocked means validation errors stopped the plan: there is nothing to
@@ -83,7 +97,19 @@ func (c *Client) PostPlan(ctx context.Context, pc PlanComment) (Result, error) {
 	case !fingerprintRE.MatchString(fingerprint):
 		return Result{}, fmt.Errorf("github: plan fingerprint %q is not sha256:<64 lowercase hex>", pc.Fingerprint)
 	}
-	marker := fmt.Sprintf("<!-- retainctl:plan fingerprint=%s -->\n", fingerprint)
+	items := ""
+	if !pc.Blocked && len(pc.Items) > 0 && len(pc.Items) <= maxMarkerItems {
+		for _, k := range pc.Items {
+			if !itemRE.MatchString(k) {
+				return Result{}, fmt.Errorf("github: plan item key %q is not 24 lowercase hex digits", k)
+			}
+		}
+		items = " items=" + strings.Join(pc.Items, ",")
+	}
+	if skipped, err := c.closedReason(ctx, pc.PR); err != nil || skipped != "" {
+		return Result{Action: CommentSkipped, Skipped: skipped}, err
+	}
+	marker := fmt.Sprintf("<!-- retainctl:plan fingerprint=%s%s -->\n", fingerprint, items)
 	body, truncated := c.commentBody(marker, pc.Markdown)
 	res, err := c.upsertPlanComment(ctx, pc.PR, body)
 	if err != nil {
@@ -101,8 +127,33 @@ func (c *Client) PostPlan(ctx context.Context, pc PlanComment) (Result, error) {
 	return res, nil
 }
 
+// closedReason says why a pull request that is no longer open gets no
+// plan comment, or is empty while it is open. Its plan comment is the
+// record of what reviewers approved and is never edited after merge: a
+// re-run of the plan job plans the pull request's old merge commit, which
+// against the organisation as later applies left it would show a plan
+// that reverts them. A token that may not read the pull request leaves
+// the answer to the write, which says why it is refused.
+func (c *Client) closedReason(ctx context.Context, pr int) (string, error) {
+	got, _, err := c.api.PullRequests.Get(ctx, c.env.Owner, c.env.Repo, pr)
+	switch {
+	case forbidden(err):
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("github: reading pull request #%d: %w", pr, err)
+	case got.GetState() == "open":
+		return "", nil
+	}
+	state := "closed"
+	if got.GetMerged() || got.MergedAt != nil {
+		state = "merged"
+	}
+	return fmt.Sprintf("no plan comment: pull request #%d is %s, and the plan comment on it is the record of what reviewers approved, never edited afterwards "+
+		"(a re-run of its plan job plans its old merge commit, not main); to plan main as it is now, open a new pull request", pr, state), nil
+}
+
 func (c *Client) upsertPlanComment(ctx context.Context, pr int, body string) (Result, error) {
-	existing, err := c.findPlanComment(ctx, pr)
+	existing, _, err := c.findComments(ctx, pr)
 	if err != nil {
 		if forbidden(err) {
 			return Result{Action: CommentSkipped, Skipped: c.noWriteReason("plan comment", prWrite, err)}, nil
@@ -131,66 +182,93 @@ func (c *Client) upsertPlanComment(ctx context.Context, pr int, body string) (Re
 	return Result{Action: action, CommentID: cm.GetID(), URL: cm.GetHTMLURL()}, nil
 }
 
-// ReviewedFingerprint returns the fingerprint recorded in retainctl's plan
-// comment on pr: the plan the reviewers saw. It wraps ErrNotPlanned when the
-// pull request has no such comment.
-func (c *Client) ReviewedFingerprint(ctx context.Context, pr int) (string, error) {
-	cm, err := c.findPlanComment(ctx, pr)
+// Reviewed is the plan approved on a pull request, as its plan comment
+// records it.
+type Reviewed struct {
+	Fingerprint string
+	Items       []string // empty for a comment from before items were recorded
+	// Applied means an apply already reported its result on the pull request.
+	Applied bool
+}
+
+// ReviewedPlan returns the plan recorded in retainctl's plan comment on pr:
+// the plan the reviewers saw. It wraps ErrNotPlanned when the pull request
+// has no such comment, and refuses a plan that validation blocked.
+func (c *Client) ReviewedPlan(ctx context.Context, pr int) (Reviewed, error) {
+	cm, applied, err := c.findComments(ctx, pr)
 	if err != nil {
-		return "", fmt.Errorf("github: listing comments of pull request #%d: %w", pr, err)
+		return Reviewed{}, fmt.Errorf("github: listing comments of pull request #%d: %w", pr, err)
 	}
 	if cm == nil {
-		return "", fmt.Errorf("pull request #%d has %w by %s: the plan workflow never ran on it (or could not comment), so nobody reviewed a plan; open a pull request that changes policies/ to get one", pr, ErrNotPlanned, c.env.BotLogin)
+		return Reviewed{Applied: applied}, fmt.Errorf("pull request #%d has %w by %s: the plan workflow never ran on it (or could not comment), so nobody reviewed a plan; open a pull request that changes the policies to get one", pr, ErrNotPlanned, c.env.BotLogin)
 	}
-	fp, _ := planFingerprint(cm.GetBody())
+	fp, items, _ := planMarker(cm.GetBody())
 	if fp == noFingerprint {
-		return "", fmt.Errorf("the last plan on pull request #%d was blocked by validation errors, so nobody approved a plan: fix the policies and let the plan workflow run again", pr)
+		return Reviewed{Applied: applied}, fmt.Errorf("the last plan on pull request #%d was blocked by validation errors, so nobody approved a plan: fix the policies in a new pull request and let the plan workflow run on it", pr)
 	}
-	return fp, nil
+	return Reviewed{Fingerprint: fp, Items: items, Applied: applied}, nil
+}
+
+// ReviewedFingerprint returns the fingerprint of ReviewedPlan.
+func (c *Client) ReviewedFingerprint(ctx context.Context, pr int) (string, error) {
+	r, err := c.ReviewedPlan(ctx, pr)
+	return r.Fingerprint, err
 }
 
 // PostApplyResult posts markdown as a new comment on pr (the sticky plan
 // comment stays as the record of what was reviewed).
 func (c *Client) PostApplyResult(ctx context.Context, pr int, markdown string) (Result, error) {
+	return c.postComment(ctx, pr, applyMarker, markdown, "apply comment")
+}
+
+// postComment posts markdown after marker as a new comment on pr.
+func (c *Client) postComment(ctx context.Context, pr int, marker, markdown, what string) (Result, error) {
 	if pr <= 0 {
 		return Result{}, fmt.Errorf("github: pull request number %d is not valid", pr)
 	}
-	body, truncated := c.commentBody(applyMarker+"\n", markdown)
+	body, truncated := c.commentBody(marker+"\n", markdown)
 	cm, _, err := c.api.Issues.CreateComment(ctx, c.env.Owner, c.env.Repo, pr, &gh.IssueComment{Body: &body})
 	switch {
 	case forbidden(err):
-		return Result{Action: CommentSkipped, Skipped: c.noWriteReason("apply comment", prWrite, err)}, nil
+		return Result{Action: CommentSkipped, Skipped: c.noWriteReason(what, prWrite, err)}, nil
 	case err != nil:
-		return Result{}, fmt.Errorf("github: posting the apply result on pull request #%d: %w", pr, err)
+		return Result{}, fmt.Errorf("github: posting the %s on pull request #%d: %w", what, pr, err)
 	}
 	return Result{Action: CommentCreated, CommentID: cm.GetID(), URL: cm.GetHTMLURL(), Truncated: truncated}, nil
 }
 
-// findPlanComment returns retainctl's newest plan comment on pr, reading every
-// page, or nil. Only comments by the bot count, so a marker pasted by anyone
-// else can neither be edited nor vouch for a plan.
-func (c *Client) findPlanComment(ctx context.Context, pr int) (*gh.IssueComment, error) {
-	var found *gh.IssueComment
-	err := forEachPage(func(lo gh.ListOptions) (*gh.Response, error) {
+// findComments returns retainctl's newest plan comment on pr, reading
+// every page, or nil, and whether an apply result was posted there. Only
+// comments by the bot count, so a marker pasted by anyone else can
+// neither be edited nor vouch for a plan.
+func (c *Client) findComments(ctx context.Context, pr int) (plan *gh.IssueComment, applied bool, err error) {
+	err = forEachPage(func(lo gh.ListOptions) (*gh.Response, error) {
 		opts := &gh.IssueListCommentsOptions{ListOptions: lo}
 		cs, resp, err := c.api.Issues.ListComments(ctx, c.env.Owner, c.env.Repo, pr, opts)
 		for _, cm := range cs {
-			if _, ok := planFingerprint(cm.GetBody()); ok && cm.GetUser().GetLogin() == c.env.BotLogin {
-				found = cm
+			if cm.GetUser().GetLogin() != c.env.BotLogin {
+				continue
 			}
+			if _, _, ok := planMarker(cm.GetBody()); ok {
+				plan = cm
+			}
+			applied = applied || strings.HasPrefix(cm.GetBody(), applyMarker)
 		}
 		return resp, err
 	})
-	return found, err
+	return plan, applied, err
 }
 
-// planFingerprint reads the marker at the start of a plan comment.
-func planFingerprint(body string) (string, bool) {
+// planMarker reads the marker at the start of a plan comment.
+func planMarker(body string) (fingerprint string, items []string, ok bool) {
 	m := planMarkerRE.FindStringSubmatch(body)
 	if m == nil {
-		return "", false
+		return "", nil, false
 	}
-	return m[1], true
+	if m[2] != "" {
+		items = strings.Split(m[2], ",")
+	}
+	return m[1], items, true
 }
 
 // commentBody puts marker first and fits markdown after it under the limit.
@@ -207,25 +285,21 @@ func (c *Client) commentBody(marker, markdown string) (string, bool) {
 
 // StalePlanError refuses an apply whose plan differs from the reviewed one.
 type StalePlanError struct {
+	PR              int
 	Reviewed, Fresh string
+	Moved           []string // what differs, one line each
 }
 
 func (e *StalePlanError) Error() string {
-	return fmt.Sprintf("refusing to apply: reviewers approved plan %s, but the plan computed now is %s. "+
-		"The live organisation or the policies changed after the review, so this is not the plan anyone approved. "+
-		"Nothing was changed. To fix: re-run the plan workflow of the pull request (Actions, Re-run jobs) so it "+
-		"posts the current plan, have it checked, then re-run this apply; or open a new pull request that changes policies/.",
-		e.Reviewed, e.Fresh)
-}
-
-// CheckFingerprint returns nil when fresh is the reviewed plan and a
-// *StalePlanError otherwise.
-func CheckFingerprint(reviewed, fresh string) error {
-	if reviewed == "" {
-		return errors.New("refusing to apply: there is no reviewed plan fingerprint to compare with; run the plan workflow on the pull request first")
+	var moved string
+	if len(e.Moved) > 0 {
+		moved = "\n  " + strings.Join(e.Moved, "\n  ")
 	}
-	if reviewed != fresh {
-		return &StalePlanError{Reviewed: reviewed, Fresh: fresh}
-	}
-	return nil
+	return fmt.Sprintf("refusing to apply: reviewers approved plan %s on pull request #%d, but the plan of main against the organisation is now %s, "+
+		"so this is not the plan anyone approved. Nothing was changed.%s\n"+
+		"Main or the organisation moved after the review: another pull request changed the same policies, or someone changed the organisation by hand. "+
+		"Re-running this pull request's plan job does not help: it plans the same old merge commit, and the plan comment of a merged pull request is never edited. "+
+		"Next step: open a new pull request from the current main (restate the change you still want); its plan shows what apply would do now, "+
+		"and merging it after review applies it.",
+		e.Reviewed, e.PR, e.Fresh, moved)
 }

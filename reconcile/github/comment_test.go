@@ -226,25 +226,6 @@ func TestPostApplyResultAddsNewComment(t *testing.T) {
 	}
 }
 
-func TestCheckFingerprint(t *testing.T) {
-	if err := CheckFingerprint(fpA, fpA); err != nil {
-		t.Errorf("same plan: %v", err)
-	}
-	err := CheckFingerprint(fpA, fpB)
-	var stale *StalePlanError
-	if !errors.As(err, &stale) || stale.Reviewed != fpA || stale.Fresh != fpB {
-		t.Fatalf("err = %v, want *StalePlanError", err)
-	}
-	for _, want := range []string{fpA, fpB, "refusing to apply", "re-run the plan workflow"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("message lacks %q: %s", want, err)
-		}
-	}
-	if err := CheckFingerprint("", fpB); err == nil {
-		t.Error("empty reviewed fingerprint accepted")
-	}
-}
-
 // BenchmarkPostPlanUpdate measures an in-place update on a PR with 250
 // comments (three pages) against the local fake API.
 func BenchmarkPostPlanUpdate(b *testing.B) {

@@ -25,6 +25,7 @@ type fakePR struct {
 	Number         int
 	MergeCommitSHA string
 	Merged         bool
+	MergedAt       string // RFC 3339; a default time when Merged and empty
 }
 
 // fakeGitHub is the subset of the GitHub REST API retainctl uses, served by a
@@ -38,8 +39,13 @@ type fakeGitHub struct {
 	repoLabels map[string]string // name -> color
 	prLabels   map[int][]string
 	pulls      map[string][]fakePR // by commit sha
-	denyWrites int                 // answer POST/PATCH/DELETE with this status when set
-	requests   []string            // "METHOD path" of every request, in order
+	// state is each pull request's state for GET /pulls/{n} ("open",
+	// "closed", "merged"); a missing one is open. closed lists the
+	// closed pull requests into main, the newest updated first.
+	state      map[int]string
+	closed     []fakePR
+	denyWrites int      // answer POST/PATCH/DELETE with this status when set
+	requests   []string // "METHOD path" of every request, in order
 }
 
 func newFakeGitHub(t testing.TB) (*fakeGitHub, *httptest.Server) {
@@ -50,6 +56,7 @@ func newFakeGitHub(t testing.TB) (*fakeGitHub, *httptest.Server) {
 		repoLabels: map[string]string{},
 		prLabels:   map[int][]string{},
 		pulls:      map[string][]fakePR{},
+		state:      map[int]string{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /repos/acme/policies/issues/{n}/comments", f.listComments)
@@ -61,6 +68,8 @@ func newFakeGitHub(t testing.TB) (*fakeGitHub, *httptest.Server) {
 	mux.HandleFunc("GET /repos/acme/policies/labels/{name}", f.getLabel)
 	mux.HandleFunc("POST /repos/acme/policies/labels", f.createLabel)
 	mux.HandleFunc("GET /repos/acme/policies/commits/{sha}/pulls", f.commitPulls)
+	mux.HandleFunc("GET /repos/acme/policies/pulls/{n}", f.getPull)
+	mux.HandleFunc("GET /repos/acme/policies/pulls", f.listPulls)
 	srv := httptest.NewServer(http.StripPrefix("/api-v3", f.guard(mux)))
 	t.Cleanup(srv.Close)
 	return f, srv
@@ -228,14 +237,50 @@ func (f *fakeGitHub) commitPulls(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	items := make([]any, 0)
 	for _, p := range f.pulls[r.PathValue("sha")] {
-		pr := map[string]any{"number": p.Number, "state": "open", "merged_at": nil}
-		if p.Merged {
-			pr["state"], pr["merged_at"] = "closed", "2026-03-03T16:40:12Z"
+		items = append(items, pullJSON(p))
+	}
+	writePage(w, r, items)
+}
+
+func pullJSON(p fakePR) map[string]any {
+	pr := map[string]any{"number": p.Number, "state": "open", "merged_at": nil, "base": map[string]any{"ref": "main"}}
+	if p.Merged {
+		at := p.MergedAt
+		if at == "" {
+			at = "2026-03-03T16:40:12Z"
 		}
-		if p.MergeCommitSHA != "" {
-			pr["merge_commit_sha"] = p.MergeCommitSHA
-		}
-		items = append(items, pr)
+		pr["state"], pr["merged_at"] = "closed", at
+	}
+	if p.MergeCommitSHA != "" {
+		pr["merge_commit_sha"] = p.MergeCommitSHA
+	}
+	return pr
+}
+
+func (f *fakeGitHub) getPull(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := f.pathInt(r, "n")
+	pr := map[string]any{"number": n, "state": "open", "merged": false}
+	switch f.state[n] {
+	case "closed":
+		pr["state"] = "closed"
+	case "merged":
+		pr["state"], pr["merged"], pr["merged_at"] = "closed", true, "2026-03-03T16:40:12Z"
+	}
+	writeJSON(w, http.StatusOK, pr)
+}
+
+func (f *fakeGitHub) listPulls(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	q := r.URL.Query()
+	if q.Get("state") != "closed" || q.Get("base") != "main" || q.Get("sort") != "updated" || q.Get("direction") != "desc" {
+		f.t.Errorf("fake GitHub: listing pull requests with %s", r.URL.RawQuery)
+	}
+	items := make([]any, 0)
+	for _, p := range f.closed {
+		items = append(items, pullJSON(p))
 	}
 	writePage(w, r, items)
 }

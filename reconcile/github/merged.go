@@ -11,8 +11,13 @@ import (
 // commit sha (GITHUB_SHA of a push to main): the one whose merge commit is sha,
 // or else the only merged pull request containing it.
 func (c *Client) FindMergedPR(ctx context.Context, sha string) (int, error) {
+	pr, err := c.findMerged(ctx, sha)
+	return pr.GetNumber(), err
+}
+
+func (c *Client) findMerged(ctx context.Context, sha string) (*gh.PullRequest, error) {
 	if sha == "" {
-		return 0, fmt.Errorf("github: no commit to look up (GITHUB_SHA is empty)")
+		return nil, fmt.Errorf("github: no commit to look up (GITHUB_SHA is empty)")
 	}
 	var merged []*gh.PullRequest
 	err := forEachPage(func(lo gh.ListOptions) (*gh.Response, error) {
@@ -25,22 +30,22 @@ func (c *Client) FindMergedPR(ctx context.Context, sha string) (int, error) {
 		return resp, err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("github: listing pull requests of commit %s: %w", sha, err)
+		return nil, fmt.Errorf("github: listing pull requests of commit %s: %w", sha, err)
 	}
 	for _, pr := range merged {
 		if pr.GetMergeCommitSHA() == sha {
-			return pr.GetNumber(), nil
+			return pr, nil
 		}
 	}
 	switch len(merged) {
 	case 1:
-		return merged[0].GetNumber(), nil
+		return merged[0], nil
 	case 0:
-		return 0, fmt.Errorf("commit %s did not come from a merged pull request: apply only runs changes reviewed in a pull request; revert the direct push and open a pull request instead", sha)
+		return nil, fmt.Errorf("commit %s did not come from a merged pull request: apply only runs changes reviewed in a pull request; revert the direct push and open a pull request instead", sha)
 	}
 	nums := make([]int, len(merged))
 	for i, pr := range merged {
 		nums[i] = pr.GetNumber()
 	}
-	return 0, fmt.Errorf("commit %s belongs to several merged pull requests %v and none has it as its merge commit: cannot tell which plan was reviewed", sha, nums)
+	return nil, fmt.Errorf("commit %s belongs to several merged pull requests %v and none has it as its merge commit: cannot tell which plan was reviewed", sha, nums)
 }

@@ -1,7 +1,6 @@
 package github
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/retainctl/retainctl/reconcile/plan"
@@ -17,7 +16,7 @@ func PlanCommentOf(pr int, p plan.Plan, markdown string) PlanComment {
 		blocked = blocked || v.Severity == policy.Deny
 	}
 	return PlanComment{
-		PR: pr, Markdown: markdown, Fingerprint: p.Fingerprint,
+		PR: pr, Markdown: markdown, Fingerprint: p.Fingerprint, Items: plan.Items(p),
 		Counts:      Counts{Create: s.Create, Update: s.Update, Delete: s.Delete, Adopt: s.Adopt, Noop: s.Noop},
 		Destructive: p.HasDestructive(),
 		Blocked:     blocked,
@@ -37,43 +36,4 @@ func (r Result) Notes() []string {
 		notes = append(notes, r.LabelSkipped)
 	}
 	return notes
-}
-
-// MergedPR is the pull request merged as a push's commit: the plan
-// approved on it is the only one apply may carry out, and the result goes
-// back on it.
-type MergedPR struct {
-	client *Client
-	number int
-}
-
-// MergedPR finds the merged pull request of the pushed commit (GITHUB_SHA).
-func (c *Client) MergedPR(ctx context.Context) (*MergedPR, error) {
-	n, err := c.FindMergedPR(ctx, c.env.SHA)
-	if err != nil {
-		return nil, err
-	}
-	return &MergedPR{client: c, number: n}, nil
-}
-
-// Approve refuses a plan other than the one approved on the pull request.
-func (m *MergedPR) Approve(ctx context.Context, p plan.Plan) error {
-	reviewed, err := m.client.ReviewedFingerprint(ctx, m.number)
-	if err == nil {
-		err = CheckFingerprint(reviewed, p.Fingerprint)
-	}
-	if err != nil {
-		return fmt.Errorf("pull request #%d: %w", m.number, err)
-	}
-	return nil
-}
-
-// Report posts an apply's result, rendered as markdown, as a new comment
-// on the pull request and in the job summary.
-func (m *MergedPR) Report(ctx context.Context, markdown string) error {
-	if err := WriteStepSummary(m.client.env.StepSummary, markdown); err != nil {
-		return err
-	}
-	_, err := m.client.PostApplyResult(ctx, m.number, markdown)
-	return err
 }
