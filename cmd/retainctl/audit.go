@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/retainctl/retainctl/reconcile/audit"
+	"github.com/retainctl/retainctl/reconcile/audit/gitstore"
 	"github.com/retainctl/retainctl/reconcile/policy"
 	"github.com/retainctl/retainctl/reconcile/redact"
 )
@@ -20,7 +21,7 @@ func newAuditCmd() *cobra.Command {
 		Short: "Work with the durable audit log",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newAuditFlushCmd(), newAuditVerifyCmd())
+	cmd.AddCommand(newAuditFlushCmd(), newAuditVerifyCmd(), newAuditBranchCmd("publish"), newAuditBranchCmd("restore"))
 	return cmd
 }
 
@@ -84,4 +85,74 @@ func auditLogPath(dir string) (string, error) {
 		return "", fmt.Errorf("the settings in %s are invalid: %w", dir, err)
 	}
 	return s.Audit.Log, nil
+}
+
+// newAuditBranchCmd is `audit publish` or `audit restore`: the trail's
+// durable home on a Git branch.
+func newAuditBranchCmd(verb string) *cobra.Command {
+	var policies string
+	s := gitstore.Store{}
+	short := map[string]string{
+		"publish": "Append the audit log, its delivery records and the run reports to the audit branch",
+		"restore": "Bring the audit branch's log and delivery records back before a run (a wiped cache loses nothing)",
+	}[verb]
+	cmd := &cobra.Command{
+		Use:   verb,
+		Short: short,
+		Long: short + `.
+
+The branch (--branch, default retainctl-audit) holds one folder per lineage
+(--lineage: apply and enforce each keep a chain of their own). publish appends
+the lines the branch lacks, in chain order, commits and pushes; a push that
+loses a race with another run fetches again and retries. The branch is only
+ever fast-forwarded. restore merges the branch's copy into the local files:
+missing or behind, they get the branch's lines; ahead (a push that failed),
+they keep theirs. Both use git plumbing: the checkout is not touched.
+
+Exit codes: 0 done, 1 git failed, 3 bad flags or settings.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			logPath, err := auditLogPath(policies)
+			if err != nil {
+				return usageErr(err)
+			}
+			files := gitstore.TrailFiles(logPath)
+			var res gitstore.Result
+			if verb == "publish" {
+				reports, err := gitstore.ReportFiles(logPath)
+				if err != nil {
+					return failErr(err)
+				}
+				res, err = s.Publish(cmd.Context(), append(files, reports...))
+				if err != nil {
+					return failErr(err)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "audit branch %s: %d lines appended to %s/ (%s, %d pushes)\n", s.Branch, res.Appended, s.Lineage, short7(res.Commit), res.Attempts)
+				return nil
+			}
+			if res, err = s.Restore(cmd.Context(), files); err != nil {
+				return failErr(err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "audit branch %s: %d lines restored into %s (%s)\n", s.Branch, res.Appended, logPath, short7(res.Commit))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&policies, "policies", "policies", "policies directory holding retainctl.yaml (audit.log)")
+	f.StringVar(&s.Branch, "branch", "retainctl-audit", "the audit branch")
+	f.StringVar(&s.Remote, "remote", "origin", "the remote that holds it")
+	f.StringVar(&s.Lineage, "lineage", "", "the log's folder on the branch, e.g. apply or enforce (required)")
+	f.StringVar(&s.Dir, "repo", ".", "the Git checkout to work from")
+	_ = cmd.MarkFlagRequired("lineage")
+	return cmd
+}
+
+func short7(commit string) string {
+	if len(commit) > 7 {
+		return commit[:7]
+	}
+	if commit == "" {
+		return "no branch yet"
+	}
+	return commit
 }
