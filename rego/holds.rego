@@ -29,18 +29,20 @@ deny contains lib.violation_at("hold.overdue", h, "reviewBy", msg) if {
 }
 
 deny contains lib.violation_at("hold.conversations", h, "conversations", msg) if {
+	msg := "write either conversations or conversationsFile, not both"
 	some h in input.holds
 	h.inline
 	h.conversationsFile != ""
-	msg := "write either conversations or conversationsFile, not both"
 }
 
 deny contains lib.violation_at("hold.conversations", h, "conversations", msg) if {
+	msg := "a hold names its conversations: list their ids under conversations, or name a file of ids (one per line) in conversationsFile"
 	some h in input.holds
 	h.conversations == 0
 	not h.inline
 	h.conversationsFile == ""
-	msg := "a hold names its conversations: list their ids under conversations, or name a file of ids (one per line) in conversationsFile"
 }
 
-is_date(s) if time.parse_ns("2006-01-02", s)
+is_date(s) if {
+	_ := time.parse_ns("2006-01-02", s)
+}
