@@ -45,3 +45,28 @@ func TestAuditVerifyCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s%s", code, out.String(), errOut.String())
 	}
 }
+
+// TestApplyEventsCarryProvenance: every event of an apply says how its plan
+// was approved and which fingerprint; the chain holds across the two runs.
+func TestApplyEventsCarryProvenance(t *testing.T) {
+	policies := inExample(t)
+	if code, _, errOut := cli(t, "plan", "--sim", "--policies", policies, "--out", "plan.json"); code != exitOK && code != exitChanges {
+		t.Fatalf("plan: exit %d\n%s", code, errOut)
+	}
+	if code, _, errOut := cli(t, "apply", "plan.json", "--sim", "--policies", policies); code != exitOK {
+		t.Fatalf("apply: exit %d\n%s", code, errOut)
+	}
+	entries, _, err := audit.ReadLog("audit/retainctl-audit.jsonl")
+	if err != nil || len(entries) < 3 {
+		t.Fatalf("%d events, %v", len(entries), err)
+	}
+	for _, e := range entries {
+		p := e.Event.Provenance
+		if p == nil || p.Approval != audit.ApprovedPlanFile || p.PlanFingerprint != e.Event.PlanFingerprint && e.Event.PlanFingerprint != "" || !strings.HasPrefix(p.PlanFingerprint, "sha256:") {
+			t.Fatalf("line %d (%s): provenance %+v", e.Line, e.Event.Type, p)
+		}
+	}
+	if code, out, _ := cli(t, "audit", "verify", "--policies", policies); code != exitOK {
+		t.Fatalf("verify: %s", out)
+	}
+}

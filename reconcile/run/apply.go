@@ -65,6 +65,15 @@ func Apply(ctx context.Context, org Org, req ApplyRequest) (Applied, error) {
 		}
 		return Applied{Plan: reviewed}, &Refused{err}
 	}
+	prov, err := provenance(ctx, req, reviewed)
+	if err != nil {
+		refused := audit.Event{Type: audit.Error, Outcome: audit.Failure, Message: "apply refused: who approved the plan cannot be recorded", Error: err.Error()}
+		if rerr := req.Audit.Record(context.WithoutCancel(ctx), refused); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("audit: %w", rerr))
+		}
+		return Applied{Plan: reviewed}, &Refused{err}
+	}
+	req.Audit = provenanced{req.Audit, prov}
 	start := audit.Event{Type: audit.ApplyStarted, PlanFingerprint: reviewed.Fingerprint,
 		Message: fmt.Sprintf("applying %d changes", reviewed.Summary.Changes())}
 	if err := req.Audit.Record(ctx, start); err != nil {
@@ -128,4 +137,36 @@ func recordWaived(ctx context.Context, rec Recorder, vs []policy.Violation, fing
 		}
 	}
 	return nil
+}
+
+// Provenancer is an approver that can say where the approved plan comes
+// from: the pull request, its merge commit, the approving reviewers.
+type Provenancer interface {
+	Provenance(ctx context.Context) (audit.Provenance, error)
+}
+
+// provenance is who approved the plan this apply carries out: the
+// approver's account of it, or the plan file, or nobody (--auto-approve).
+func provenance(ctx context.Context, req ApplyRequest, p plan.Plan) (audit.Provenance, error) {
+	if pv, ok := req.Approver.(Provenancer); ok {
+		return pv.Provenance(ctx)
+	}
+	if req.File != nil {
+		return audit.Provenance{Approval: audit.ApprovedPlanFile, PlanFingerprint: p.Fingerprint}, nil
+	}
+	return audit.Provenance{Approval: audit.ApprovedAutomatically, PlanFingerprint: p.Fingerprint}, nil
+}
+
+// provenanced stamps every event of an apply with its provenance.
+type provenanced struct {
+	Recorder
+	prov audit.Provenance
+}
+
+func (r provenanced) Record(ctx context.Context, e audit.Event) error {
+	if e.Provenance == nil {
+		prov := r.prov
+		e.Provenance = &prov
+	}
+	return r.Recorder.Record(ctx, e)
 }
