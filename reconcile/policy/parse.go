@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"regexp"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -105,7 +106,7 @@ func parseDocuments(file string, data []byte) ([]*yaml.Node, []Problem) {
 			break
 		}
 		if err != nil {
-			return docs, append(problems, syntaxProblem(file, err))
+			return docs, append(problems, syntaxProblem(file, data, err))
 		}
 		if len(doc.Content) == 0 || doc.Content[0].Tag == "!!null" {
 			continue // an empty document, e.g. a trailing ---
@@ -141,16 +142,106 @@ func checkTree(file string, n *yaml.Node, depth int) *Problem {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-func syntaxProblem(file string, err error) Problem {
+// syntaxProblem turns yaml.v3's error into a finding at the line and
+// column of the mistake, with a hint for the usual causes. yaml.v3 gives
+// only a line; the column is found on that line of data.
+func syntaxProblem(file string, data []byte, err error) Problem {
 	p := Problem{Rule: "yaml.syntax", File: file, Line: 1, Message: err.Error()}
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		p.Line, _ = strconv.Atoi(m[1])
-		p.Message = m[2]
-		if parserProblems[p.Message] {
-			p.Line++
-		}
+	m := yamlLine.FindStringSubmatch(err.Error())
+	if m == nil {
+		return p
+	}
+	p.Line, _ = strconv.Atoi(m[1])
+	p.Message = m[2]
+	if parserProblems[p.Message] {
+		p.Line++
+	}
+	col, hint := syntaxHint(p.Message, lineOf(data, p.Line))
+	p.Column = col
+	if hint != "" {
+		p.Message += ": " + hint
 	}
 	return p
+}
+
+// The hints for the common causes of a syntax error.
+const (
+	hintTab    = "YAML forbids tabs for indentation; use spaces"
+	hintIndent = "check the indentation: keys of one mapping line up, and a nested key is indented further than its parent"
+	hintColon  = "a value that holds \": \" must be quoted, e.g. description: \"Sales: EMEA\""
+	hintKey    = "a key needs a colon and a space before its value, e.g. objectType: call"
+	hintClose  = "a [list] or {mapping} written on one line needs its closing bracket"
+	hintQuote  = "a quoted value is not closed: end it with the same quote it starts with"
+)
+
+// syntaxHint finds, on the line yaml.v3 blames, the column of the mistake
+// (1-based, 0 when unknown) and the hint for its likely cause.
+func syntaxHint(msg, line string) (int, string) {
+	indent := len(line) - len(strings.TrimLeft(line, " "))
+	first := 0
+	if strings.TrimSpace(line) != "" {
+		first = indent + 1
+	}
+	switch {
+	case strings.Contains(msg, "tab character"), strings.HasPrefix(msg, "found character that cannot start any token") && strings.Contains(line, "\t"):
+		return strings.IndexByte(line, '\t') + 1, hintTab
+	case msg == "mapping values are not allowed in this context":
+		// Either a second ": " in a plain value, or a key indented where
+		// no mapping can start.
+		if k := keyColon(line); k >= 0 {
+			if v := keyColon(line[k+1:]); v >= 0 {
+				return k + 1 + v + 1, hintColon
+			}
+		}
+		return first, hintIndent
+	case msg == "did not find expected key", msg == "did not find expected '-' indicator",
+		msg == "block sequence entries are not allowed in this context":
+		return first, hintIndent
+	case msg == "could not find expected ':'":
+		return first, hintKey
+	case msg == "did not find expected ',' or ']'", msg == "did not find expected ',' or '}'":
+		return 0, hintClose
+	case msg == "found unexpected end of stream":
+		return 0, hintQuote
+	}
+	return first, ""
+}
+
+// keyColon is the index of the first ": " (or a colon ending the line)
+// outside quotes, -1 if there is none; a comment ends the search.
+func keyColon(s string) int {
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '#' && (i == 0 || s[i-1] == ' '):
+			return -1
+		case c == ':' && (i+1 == len(s) || s[i+1] == ' '):
+			return i
+		}
+	}
+	return -1
+}
+
+// lineOf returns line n (1-based) of data, without its line break.
+func lineOf(data []byte, n int) string {
+	for i := 1; i < n; i++ {
+		nl := bytes.IndexByte(data, '\n')
+		if nl < 0 {
+			return ""
+		}
+		data = data[nl+1:]
+	}
+	if nl := bytes.IndexByte(data, '\n'); nl >= 0 {
+		data = data[:nl]
+	}
+	return strings.TrimSuffix(string(data), "\r")
 }
 
 // parserProblems are yaml.v3's parser (not scanner) errors, whose line it
