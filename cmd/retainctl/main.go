@@ -9,9 +9,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/retainctl/retainctl/reconcile/redact"
 )
@@ -51,6 +53,13 @@ func silentExit(code int) error { return &exitError{code: code} }
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// The first signal asks the command to wind up (cancel jobs,
+		// save the simulator's state); a second one ends the process at
+		// once, as the signal's default would.
+		<-ctx.Done()
+		stop()
+	}()
 	os.Exit(execute(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -58,12 +67,26 @@ func main() {
 // prints passes through a masker, so that no secret from the environment
 // reaches a log, whatever prints it; comments, summaries, plan files and the
 // audit trail use the same masker (maskerOf).
+//
+// Whether a stream is a terminal is decided here, on the real file beneath
+// the masker (see console), so that colour and redrawn progress lines work.
 func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	masker := redact.FromEnv(os.Getenv)
-	out, errOut := redact.NewWriter(stdout, masker), redact.NewWriter(stderr, masker)
+	out, errOut := newConsole(stdout, masker, os.Getenv), newConsole(stderr, masker, os.Getenv)
 	defer out.Flush()
 	defer errOut.Flush()
 	root := newRootCmd()
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if off, _ := cmd.Flags().GetBool("no-color"); off {
+			out.color, errOut.color = false, false
+		}
+		if cmd.Flags().Lookup(flagRate) != nil {
+			if api, err := pacingOf(cmd); err == nil {
+				errOut.pace = api.RequestsPerMinute * api.TokenPool
+			}
+		}
+		return nil
+	}
 	root.SetArgs(args)
 	root.SetOut(out)
 	root.SetErr(errOut)
@@ -98,6 +121,102 @@ func exitCode(err error, stderr io.Writer) int {
 	return exitUsage
 }
 
+// teachArgs gives every command an arguments check that says what the
+// command takes instead of cobra's "unknown command", and points a stray
+// directory at --policies, the flag that was meant.
+func teachArgs(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		teachArgs(sub)
+	}
+	if c.HasParent() && c.HasSubCommands() && !c.Runnable() {
+		// A group such as `audit`: cobra would print its help and exit 0
+		// for a misspelt subcommand.
+		c.SuggestionsMinimumDistance = 2
+		c.Args = cobra.ArbitraryArgs // RunE answers them
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			var names []string
+			for _, sub := range cmd.Commands() {
+				if sub.IsAvailableCommand() {
+					names = append(names, sub.Name())
+				}
+			}
+			msg := fmt.Sprintf("%s needs a command: %s", cmd.CommandPath(), strings.Join(names, ", "))
+			if len(args) > 0 {
+				msg = fmt.Sprintf("unknown command %q for %s", args[0], cmd.CommandPath())
+				if near := cmd.SuggestionsFor(args[0]); len(near) > 0 {
+					msg += "; did you mean " + strings.Join(near, " or ") + "?"
+				}
+			}
+			return usageErr(errors.New(msg))
+		}
+		return
+	}
+	check := c.Args
+	if check == nil || c.HasSubCommands() {
+		return
+	}
+	c.Args = func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err == nil {
+			return nil
+		}
+		most := 0
+		for most < 3 && check(cmd, make([]string, most+1)) == nil {
+			most++
+		}
+		msg := fmt.Sprintf("%s takes no arguments", cmd.Name())
+		if most > 0 {
+			msg = fmt.Sprintf("%s takes at most %d argument(s): %s", cmd.Name(), most, cmd.UseLine())
+		}
+		if extra := args[min(most, len(args)-1)]; most == 0 && cmd.Flags().Lookup("policies") != nil && !strings.HasPrefix(extra, "-") {
+			msg += fmt.Sprintf("; did you mean --policies %s?", extra)
+		} else {
+			msg += fmt.Sprintf(" (got %q); see %s --help", extra, cmd.CommandPath())
+		}
+		return usageErr(errors.New(msg))
+	}
+}
+
+// flagError answers an unknown flag with the command's closest flags.
+func flagError(cmd *cobra.Command, err error) error {
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return usageErr(fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath()))
+	}
+	name, _, _ = strings.Cut(name, "=")
+	var near []string
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if d := levenshtein(name, f.Name); d <= max(2, len(name)/3) || strings.HasPrefix(f.Name, name) {
+			near = append(near, "--"+f.Name)
+		}
+	})
+	if len(near) == 0 {
+		return usageErr(fmt.Errorf("%s has no flag --%s (see %s --help)", cmd.CommandPath(), name, cmd.CommandPath()))
+	}
+	return usageErr(fmt.Errorf("%s has no flag --%s; did you mean %s?", cmd.CommandPath(), name, strings.Join(near, " or ")))
+}
+
+// levenshtein is the edit distance of a and b, by runes.
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
+}
+
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "retainctl",
@@ -116,6 +235,11 @@ func newRootCmd() *cobra.Command {
 		newExportCmd(),
 		newAuditCmd(),
 		newEnforceCmd(),
+		newReportCmd(),
 	)
+	root.PersistentFlags().Bool("no-color", false, "no colour, even on a terminal (so does the NO_COLOR variable)")
+	root.SetFlagErrorFunc(flagError)
+	root.SuggestionsMinimumDistance = 2
+	teachArgs(root)
 	return root
 }

@@ -32,8 +32,13 @@ type jobLine struct {
 	done         bool
 }
 
-// NewProgress writes progress to w; tty says w is a terminal.
+// NewProgress writes progress to w; tty says w is a terminal. A writer
+// that wraps the real stream (retainctl's secret-masking console) is no
+// *os.File, so w may also say so itself, with a Terminal() bool method.
 func NewProgress(w io.Writer, tty bool) *Progress {
+	if t, ok := w.(interface{ Terminal() bool }); ok && t.Terminal() {
+		tty = true
+	}
 	return &Progress{w: w, tty: tty, every: DefaultProgressEvery, now: time.Now}
 }
 

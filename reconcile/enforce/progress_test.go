@@ -50,3 +50,20 @@ func TestNilProgressIsSilent(t *testing.T) {
 	p.update(0, "PENDING", 0, false)
 	p.finish()
 }
+
+// terminalWriter is a wrapping writer (like retainctl's masking console)
+// that knows its stream is a terminal.
+type terminalWriter struct{ strings.Builder }
+
+func (*terminalWriter) Terminal() bool { return true }
+
+func TestProgressAsksTheWriterWhetherItIsATerminal(t *testing.T) {
+	var w terminalWriter
+	p := NewProgress(&w, false)
+	p.start([]JobSpec{{Policy: "a", Action: "DELETE"}})
+	p.update(0, "PENDING", 0, false)
+	p.finish()
+	if !strings.HasPrefix(w.String(), "\r\033[K") {
+		t.Errorf("a writer that says it is a terminal gets plain lines: %q", w.String())
+	}
+}
