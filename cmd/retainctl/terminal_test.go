@@ -112,7 +112,7 @@ func TestTerminalGetsColourUnlessAskedNot(t *testing.T) {
 			return o
 		},
 		"TERM=dumb": func() string { o, _ := onTerminal(t, []string{"TERM=dumb"}, "plan", "--sim"); return o },
-		"a pipe": func() string { o, _, _ := notOnTerminal(t, nil, "plan", "--sim"); return o },
+		"a pipe":    func() string { o, _, _ := notOnTerminal(t, nil, "plan", "--sim"); return o },
 	} {
 		out := run()
 		if !strings.Contains(out, "retainctl plan:") {
