@@ -236,6 +236,7 @@ func newRootCmd() *cobra.Command {
 		newAuditCmd(),
 		newEnforceCmd(),
 		newReportCmd(),
+		newReportCmd(),
 	)
 	root.PersistentFlags().Bool("no-color", false, "no colour, even on a terminal (so does the NO_COLOR variable)")
 	root.SetFlagErrorFunc(flagError)
