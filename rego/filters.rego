@@ -62,11 +62,23 @@ valid_duration(v) if lib.positive_int(v)
 
 valid_duration(v) if non_empty_string(v)
 
-valid_item("id", _, x) if non_empty_string(x)
+# An id filter takes ids or names (resolved against the organisation at
+# plan time); "id:" and "name:" say which where a value could be read
+# either way, and must be followed by one.
+valid_item("id", _, x) if {
+	non_empty_string(x)
+	not bare_prefix(x)
+}
 
 valid_item("enum", spec, x) if x in spec.values
 
 valid_item("interval", _, x) if valid_interval(x)
+
+bare_prefix(x) if {
+	some prefix in ["id:", "name:"]
+	startswith(x, prefix)
+	trim_space(trim_prefix(x, prefix)) == ""
+}
 
 deny contains lib.violation_at("filter.attribute", p, at(i, "attribute"), msg) if {
 	some [p, i, f] in suspect
@@ -152,9 +164,14 @@ valid_between(v) if {
 	v[0] < v[1]
 }
 
-item_problem(spec, x) := {sprintf("%v is not an id (a non-empty string)", [x])} if {
+item_problem(spec, x) := {sprintf("%v is not an id or a name (a non-empty string)", [x])} if {
 	spec.kind == "id"
 	not non_empty_string(x)
+}
+
+item_problem(spec, x) := {sprintf("%q names nothing: write the id or the name after the prefix", [x])} if {
+	spec.kind == "id"
+	bare_prefix(x)
 }
 
 item_problem(spec, x) := {sprintf("%v must be one of %s", [x, concat(", ", spec.values)])} if {

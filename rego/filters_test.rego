@@ -74,3 +74,16 @@ test_valid_filters_are_not_suspect if {
 		{"attribute": "duration", "operator": "BETWEEN", "value": [10, 600]},
 	])]}
 }
+
+test_names_and_prefixed_values if {
+	every ok in ["Collections", "name:Collections EU", "id:5b7b5a0e-0d4e-4c2b-9a51-4a1f2c3d4e01"] {
+		count(denied("call", [{"attribute": "queue", "operator": "EQ", "value": ok}])) == 0
+	}
+}
+
+test_bare_prefix_is_denied if {
+	every bad in ["name:", "id: "] {
+		msgs := {v.msg | some v in filters.deny with input as {"policies": [with_filters("call", [{"attribute": "queue", "operator": "EQ", "value": bad}])]}}
+		count({m | some m in msgs; contains(m, "names nothing")}) == 1
+	}
+}
