@@ -198,7 +198,7 @@ func TestKilledApplyLosesNoAuditEvent(t *testing.T) {
 	}
 	var yaml strings.Builder
 	for i := range 40 {
-		fmt.Fprintf(&yaml, "---\nname: Queue %02d calls\nobjectType: call\nretentionPeriod: %d\nfilters: [{attribute: queue, operator: EQ, value: q-%d}]\n", i, 30+i, i)
+		fmt.Fprintf(&yaml, "---\nname: Queue %02d calls\nobjectType: call\nretentionPeriod: %d\nfilters: [{attribute: queue, operator: EQ, value: 00000000-0000-4000-8000-%012d}]\n", i, 30+i, i)
 	}
 	if err := os.WriteFile(filepath.Join(policies, "calls.yaml"), []byte(yaml.String()), 0o644); err != nil {
 		t.Fatal(err)

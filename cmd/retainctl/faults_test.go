@@ -49,7 +49,7 @@ func manyPolicies(t *testing.T, dir string, n int, schedule string) {
 	t.Helper()
 	var b strings.Builder
 	for i := range n {
-		fmt.Fprintf(&b, "---\nname: Queue %02d chats\nobjectType: chat\nretentionPeriod: %d\nfilters: [{attribute: queue, operator: EQ, value: q-%d}]\n%s", i, 30+i, i, schedule)
+		fmt.Fprintf(&b, "---\nname: Queue %02d chats\nobjectType: chat\nretentionPeriod: %d\nfilters: [{attribute: queue, operator: EQ, value: 00000000-0000-4000-8000-%012d}]\n%s", i, 30+i, i, schedule)
 	}
 	writeYAML(t, dir, "chats.yaml", b.String())
 }

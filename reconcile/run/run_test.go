@@ -173,7 +173,7 @@ var noon = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 func TestEnforceFollowsTheLivePolicy(t *testing.T) {
 	daily := &policy.Schedule{Frequency: enforce.Daily}
 	queue := policy.Policy{Name: "Queue", ObjectType: "chat", RetentionPeriod: 30, Schedule: daily,
-		Filters: []policy.Filter{{Attribute: "queue", Operator: "EQ", Value: "q1"}}}
+		Filters: []policy.Filter{{Attribute: "queue", Operator: "EQ", Value: "5b7b5a0e-0d4e-4c2b-9a51-4a1f2c3d4e01"}}}
 	slots := policy.Policy{Name: "Slots", ObjectType: "call", RetentionPeriod: 30, Schedule: daily,
 		TimeAllowed: &policy.TimeAllowed{Slots: []policy.TimeSlot{{Day: "MONDAY", Start: "08:00", Stop: "09:00"}}}}
 	org := &genesystest.Fake{ListPoliciesFunc: listing(live(queue, slots))}
