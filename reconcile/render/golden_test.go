@@ -1,6 +1,7 @@
 package render_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -154,6 +155,18 @@ func TestGoldenPullRequest(t *testing.T) {
 	golden(t, "apply.md", []byte(render.ApplyMarkdown(applied(), auditSummary)))
 	golden(t, "apply-failed.md", []byte(render.ApplyMarkdown(failedOnly(), "")))
 	golden(t, "apply-clean.md", []byte(render.ApplyMarkdown(applyClean, "")))
+	golden(t, "plan-warnings.md", []byte(render.Markdown(warnedPlan(t, 185))))
+}
+
+// warnedPlan is the representative plan with n warnings: the comment
+// lists maxWarnings of them, after the changes table and the storage line.
+func warnedPlan(t *testing.T, n int) plan.Plan {
+	p := representative(t)
+	for i := range n {
+		p.Violations = append(p.Violations, policy.Violation{Rule: "schedule.day-of-month", Severity: policy.Warn,
+			Message: "dayOfMonth 31 runs on the last day of shorter months", File: "policies/many.yaml", Line: i + 1, Policy: fmt.Sprint("P", i)})
+	}
+	return p
 }
 
 // An unknown format is one usage error naming the formats there are.

@@ -22,23 +22,40 @@ func planMarkdown(w io.Writer, p plan.Plan, _ Options) error {
 	return err
 }
 
-// Markdown renders the plan for a pull request: the summary and the risky
-// parts first, then a collapsed section per policy, so that a cut at any
-// line boundary keeps what a reviewer needs most.
+// Markdown renders the plan for a pull request in the order a reviewer
+// needs it, so that a cut at any line boundary (GitHub's comment limit)
+// drops details, never what decides the review: the destructive changes,
+// the errors, the changes table (destructive first, then review, then
+// safe) and the storage line come first; warnings are capped, and the
+// details of each change follow in the same order as the table.
+//
+// A plan that validation errors stopped shows the findings only: there is
+// no storage, no fingerprint and nothing apply could run.
 func Markdown(p plan.Plan) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "## retainctl plan\n\n**%s**\n\n", headline(p))
+	if denies(p) > 0 && len(p.Changes) == 0 {
+		mdViolations(&sb, p)
+		return sb.String()
+	}
 	mdDestructive(&sb, p)
-	mdViolations(&sb, p)
+	mdFindings(&sb, "Errors", errorsOf(p.Violations))
 	mdSummaryTable(&sb, p)
-	mdGuards(&sb, p)
 	mdStorage(&sb, p)
+	mdFindings(&sb, "Warnings", warningsOf(p.Violations))
+	mdGuards(&sb, p)
+	mdStorageChart(&sb, p)
 	mdOverlaps(&sb, p)
 	mdLeftAlone(&sb, p)
 	mdDetails(&sb, p)
-	fmt.Fprintf(&sb, "\n<sub>Plan fingerprint `%s`. Apply refuses to run if the organisation or the policies no longer produce this plan.</sub>\n", p.Fingerprint)
+	fmt.Fprintf(&sb, "\n<sub>Plan fingerprint `%s`: it covers what this plan changes, not the policies it leaves alone. "+
+		"On merge, apply plans main again and carries out the plan only if it is this one (or every change in it was approved like this).</sub>\n", p.Fingerprint)
 	return sb.String()
 }
+
+// maxWarnings caps the warnings a comment lists: the rest are annotations
+// on their lines, and in `retainctl validate`.
+const maxWarnings = 20
 
 // NotPlanned explains, for a pull request, why no plan could be made, with
 // the validation findings that could still be computed.
@@ -94,12 +111,41 @@ func mdDestructive(sb *strings.Builder, p plan.Plan) {
 	fmt.Fprintf(sb, "> [!CAUTION]\n> **%d destructive change(s)**: recordings may be deleted sooner or stop being kept. Review each one.\n>\n%s\n\n", len(lines), strings.Join(lines, "\n"))
 }
 
+// mdViolations lists the errors, then the warnings: what NotPlanned and a
+// plan that validation stopped show.
 func mdViolations(sb *strings.Builder, p plan.Plan) {
-	if len(p.Violations) == 0 {
+	if len(p.Violations) > 0 {
+		mdFindings(sb, "Validation", append(errorsOf(p.Violations), warningsOf(p.Violations)...))
+	}
+}
+
+func errorsOf(vs []policy.Violation) (out []policy.Violation) {
+	for _, v := range vs {
+		if v.Severity == policy.Deny {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func warningsOf(vs []policy.Violation) (out []policy.Violation) {
+	for _, v := range vs {
+		if v.Severity != policy.Deny {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// mdFindings writes a table of findings: every error (each one blocks the
+// plan), at most maxWarnings of the others.
+func mdFindings(sb *strings.Builder, title string, vs []policy.Violation) {
+	if len(vs) == 0 {
 		return
 	}
-	sb.WriteString("### Validation\n\n| | Rule | Where | Policy | Message |\n|---|---|---|---|---|\n")
-	for _, v := range p.Violations {
+	fmt.Fprintf(sb, "### %s\n\n| | Rule | Where | Policy | Message |\n|---|---|---|---|---|\n", title)
+	shown, more := 0, 0
+	for _, v := range vs {
 		icon := "⚠️"
 		switch v.Severity {
 		case policy.Deny:
@@ -107,7 +153,17 @@ func mdViolations(sb *strings.Builder, p plan.Plan) {
 		case policy.Waived:
 			icon = "🏳️"
 		}
+		if v.Severity != policy.Deny {
+			if shown == maxWarnings {
+				more++
+				continue
+			}
+			shown++
+		}
 		fmt.Fprintf(sb, "| %s | %s | %s | %s | %s |\n", icon, code(v.Rule), code(fmt.Sprintf("%s:%d", v.File, v.Line)), mdEscape(v.Policy), mdEscape(findingText(v)))
+	}
+	if more > 0 {
+		fmt.Fprintf(sb, "\n… and %d more warning(s): each is an annotation on its line (Files changed), and `retainctl validate` lists them all.\n", more)
 	}
 	sb.WriteString("\n")
 }
@@ -133,8 +189,22 @@ func mdGuards(sb *strings.Builder, p plan.Plan) {
 	sb.WriteString("\n")
 }
 
+// byRisk returns the changes that are not noops, destructive first, then
+// review, then safe, in plan order within each.
+func byRisk(p plan.Plan) []plan.Change {
+	var out []plan.Change
+	for _, r := range []plan.Risk{plan.Destructive, plan.Review, plan.Safe} {
+		for _, c := range changed(p) {
+			if c.Risk == r {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
 func mdSummaryTable(sb *strings.Builder, p plan.Plan) {
-	cs := changed(p)
+	cs := byRisk(p)
 	if len(cs) == 0 {
 		return
 	}
@@ -147,9 +217,16 @@ func mdSummaryTable(sb *strings.Builder, p plan.Plan) {
 	sb.WriteString("\n")
 }
 
+// mdStorage is the storage line. Its level is the storage's own, beside
+// the changes' risk: a destructive change can lower storage.
 func mdStorage(sb *strings.Builder, p plan.Plan) {
 	s := p.Storage
-	fmt.Fprintf(sb, "**Projected storage:** %s now → %s planned (%s), risk **%s**.\n\n", gb(s.CurrentGB), gb(s.ProposedGB), signedGB(s.DeltaGB), s.Level)
+	fmt.Fprintf(sb, "**Projected storage:** %s now → %s planned (%s), storage level **%s**.\n\n", gb(s.CurrentGB), gb(s.ProposedGB), signedGB(s.DeltaGB), s.Level)
+}
+
+// mdStorageChart draws the storage per object type.
+func mdStorageChart(sb *strings.Builder, p plan.Plan) {
+	s := p.Storage
 	if len(s.ByType) == 0 {
 		return
 	}
@@ -200,7 +277,7 @@ func mdLeftAlone(sb *strings.Builder, p plan.Plan) {
 }
 
 func mdDetails(sb *strings.Builder, p plan.Plan) {
-	for _, c := range changed(p) {
+	for _, c := range byRisk(p) {
 		fmt.Fprintf(sb, "<details><summary>%s <b>%s</b> %s — %s</summary>\n\n", riskIcon[c.Risk], c.Action, mdEscape(c.Name), c.Risk)
 		if c.Source != nil {
 			fmt.Fprintf(sb, "Defined in %s.\n\n", code(fmt.Sprintf("%s:%d", c.Source.File, c.Source.Line)))
