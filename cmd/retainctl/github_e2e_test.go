@@ -65,6 +65,10 @@ func newFakeGitHub(t *testing.T) *fakeGitHub {
 		}
 		writeJSONBody(w, map[string]any{"number": 42, "state": "open", "merged": false})
 	})
+	mux.HandleFunc("GET "+base+"/pulls/42/reviews", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSONBody(w, []map[string]any{{"id": 1, "state": "APPROVED", "user": map[string]any{"login": "compliance-lead"},
+			"submitted_at": "2026-03-03T09:00:00Z", "commit_id": "abc"}})
+	})
 	mux.HandleFunc("GET "+base+"/pulls", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSONBody(w, []map[string]any{{"number": 42, "merged_at": "2026-03-03T10:00:00Z", "merge_commit_sha": mergeSHA, "base": map[string]any{"ref": "main"}}})
 	})
