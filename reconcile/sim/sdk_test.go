@@ -183,6 +183,56 @@ type driveResult struct {
 		UnknownField sdkRefusal      `json:"unknownField"`
 		TooMany      sdkRefusal      `json:"tooMany"`
 	} `json:"protection"`
+	Directory sdkDirectory `json:"directory"`
+}
+
+// sdkDirectory is what the SDK's directory calls answered (drive.mjs,
+// directory()).
+type sdkDirectory struct {
+	Queues      []string `json:"queues"`
+	QueuesByID  []string `json:"queuesByID"`
+	WrapupCodes []string `json:"wrapupCodes"`
+	WrapupCode  string   `json:"wrapupCode"`
+	Languages   []string `json:"languages"`
+	Teams       []string `json:"teams"`
+	Users       struct {
+		Total     int      `json:"total"`
+		PageCount int      `json:"pageCount"`
+		Types     []string `json:"types"`
+		Emails    []string `json:"emails"`
+	} `json:"users"`
+	UsersByID []string   `json:"usersByID"`
+	BadState  sdkRefusal `json:"badState"`
+}
+
+// checkSDKDirectory checks the directory lookups through the SDK: queue
+// wildcards, wrap-up codes, languages, teams across two cursor pages, the
+// user search with its two Sam Lees, users by id, and a bad state refused.
+func checkSDKDirectory(t *testing.T, d sdkDirectory) {
+	t.Helper()
+	for _, c := range []struct {
+		what      string
+		got, want []string
+	}{
+		{"getRoutingQueues({name: 'Collections*'})", d.Queues, []string{"Collections", "Collections EU"}},
+		{"getRoutingQueues({id})", d.QueuesByID, []string{"Sales"}},
+		{"getRoutingWrapupcodes({name: 'Dispute'})", d.WrapupCodes, []string{"Dispute"}},
+		{"getRoutingWrapupcode", []string{d.WrapupCode}, []string{"Payment arrangement"}},
+		{"getRoutingLanguages({name: 'Span'})", d.Languages, []string{"Spanish"}},
+		{"getTeams({name: 'tier', pageSize: 1}) and its next page", d.Teams, []string{"Tier 1", "Tier 2"}},
+		{"postUsersSearch EXACT Sam Lee", d.Users.Emails, []string{"sam.lee@example.com", "samuel.lee@example.com"}},
+		{"getUsers({id})", d.UsersByID, []string{"Sam Lee", "Sam Lee"}},
+	} {
+		if !slices.Equal(c.got, c.want) {
+			t.Errorf("%s: the SDK saw %v, want %v", c.what, c.got, c.want)
+		}
+	}
+	if u := d.Users; u.Total != 2 || u.PageCount != 1 || !slices.Equal(u.Types, []string{"users"}) {
+		t.Errorf("postUsersSearch: total %d, pageCount %d, types %v", u.Total, u.PageCount, u.Types)
+	}
+	if r := d.BadState; r.HTTPStatus != 400 || r.Code != "invalid.value" || r.FieldName != "state" {
+		t.Errorf("getUsers({state: 'gone'}): the SDK saw %d %q on %q (%s), want 400 invalid.value on state", r.HTTPStatus, r.Code, r.FieldName, r.Message)
+	}
 }
 
 // sdkAnswer is a call's HTTP status and the body the SDK handed back.
@@ -278,6 +328,7 @@ func TestSDKDrivesTheSimulator(t *testing.T) {
 		t.Errorf("tokens/me: OAuthClient %v, want id %s", got.Token.OAuthClient, DemoClientID)
 	}
 	checkSDKProtection(t, got, protect)
+	checkSDKDirectory(t, got.Directory)
 }
 
 // checkSDKProtection checks what the SDK saw of deletion protection: the

@@ -44,6 +44,31 @@ async function refused(client, call) {
 	}
 }
 
+// directory looks names up the way retainctl does, through the SDK's own
+// calls, and returns the names each answered (and the team cursor).
+async function directory(client) {
+	const routing = new platformClient.RoutingApi();
+	const names = l => (l.entities ?? []).map(e => e.name);
+	const out = {};
+	out.queues = names(await routing.getRoutingQueues({ name: 'Collections*', pageSize: 100, pageNumber: 1 }));
+	out.queuesByID = names(await routing.getRoutingQueues({ id: ['5b7b5a0e-0d4e-4c2b-9a51-4a1f2c3d4e01'] }));
+	out.wrapupCodes = names(await routing.getRoutingWrapupcodes({ name: 'Dispute', pageSize: 100 }));
+	out.wrapupCode = (await routing.getRoutingWrapupcode('9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e05')).name;
+	out.languages = names(await routing.getRoutingLanguages({ name: 'Span' }));
+	const teamsApi = new platformClient.TeamsApi();
+	const teams = await teamsApi.getTeams({ name: 'tier', pageSize: 1 });
+	const after = teams.nextUri ? new URL(teams.nextUri, 'http://x').searchParams.get('after') : null;
+	const more = after ? await teamsApi.getTeams({ name: 'tier', pageSize: 1, after }) : {};
+	out.teams = [...names(teams), ...names(more)];
+	const search = await new platformClient.UsersApi().postUsersSearch({
+		pageSize: 100, pageNumber: 1, query: [{ type: 'EXACT', fields: ['name', 'email'], value: 'Sam Lee' }],
+	});
+	out.users = { total: search.total, pageCount: search.pageCount, types: search.types, emails: (search.results ?? []).map(u => u.email).sort() };
+	out.usersByID = names(await new platformClient.UsersApi().getUsers({ id: (search.results ?? []).map(u => u.id), state: 'any' }));
+	out.badState = await refused(client, () => new platformClient.UsersApi().getUsers({ state: 'gone' }));
+	return out;
+}
+
 async function main() {
 	const url = new URL(SIM_URL);
 	const client = platformClient.ApiClient.instance;
@@ -116,6 +141,9 @@ async function protection(client, recording, ids) {
 	out.jobs = { total: jobs.total, ids: (jobs.entities ?? []).map(j => j.id) };
 
 	if (SIM_PROTECT_IDS) out.protection = await protection(client, recording, SIM_PROTECT_IDS.split(','));
+
+	// The directory lookups a policy written by name resolves through.
+	out.directory = await directory(client);
 
 	// Who the client is.
 	const me = await new platformClient.OrganizationApi().getOrganizationsMe();
