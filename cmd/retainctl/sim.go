@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -28,9 +29,12 @@ func newSimCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sim",
 		Short: "Serve a simulated Genesys Cloud organisation (OAuth, retention policies, recording jobs)",
-		Long: "Serve a simulated Genesys Cloud organisation on --addr until interrupted.\n" +
-			"The first line printed names the address and the client id and secret it accepts.\n" +
-			"Point retainctl at it with GENESYSCLOUD_API_URL=http://ADDR and those credentials.",
+		Long: "Serve a simulated Genesys Cloud organisation on --addr until interrupted (Ctrl-C, SIGTERM),\n" +
+			"then save its state. The first line printed names the address and the client id and secret\n" +
+			"it accepts. Point retainctl at it with GENESYSCLOUD_API_URL=http://ADDR and those credentials.\n" +
+			"While it runs it holds --state: a --sim run on the same file waits a few seconds, then fails\n" +
+			"naming it. To run it in the background, build it first (`go run` would leave the server\n" +
+			"running when killed): go build -o bin/retainctl ./cmd/retainctl && bin/retainctl sim &",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			n, err := parseRate(rateLimit)
@@ -69,6 +73,9 @@ func serveSim(ctx context.Context, cmd *cobra.Command, addr string, opts sim.Opt
 		return failErr(fmt.Errorf("--state: %w", err))
 	}
 	org, err := sim.New(opts)
+	if errors.Is(err, sim.ErrStateInUse) {
+		return failErr(err)
+	}
 	if err != nil {
 		return usageErr(err)
 	}
@@ -78,9 +85,10 @@ func serveSim(ctx context.Context, cmd *cobra.Command, addr string, opts sim.Opt
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "retainctl sim listening on http://%s client-id=%s client-secret=%s\n",
 		ln.Addr(), opts.ClientID, opts.ClientSecret)
-	fmt.Fprintf(cmd.ErrOrStderr(), "state: %s; stop with Ctrl-C\n", opts.StatePath)
+	fmt.Fprintf(cmd.ErrOrStderr(), "state: %s; stop with Ctrl-C or kill %d (SIGTERM)\n", opts.StatePath, os.Getpid())
 	if err := org.Serve(ctx, ln); err != nil {
 		return failErr(err)
 	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "retainctl sim: stopped; state saved in %s\n", opts.StatePath)
 	return nil
 }

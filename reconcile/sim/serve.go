@@ -12,8 +12,15 @@ import (
 const shutdownGrace = 5 * time.Second
 
 // Serve answers on ln until ctx ends, then lets requests in flight finish
-// (for a few seconds) and saves the state.
+// (for a few seconds), saves the state and gives up the state file's lock.
+// While it serves, the lock file says where.
 func (o *Org) Serve(ctx context.Context, ln net.Listener) error {
+	o.mu.Lock()
+	if o.st.lock != nil {
+		o.st.lock.note("http://" + ln.Addr().String())
+	}
+	o.mu.Unlock()
+	defer o.unlock()
 	srv := &http.Server{Handler: o, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
