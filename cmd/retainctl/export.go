@@ -40,7 +40,11 @@ func newExportCmd() *cobra.Command {
 			for _, s := range res.Skipped {
 				fmt.Fprintf(w, "retainctl: skipped %q (%s): %s\n", s.Name, s.ID, s.Reason)
 			}
-			fmt.Fprintf(w, "retainctl: wrote %d policies and retainctl.yaml to %s\n", len(res.Files)-1, out)
+			n := len(res.Files) - 1
+			fmt.Fprintf(w, "retainctl: wrote %d %s and retainctl.yaml to %s\n", n, plural(n, "policy", "policies"), out)
+			if n > 0 {
+				fmt.Fprintf(w, "retainctl: schedules and tags are not in Genesys, so none was exported: give each policy a schedule (each file ends with one to fill in) or `retainctl enforce` never runs it\n")
+			}
 			if len(res.Skipped) > 0 {
 				return silentExit(exitFailure)
 			}

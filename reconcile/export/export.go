@@ -85,9 +85,24 @@ func document(g model.Policy, l mapping.Live) []byte {
 	for _, e := range l.Errors {
 		fmt.Fprintf(&sb, "# Genesys reports a problem with this policy: %s\n", oneLine(e))
 	}
+	sb.WriteString(NotInGenesys)
 	sb.WriteString(render.PolicyYAML(&p))
+	sb.WriteString(scheduleHint)
 	return []byte(sb.String())
 }
+
+// NotInGenesys says, at the top of every exported policy, what export cannot
+// know: schedules and tags live only in the YAML. Without a schedule,
+// `retainctl enforce` never runs the policy.
+const NotInGenesys = `# Not exported: schedule and tags are retainctl's own and Genesys does not hold them.
+# Add a schedule (uncomment the one at the end of this file) or enforce never applies this
+# policy to existing recordings; tags are optional.
+`
+
+// scheduleHint is a schedule to fill in, commented out, after the policy.
+const scheduleHint = `# schedule: {frequency: WEEKLY, dayOfWeek: SUNDAY, timezone: UTC}   # or DAILY, or MONTHLY with dayOfMonth
+# tags: []
+`
 
 // oneLine keeps text from the organisation inside its comment line.
 func oneLine(s string) string {

@@ -51,3 +51,22 @@ func TestFiles(t *testing.T) {
 		t.Errorf("content:\n%s", files[1].Content)
 	}
 }
+
+// An exported policy says, at its top, that schedules and tags are not in
+// Genesys, and carries a commented schedule to fill in; the file still
+// loads as it is (comments only), with no schedule.
+func TestExportSaysWhatItCannotKnow(t *testing.T) {
+	days := &model.Actions{RetentionDuration: &model.RetentionDuration{DeleteRetention: &model.DeleteRetention{Days: 90}}}
+	files, skipped := Files([]model.Policy{{ID: "1", Name: "Calls", MediaPolicies: &model.MediaPolicies{CallPolicy: &model.MediaPolicy{Actions: days}}}})
+	if len(skipped) != 0 || len(files) != 1 {
+		t.Fatalf("files %d, skipped %v", len(files), skipped)
+	}
+	doc := string(files[0].Content)
+	if !strings.Contains(doc, NotInGenesys) || !strings.Contains(doc, "\n# schedule: {frequency: WEEKLY") {
+		t.Errorf("the exported file does not say schedules and tags are missing:\n%s", doc)
+	}
+	ps, problems := policy.ParsePolicies("calls.yaml", files[0].Content)
+	if len(problems) != 0 || len(ps) != 1 || ps[0].Schedule != nil || len(ps[0].Tags) != 0 {
+		t.Errorf("the exported file does not load as the policy alone: %v %+v", problems, ps)
+	}
+}
