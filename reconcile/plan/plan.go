@@ -100,6 +100,9 @@ type Change struct {
 	Removed []mapping.Carried `json:"removed,omitempty"`
 	// PolicyErrors are the problems Genesys reports on the live policy.
 	PolicyErrors []string `json:"policyErrors,omitempty"`
+	// Names gives the name of each id in Before and After that the
+	// repository wrote by name, for reviewers; ids are what is compared.
+	Names map[string]string `json:"names,omitempty"`
 }
 
 // FieldChange is one field's before and after.
@@ -143,6 +146,28 @@ type Settings struct {
 	Conflicts policy.Conflicts `json:"conflicts"`
 	Estimates policy.Estimates `json:"estimates"`
 	Analytics policy.Analytics `json:"analytics,omitzero"`
+}
+
+// Label gives each change the names of the ids its policies reference, out
+// of names (id → name). Names are for reading: the fingerprint ignores them.
+func (p *Plan) Label(names map[string]string) {
+	for i, c := range p.Changes {
+		for _, pol := range []*policy.Policy{c.Before, c.After} {
+			if pol == nil {
+				continue
+			}
+			for _, f := range pol.Filters {
+				for _, v := range f.Values() {
+					if n, ok := names[v]; ok {
+						if p.Changes[i].Names == nil {
+							p.Changes[i].Names = map[string]string{}
+						}
+						p.Changes[i].Names[v] = n
+					}
+				}
+			}
+		}
+	}
 }
 
 // HasDestructive reports whether any change is destructive.

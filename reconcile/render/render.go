@@ -8,8 +8,10 @@ package render
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 
@@ -43,7 +45,40 @@ func PolicyDiff(c plan.Change) string {
 	if c.After == nil {
 		to = "/dev/null"
 	}
-	return UnifiedDiff(from, to, PolicyYAML(c.Before), PolicyYAML(c.After))
+	return UnifiedDiff(from, to, Named(PolicyYAML(c.Before), c.Names), Named(PolicyYAML(c.After), c.Names))
+}
+
+// oneLine keeps a name the organisation gave on one line: it is the
+// platform's text, and a line break would let it write diff lines.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// Named writes the name of each id that names knows as a comment on the
+// id's line of y (a policy's YAML), so a reviewer reads "Collections", not
+// a UUID.
+func Named(y string, names map[string]string) string {
+	if len(names) == 0 {
+		return y
+	}
+	lines := strings.Split(y, "\n")
+	for i, l := range lines {
+		var found []string
+		for _, id := range slices.Sorted(maps.Keys(names)) {
+			if strings.Contains(l, id) {
+				found = append(found, oneLine(names[id]))
+			}
+		}
+		if len(found) > 0 {
+			lines[i] = l + " # " + strings.Join(found, ", ")
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // headline says what the plan does in one line.

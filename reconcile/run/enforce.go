@@ -14,6 +14,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
+	"github.com/retainctl/retainctl/reconcile/resolve"
 )
 
 // History is what the audit log says of past runs: when each policy's
@@ -95,6 +96,9 @@ func Enforce(ctx context.Context, org EnforceOrg, repo policy.Repo, sel []enforc
 	if err != nil {
 		return enforce.Report{}, fmt.Errorf("listing live policies: %w", err)
 	}
+	if repo, err = mustResolve(ctx, org, repo); err != nil {
+		return enforce.Report{Recovered: recovered}, err
+	}
 	changes, overlaps, err := orgState(repo, live)
 	if err != nil {
 		return enforce.Report{}, err
@@ -117,6 +121,7 @@ func Enforce(ctx context.Context, org EnforceOrg, repo policy.Repo, sel []enforc
 type EnforceOrg interface {
 	Lister
 	ProtectedConversations(ctx context.Context, ids []string) ([]string, error)
+	resolve.Directory
 }
 
 // heldProtected refuses a run while a conversation an active hold names is

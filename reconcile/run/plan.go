@@ -6,14 +6,33 @@ import (
 	"github.com/retainctl/retainctl/reconcile/apply"
 	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
+	"github.com/retainctl/retainctl/reconcile/resolve"
 )
 
+// PlanOrg is what a plan reads of the organisation.
+type PlanOrg interface {
+	apply.LiveAPI
+	resolve.Directory
+}
+
 // Plan diffs the validated repository against the organisation: its
-// policies, its legal holds and its analytics ceiling.
-func Plan(ctx context.Context, org apply.LiveAPI, repo policy.Repo) (plan.Plan, error) {
+// policies, its legal holds and its analytics ceiling. Names in the
+// policies' filters are resolved to ids first; one that does not resolve
+// is a deny in the plan.
+func Plan(ctx context.Context, org PlanOrg, repo policy.Repo) (plan.Plan, error) {
+	repo, names, vs, err := resolveNames(ctx, org, repo)
+	if err != nil {
+		return plan.Plan{}, err
+	}
 	live, err := apply.ReadLive(ctx, org, repo.Holds, repo.Settings.Analytics)
 	if err != nil {
 		return plan.Plan{}, err
 	}
-	return plan.Make(repo, live)
+	p, err := plan.Make(repo, live)
+	if err != nil {
+		return p, err
+	}
+	p.Violations = append(p.Violations, vs...)
+	p.Label(names)
+	return p, nil
 }

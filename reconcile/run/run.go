@@ -14,6 +14,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/audit"
 	"github.com/retainctl/retainctl/reconcile/enforce"
 	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/resolve"
 )
 
 // Lister lists the organisation's media retention policies.
@@ -26,6 +27,7 @@ type Lister interface {
 type Org interface {
 	apply.API
 	enforce.JobAPI
+	resolve.Directory
 }
 
 // Recorder takes a run's audit events; an error means the event may not be

@@ -28,6 +28,9 @@ type Fake struct {
 	ProtectedConversationsFunc func(ctx context.Context, ids []string) ([]string, error)
 	SetDeletionProtectionFunc  func(ctx context.Context, protect bool, ids []string) error
 
+	FindByNameFunc func(ctx context.Context, kind genesys.Kind, name string) ([]genesys.Entity, error)
+	NamesOfFunc    func(ctx context.Context, kind genesys.Kind, ids []string) (map[string]string, error)
+
 	GetDataRetentionFunc func(ctx context.Context) (genesys.DataRetention, error)
 	PutDataRetentionFunc func(ctx context.Context, days int) (genesys.DataRetention, error)
 }
@@ -132,4 +135,18 @@ func (f *Fake) PutDataRetention(ctx context.Context, days int) (genesys.DataRete
 		return genesys.DataRetention{}, unset("PutDataRetention")
 	}
 	return f.PutDataRetentionFunc(ctx, days)
+}
+
+func (f *Fake) FindByName(ctx context.Context, kind genesys.Kind, name string) ([]genesys.Entity, error) {
+	if f.FindByNameFunc == nil {
+		return nil, unset("FindByName")
+	}
+	return f.FindByNameFunc(ctx, kind, name)
+}
+
+func (f *Fake) NamesOf(ctx context.Context, kind genesys.Kind, ids []string) (map[string]string, error) {
+	if f.NamesOfFunc == nil {
+		return nil, unset("NamesOf")
+	}
+	return f.NamesOfFunc(ctx, kind, ids)
 }

@@ -1,0 +1,125 @@
+package resolve
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/policy"
+)
+
+// directory answers like the platform's prefix filters: every entity whose
+// name starts with the name asked, in any case.
+type directory struct {
+	ents  map[genesys.Kind][]genesys.Entity
+	calls atomic.Int32
+	err   error
+}
+
+func (d *directory) FindByName(_ context.Context, kind genesys.Kind, name string) ([]genesys.Entity, error) {
+	d.calls.Add(1)
+	var out []genesys.Entity
+	for _, e := range d.ents[kind] {
+		if strings.HasPrefix(strings.ToLower(e.Name), strings.ToLower(name)) || strings.EqualFold(e.Email, name) {
+			out = append(out, e)
+		}
+	}
+	return out, d.err
+}
+
+const (
+	collections   = "5b7b5a0e-0d4e-4c2b-9a51-4a1f2c3d4e03"
+	collectionsEU = "5b7b5a0e-0d4e-4c2b-9a51-4a1f2c3d4e04"
+)
+
+func org() *directory {
+	return &directory{ents: map[genesys.Kind][]genesys.Entity{
+		genesys.KindQueue: {{ID: collections, Name: "Collections"}, {ID: collectionsEU, Name: "Collections EU"}},
+		genesys.KindUser: {
+			{ID: "u1", Name: "Sam Lee", Email: "sam.lee@example.com"},
+			{ID: "u2", Name: "Sam Lee", Email: "sam.lee2@example.com"},
+		},
+	}}
+}
+
+func withFilters(fs ...policy.Filter) policy.Policy {
+	return policy.Policy{Name: "P", ObjectType: policy.Call, RetentionPeriod: 90, Filters: fs,
+		Source: policy.Source{File: "p.yaml", Line: 1, Lines: map[string]int{"filters[0].value": 5, "filters[0].value[1]": 7}}}
+}
+
+func TestNamesResolveExactlyOnce(t *testing.T) {
+	d := org()
+	ps := []policy.Policy{
+		withFilters(policy.Filter{Attribute: policy.Queue, Operator: "IN", Value: []any{"Collections", "name:Collections EU"}}),
+		withFilters(policy.Filter{Attribute: policy.Queue, Operator: "EQ", Value: "collections"}),
+		withFilters(policy.Filter{Attribute: policy.User, Operator: "EQ", Value: "SAM.LEE2@example.com"}),
+	}
+	got, names, vs, err := Policies(context.Background(), d, ps)
+	if err != nil || len(vs) != 0 {
+		t.Fatal(err, vs)
+	}
+	if v := got[0].Filters[0].Value.([]any); len(v) != 2 || v[0] != collections || v[1] != collectionsEU {
+		t.Errorf("list: %v", v)
+	}
+	if v := got[1].Filters[0].Value; v != collections {
+		t.Errorf("a scalar stays a scalar, matched regardless of case: %v", v)
+	}
+	if v := got[2].Filters[0].Value; v != "u2" {
+		t.Errorf("a user by email: %v", v)
+	}
+	if names[collections] != "Collections" || names[collectionsEU] != "Collections EU" {
+		t.Errorf("names %v", names)
+	}
+	if n := d.calls.Load(); n != 4 {
+		t.Errorf("%d lookups for 4 distinct names", n)
+	}
+	if ps[0].Filters[0].Value.([]any)[0] != "Collections" {
+		t.Error("the caller's policies were changed")
+	}
+}
+
+func TestIDsAreNotLookedUp(t *testing.T) {
+	d := org()
+	p := withFilters(policy.Filter{Attribute: policy.Queue, Operator: "IN", Value: []any{strings.ToUpper(collections), "id:q-legacy"}})
+	got, _, vs, err := Policies(context.Background(), d, []policy.Policy{p})
+	if err != nil || len(vs) != 0 || d.calls.Load() != 0 {
+		t.Fatal(err, vs, d.calls.Load())
+	}
+	if v := got[0].Filters[0].Value.([]any); v[0] != collections || v[1] != "q-legacy" {
+		t.Errorf("ids %v", v)
+	}
+}
+
+// A name that matches nothing, or several, is a deny at the value's line
+// that says what the organisation has.
+func TestUnresolvedNamesAreDenied(t *testing.T) {
+	p := withFilters(policy.Filter{Attribute: policy.Queue, Operator: "IN", Value: []any{"Collections", "Collect"}})
+	p2 := withFilters(policy.Filter{Attribute: policy.User, Operator: "EQ", Value: "Sam Lee"})
+	got, _, vs, err := Policies(context.Background(), org(), []policy.Policy{p, p2})
+	if err != nil || len(vs) != 2 {
+		t.Fatalf("%v %+v", err, vs)
+	}
+	unknown, ambiguous := vs[0], vs[1]
+	if unknown.Rule != "filter.name-unknown" || unknown.Line != 7 || unknown.Severity != policy.Deny ||
+		!strings.Contains(unknown.Message, `"Collections EU" (id `+collectionsEU) {
+		t.Errorf("unknown: %+v", unknown)
+	}
+	if ambiguous.Rule != "filter.name-ambiguous" || ambiguous.Line != 5 || !strings.Contains(ambiguous.Message, "sam.lee2@example.com") {
+		t.Errorf("ambiguous: %+v", ambiguous)
+	}
+	if v := got[0].Filters[0].Value.([]any); v[1] != "Collect" {
+		t.Errorf("an unresolved name is kept as written: %v", v)
+	}
+}
+
+func TestLookupFailureIsAnError(t *testing.T) {
+	d := org()
+	d.err = errors.New("503")
+	p := withFilters(policy.Filter{Attribute: policy.Team, Operator: "EQ", Value: "Tier 1"})
+	if _, _, _, err := Policies(context.Background(), d, []policy.Policy{p}); err == nil || !strings.Contains(err.Error(), `team "Tier 1"`) {
+		t.Fatalf("err = %v", err)
+	}
+}
