@@ -87,7 +87,10 @@ func runApply(cmd *cobra.Command, o applyOptions) error {
 	defer done()
 	req.Audit, req.Progress = audits, progressLine(cmd.ErrOrStderr())
 	applied, applyErr := run.Apply(ctx, client, req)
-	if applyErr == nil && applied.Plan.Summary.Changes() == 0 {
+	switch {
+	case applyErr == nil && applied.AlreadyApplied:
+		fmt.Fprintf(cmd.ErrOrStderr(), "retainctl: already applied: the organisation already is what plan %s makes it; nothing to do\n", applied.Plan.Fingerprint)
+	case applyErr == nil && applied.Plan.Summary.Changes() == 0:
 		fmt.Fprintln(cmd.ErrOrStderr(), "retainctl: no changes to apply")
 	}
 	report, pending, auditErr := audits.finish(ctx)

@@ -7,8 +7,9 @@ import (
 	"testing"
 )
 
-// Pacing comes from the settings' api block, flags override it, and a
-// value out of range is a usage error naming where it came from.
+// Pacing comes from the settings' api block, flags override it; a flag
+// out of range is a usage error naming it, a setting out of range a
+// finding at its line.
 func TestPacingSettingsAndFlags(t *testing.T) {
 	dir := inExample(t)
 	if code, _, errOut := cli(t, "plan", "--sim", "--token-pool", "3", "--requests-per-minute", "120"); code != exitOK {
@@ -36,10 +37,12 @@ func TestPacingSettingsAndFlags(t *testing.T) {
 	if err := os.WriteFile(settings, append(data, "api:\n  tokenPool: 50\n"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, errOut := cli(t, "plan", "--sim"); code != exitUsage || !strings.Contains(errOut, "api.tokenPool is 50") {
-		t.Errorf("settings tokenPool 50: exit %d, %q", code, errOut)
+	// A value out of range in the file is a finding at its line, like any
+	// other setting: validation stops the plan before anything connects.
+	if code, out, _ := cli(t, "plan", "--sim"); code != exitFailure || !strings.Contains(out, "[settings.api]") || !strings.Contains(out, "retainctl.yaml:") {
+		t.Errorf("settings tokenPool 50: exit %d, %q", code, out)
 	}
-	if code, _, errOut := cli(t, "plan", "--sim", "--token-pool", "2"); code != exitOK {
-		t.Errorf("the flag overrides the settings: exit %d, %s", code, errOut)
+	if code, out, _ := cli(t, "validate"); code != exitFailure || !strings.Contains(out, "api.tokenPool 50 must be a whole number from 1 to 20") {
+		t.Errorf("validate does not flag tokenPool 50: exit %d, %q", code, out)
 	}
 }

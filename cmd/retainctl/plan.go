@@ -33,6 +33,11 @@ func newPlanCmd() *cobra.Command {
 			if err := checkFormat(render.Plan, o.format); err != nil {
 				return err
 			}
+			if o.github {
+				if err := checkGitHubEnv(); err != nil {
+					return err
+				}
+			}
 			if o.github && o.format == "json" {
 				// --github writes annotations on stdout, which would break the document.
 				return usageErr(errors.New("--github writes workflow annotations on stdout: with it, get the JSON plan with --out FILE instead of --format json"))

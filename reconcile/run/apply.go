@@ -36,6 +36,9 @@ type ApplyRequest struct {
 type Applied struct {
 	Plan   plan.Plan
 	Result apply.Result
+	// AlreadyApplied says the organisation already is what the plan makes
+	// it: nothing was done, and nothing needed doing.
+	AlreadyApplied bool
 }
 
 // Refused is an apply refused before any change: a stale plan, or one the
@@ -63,6 +66,10 @@ func Apply(ctx context.Context, org Org, req ApplyRequest) (Applied, error) {
 		return Applied{}, err
 	}
 	reviewed, err := approved(ctx, req, live)
+	if errors.Is(err, plan.ErrAlreadyApplied) {
+		done := audit.Event{Type: audit.ApplyFinished, PlanFingerprint: reviewed.Fingerprint, Outcome: audit.Skipped, Message: err.Error()}
+		return Applied{Plan: reviewed, AlreadyApplied: true}, req.Audit.Record(ctx, done)
+	}
 	if err != nil {
 		refused := audit.Event{Type: audit.Error, Outcome: audit.Failure, Message: "apply refused", Error: err.Error()}
 		if rerr := req.Audit.Record(context.WithoutCancel(ctx), refused); rerr != nil {
