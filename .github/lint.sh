@@ -5,5 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 go run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 -no-color .github/workflows/*.yml
-# action.yml is no workflow, so actionlint does not read it; its install script is checked here.
-bash -n .github/install.sh
+# action.yml is no workflow, so actionlint does not read it; its install script, and the
+# audit-trail script the workflows call, are checked here.
+bash -n .github/install.sh .github/audit-trail.sh
