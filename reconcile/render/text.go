@@ -52,10 +52,33 @@ func planText(w io.Writer, p plan.Plan, opt Options) error {
 	for _, r := range p.Orphaned {
 		t.line(yellow, "  managed but not in the repository (kept, prune is off): %s [%s]", r.Name, r.ID)
 	}
+	if denies(p) > 0 {
+		// Nothing was compared: no storage, risk or fingerprint to show.
+		return t.err
+	}
 	s := p.Storage
-	t.line("", "\nProjected storage: %s now → %s planned (%s), risk %s", gb(s.CurrentGB), gb(s.ProposedGB), signedGB(s.DeltaGB), s.Level)
-	t.line("", "Fingerprint: %s", p.Fingerprint)
+	risk := ""
+	if s.Level != "" {
+		risk = ", risk " + string(s.Level)
+	}
+	t.line("", "\nProjected storage: %s now → %s planned (%s)%s", gbText(s.CurrentGB), gbText(s.ProposedGB), signedGBText(s.DeltaGB), risk)
+	if p.Fingerprint != "" {
+		t.line("", "Fingerprint: %s", p.Fingerprint)
+	}
 	return t.err
+}
+
+// gbText and signedGBText are gb and signedGB for text that a person
+// reads: a size that rounds to zero is 0.0 GB, never -0.0 GB.
+func gbText(v float64) string { return gb(noNegativeZero(v)) }
+
+func signedGBText(v float64) string { return signedGB(noNegativeZero(v)) }
+
+func noNegativeZero(v float64) float64 {
+	if v > -0.05 && v < 0.05 {
+		return 0
+	}
+	return v
 }
 
 type textWriter struct {
@@ -77,7 +100,7 @@ func (t *textWriter) line(colour, format string, args ...any) {
 
 func (t *textWriter) change(c plan.Change) {
 	t.line("", "")
-	t.line(riskColor(c.Risk), "%s %s %q (%s) — %s, %s", actionSign[c.Action], c.Action, c.Name, retention(c), c.Risk, signedGB(c.Storage.DeltaGB))
+	t.line(riskColor(c.Risk), "%s %s %q (%s) — %s, %s", actionSign[c.Action], c.Action, c.Name, retention(c), c.Risk, signedGBText(c.Storage.DeltaGB))
 	for _, r := range c.Reasons {
 		t.line("", "    • %s", r)
 	}
@@ -184,8 +207,9 @@ func enforceText(w io.Writer, r outcome.Enforce, _ Options) error {
 	if t.Held > 0 {
 		held = fmt.Sprintf("; %d kept by legal holds", t.Held)
 	}
-	_, err := fmt.Fprintf(w, "\n%d jobs: %d succeeded, %d unsuccessful; %d conversations, %d recordings: %d processed, %d failed, %d skipped%s\n",
-		t.Jobs, t.Succeeded, t.Unsuccessful, t.Conversations, t.Recordings, t.Processed, t.Failed, t.Skipped, held)
+	_, err := fmt.Fprintf(w, "\n%s: %d succeeded, %d unsuccessful; %s, %s: %d processed, %d failed, %d skipped%s\n",
+		count(t.Jobs, "job", "jobs"), t.Succeeded, t.Unsuccessful, count(t.Conversations, "conversation", "conversations"),
+		count(t.Recordings, "recording", "recordings"), t.Processed, t.Failed, t.Skipped, held)
 	return err
 }
 
@@ -199,7 +223,8 @@ func enforceNotes(w io.Writer, r outcome.Enforce) {
 			notes = append(notes, fmt.Sprintf("%s: selected by --policy (its schedule was not consulted)", p.Name))
 		}
 		if p.KeptDays > 0 {
-			notes = append(notes, fmt.Sprintf("%s: deletes only recordings older than %d days: %s keep(s) them that long, and Genesys keeps the longest", p.Name, p.KeptDays, strings.Join(p.KeptFor, ", ")))
+			by := distinct(p.KeptFor)
+			notes = append(notes, fmt.Sprintf("%s: deletes only recordings older than %d days: %s %s them that long, and Genesys keeps the longest", p.Name, p.KeptDays, strings.Join(by, ", "), plural(len(by), "keeps", "keep")))
 		}
 		if p.Refused != "" {
 			notes = append(notes, fmt.Sprintf("%s: not enforced: %s", p.Name, p.Refused))
@@ -216,7 +241,8 @@ func enforceNotes(w io.Writer, r outcome.Enforce) {
 		notes = append(notes, "recovered "+n)
 	}
 	if len(r.ActiveJobs) > 0 {
-		notes = append(notes, fmt.Sprintf("%d recording jobs were already active in the organisation; this run used the remaining slots", len(r.ActiveJobs)))
+		notes = append(notes, fmt.Sprintf("%s %s already active in the organisation; this run used the remaining slots",
+			count(len(r.ActiveJobs), "recording job", "recording jobs"), plural(len(r.ActiveJobs), "was", "were")))
 	}
 	notes = append(notes, heldNotes(r)...)
 	for _, e := range r.Errors {
@@ -228,6 +254,29 @@ func enforceNotes(w io.Writer, r outcome.Enforce) {
 	for _, n := range notes {
 		fmt.Fprintln(w, "- "+n)
 	}
+}
+
+// count is n and its noun: "1 job", "2 jobs".
+func count(n int, one, many string) string { return fmt.Sprintf("%d %s", n, plural(n, one, many)) }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// distinct keeps the first of each name, in order.
+func distinct(names []string) []string {
+	seen := make(map[string]bool, len(names))
+	var out []string
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func orDash(s string) string {
