@@ -80,6 +80,29 @@ deny contains lib.setting_violation("settings.api", key, msg) if {
 	msg := sprintf("%s %v must be a whole number from 1 to %d", [key, x, ceiling])
 }
 
+deny contains lib.setting_violation("settings.organisation", "organisation", msg) if {
+	s.organisation
+	count({k | some k in ["region", "apiUrl"]; object.get(org, k, "") != ""}) != 1
+	msg := "organisation names exactly one of region (such as eu-west-1) or apiUrl"
+}
+
+deny contains lib.setting_violation("settings.organisation", key, msg) if {
+	some name in ["clientIdEnv", "clientSecretEnv"]
+	env := object.get(org, ["credentials", name], "")
+	env != ""
+	not regex.match(`^[A-Za-z_][A-Za-z0-9_]*$`, env)
+	key := sprintf("organisation.credentials.%s", [name])
+	msg := sprintf("%s %q is not an environment variable name", [key, env])
+}
+
+deny contains lib.setting_violation("settings.organisation", "organisation.credentials", msg) if {
+	creds := object.get(org, "credentials", {})
+	count({k | some k in ["clientIdEnv", "clientSecretEnv"]; object.get(creds, k, "") != ""}) == 1
+	msg := "organisation.credentials names both clientIdEnv and clientSecretEnv, or neither"
+}
+
+org := object.get(s, "organisation", {})
+
 in_range(x, ceiling) if {
 	lib.positive_int(x)
 	x <= ceiling

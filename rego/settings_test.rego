@@ -62,3 +62,12 @@ test_api_block if {
 	denied(object.union(good, {"api": {"requestsPerMinute": 0, "tokenPool": 1}})) == {"settings.api"}
 	denied(object.union(good, {"api": {"requestsPerMinute": 300, "tokenPool": 21}})) == {"settings.api"}
 }
+
+test_organisation if {
+	denied(object.union(good, {"organisation": {"region": "eu-west-1", "credentials": {"clientIdEnv": "EU_ID", "clientSecretEnv": "EU_SECRET"}}})) == set()
+	denied(object.union(good, {"organisation": {"apiUrl": "https://api.example.com"}})) == set()
+	denied(object.union(good, {"organisation": {"region": "eu-west-1", "apiUrl": "https://api.example.com"}})) == {"settings.organisation"}
+	denied(object.union(good, {"organisation": {"credentials": {}}})) == {"settings.organisation"}
+	denied(object.union(good, {"organisation": {"region": "eu-west-1", "credentials": {"clientIdEnv": "EU-ID", "clientSecretEnv": "S"}}})) == {"settings.organisation"}
+	denied(object.union(good, {"organisation": {"region": "eu-west-1", "credentials": {"clientIdEnv": "EU_ID"}}})) == {"settings.organisation"}
+}

@@ -35,7 +35,19 @@ func Load(dir string) (Repo, error) {
 		return Repo{}, fmt.Errorf("policies directory %s: %w", dir, err)
 	}
 	defer root.Close()
-	return LoadFS(root.FS(), dir)
+	repo, err := LoadFS(root.FS(), dir)
+	var le *LoadError
+	if len(repo.Settings.Include) == 0 || (err != nil && !errors.As(err, &le)) {
+		return repo, err
+	}
+	if ps := includes(&repo); len(ps) > 0 {
+		if le == nil {
+			le = &LoadError{}
+		}
+		le.Problems = append(le.Problems, ps...)
+		return repo, le
+	}
+	return repo, err
 }
 
 // LoadFS reads the policies in fsys; prefix is joined to the file names in
@@ -70,7 +82,7 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 	if err != nil {
 		return repo, fmt.Errorf("reading policies directory %s: %w", prefix, err)
 	}
-	if len(files) == 0 && len(holdFiles) == 0 && len(problems) == 0 {
+	if len(files) == 0 && len(holdFiles) == 0 && len(problems) == 0 && !settings {
 		return repo, fmt.Errorf("no policy files (*.yaml, *.yml) in %s: point --policies at the directory holding them", prefix)
 	}
 	if settings {
@@ -105,7 +117,7 @@ func LoadFS(fsys fs.FS, prefix string) (Repo, error) {
 	if len(problems) > 0 {
 		return repo, &LoadError{Problems: problems}
 	}
-	if len(repo.Policies) == 0 && len(repo.Holds) == 0 {
+	if len(repo.Policies) == 0 && len(repo.Holds) == 0 && len(repo.Settings.Include) == 0 {
 		return repo, fmt.Errorf("no policies in %s: the YAML files hold no documents", prefix)
 	}
 	return repo, nil

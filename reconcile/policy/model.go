@@ -127,7 +127,11 @@ type Settings struct {
 	Limits      Limits    `yaml:"limits,omitempty" json:"limits"`
 	API         API       `yaml:"api,omitempty" json:"api"`
 	Analytics   Analytics `yaml:"analytics,omitempty" json:"analytics"`
-	Waivers     []Waiver  `yaml:"waivers,omitempty" json:"waivers"`
+	// Organisation, in a repository of several (orgs/<name>/), says where
+	// this one is; Include names directories of shared policies.
+	Organisation *Organisation `yaml:"organisation,omitempty" json:"organisation,omitempty"`
+	Include      []string      `yaml:"include,omitempty" json:"include,omitempty"`
+	Waivers      []Waiver      `yaml:"waivers,omitempty" json:"waivers"`
 	// WaiverMaxDays bounds how far ahead a waiver may expire.
 	WaiverMaxDays int `yaml:"waiverMaxDays,omitempty" json:"waiverMaxDays"`
 
@@ -136,6 +140,15 @@ type Settings struct {
 	// Lines gives the line of each key written in the settings file, by
 	// dotted path (e.g. "conflicts.strategy"), for messages.
 	Lines map[string]int `yaml:"-" json:"-"`
+}
+
+// LineOf returns the line of a key written in the settings file (a dotted
+// path such as "waivers[1]"), or 1.
+func (s Settings) LineOf(key string) int {
+	if l, ok := s.Lines[key]; ok {
+		return l
+	}
+	return 1
 }
 
 // Conflicts says how overlapping policies are reported.

@@ -83,12 +83,7 @@ func waiverProblem(w policy.Waiver, maxDays int, today time.Time) string {
 }
 
 // waiverLine is the line of the i-th waiver in the settings file.
-func waiverLine(s policy.Settings, i int) int {
-	if l, ok := s.Lines[fmt.Sprintf("waivers[%d]", i)]; ok {
-		return l
-	}
-	return 1
-}
+func waiverLine(s policy.Settings, i int) int { return s.LineOf(fmt.Sprintf("waivers[%d]", i)) }
 
 // WaiverCase is what one waiver does to a validation: the findings it
 // waives, or what is wrong with it (invalid, expired, or covering no

@@ -1,0 +1,144 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// OrgsDir is where a repository of several organisations keeps one
+// policies directory per organisation: orgs/<name>/.
+const OrgsDir = "orgs"
+
+// Organisation says where an organisation is and which environment
+// variables hold its credentials, so that one CI secret store serves
+// several organisations. Without it the GENESYSCLOUD_* variables apply.
+type Organisation struct {
+	Region      string      `yaml:"region,omitempty" json:"region,omitempty"` // e.g. eu-west-1
+	APIURL      string      `yaml:"apiUrl,omitempty" json:"apiUrl,omitempty"` // instead of a region
+	Credentials Credentials `yaml:"credentials,omitempty" json:"credentials,omitzero"`
+}
+
+// Credentials names the environment variables of an OAuth client.
+type Credentials struct {
+	ClientIDEnv     string `yaml:"clientIdEnv,omitempty" json:"clientIdEnv,omitempty"`
+	ClientSecretEnv string `yaml:"clientSecretEnv,omitempty" json:"clientSecretEnv,omitempty"`
+}
+
+// includes adds the policies and holds of the directories the settings
+// include (relative to the working directory, the repository's root, and
+// inside it) beneath the repository's own: a policy or hold the directory
+// itself defines overrides an included one of the same name.
+func includes(repo *Repo) []Problem {
+	var problems []Problem
+	at := func(i int, msg string) Problem {
+		return Problem{Rule: "settings.include", File: repo.Settings.Source.File, Line: repo.Settings.LineOf(fmt.Sprintf("include[%d]", i)), Message: msg}
+	}
+	own := repo.Policies
+	var included []Policy
+	var holds []Hold
+	for i, inc := range repo.Settings.Include {
+		dir := filepath.Clean(filepath.FromSlash(inc))
+		if !filepath.IsLocal(dir) {
+			problems = append(problems, at(i, fmt.Sprintf("include %q is not inside the repository: name a directory relative to where retainctl runs, such as common", inc)))
+			continue
+		}
+		sub, err := loadIncluded(dir)
+		var le *LoadError
+		switch {
+		case errors.As(err, &le):
+			problems = append(problems, le.Problems...)
+		case err != nil:
+			problems = append(problems, at(i, err.Error()))
+			continue
+		}
+		included = append(included, sub.Policies...)
+		holds = append(holds, sub.Holds...)
+	}
+	included = overridden(included, own, nameOfPolicy)
+	problems = append(problems, includedTwice(included)...)
+	repo.Policies = append(own, included...)
+	repo.Holds = append(repo.Holds, overridden(holds, repo.Holds, nameOfHold)...)
+	return problems
+}
+
+// loadIncluded reads an included directory, opened inside the working
+// directory so that no link reaches out of the repository. It holds
+// policies and holds only: settings belong to each organisation.
+func loadIncluded(dir string) (Repo, error) {
+	root, err := os.OpenRoot(".")
+	if err != nil {
+		return Repo{}, err
+	}
+	defer root.Close()
+	sub, err := root.OpenRoot(dir)
+	if err != nil {
+		return Repo{}, fmt.Errorf("include %s: %w", dir, unwrapPath(err))
+	}
+	defer sub.Close()
+	if _, err := sub.Lstat(SettingsFile); !errors.Is(err, fs.ErrNotExist) {
+		return Repo{}, fmt.Errorf("include %s holds a %s: settings belong to each organisation's own directory; move it there", dir, SettingsFile)
+	}
+	return LoadFS(sub.FS(), dir)
+}
+
+// overridden keeps the included items the directory does not redefine
+// (by NameKey, as names are compared).
+func overridden[T any](included, own []T, name func(T) string) []T {
+	mine := map[string]bool{}
+	for _, x := range own {
+		mine[NameKey(name(x))] = true
+	}
+	var out []T
+	for _, x := range included {
+		if !mine[NameKey(name(x))] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func nameOfPolicy(p Policy) string { return p.Name }
+func nameOfHold(h Hold) string     { return h.Name }
+
+// includedTwice reports a name two included directories both define: the
+// organisation's own directory must say which applies.
+func includedTwice(ps []Policy) []Problem {
+	first := map[string]Policy{}
+	var out []Problem
+	for _, p := range ps {
+		key := NameKey(p.Name)
+		prev, ok := first[key]
+		if !ok {
+			first[key] = p
+			continue
+		}
+		if filepath.Dir(prev.Source.File) != filepath.Dir(p.Source.File) {
+			out = append(out, Problem{Rule: "policy.duplicate-name", File: p.Source.File, Line: p.Source.Line, Policy: p.Name,
+				Message: fmt.Sprintf("policy %q is included from %s:%d too: define it in the organisation's own directory to say which applies", p.Name, prev.Source.File, prev.Source.Line)})
+		}
+	}
+	return out
+}
+
+// OrgNames lists the organisations of a repository: the directories under
+// orgs/ in the working directory.
+func OrgNames() ([]string, error) {
+	es, err := os.ReadDir(OrgsDir)
+	if err != nil {
+		return nil, fmt.Errorf("listing organisations: %w", err)
+	}
+	var out []string
+	for _, e := range es {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			out = append(out, e.Name())
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no organisations under %s/: make one directory per organisation, such as %s/production", OrgsDir, OrgsDir)
+	}
+	return out, nil
+}
