@@ -12,7 +12,6 @@ func policyDoc(name string, days int) string {
 	return "name: " + name + "\nobjectType: call\nretentionPeriod: " + strconv.Itoa(days) + "\n"
 }
 
-
 // An organisation includes the shared policies and overrides one by name.
 func TestIncludeAndOverride(t *testing.T) {
 	t.Chdir(t.TempDir())
