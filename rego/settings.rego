@@ -101,6 +101,14 @@ deny contains lib.setting_violation("settings.organisation", "organisation.crede
 	msg := "organisation.credentials names both clientIdEnv and clientSecretEnv, or neither"
 }
 
+# Organisations of one repository must not share an audit log: the chain
+# and enforce's memory of past runs are each organisation's own.
+deny contains lib.setting_violation("settings.organisation", "organisation", msg) if {
+	s.organisation
+	not s.lines["audit.log"]
+	msg := "an organisation of a repository of several keeps its own audit log: set audit.log, such as audit/<organisation>/retainctl-audit.jsonl"
+}
+
 org := object.get(s, "organisation", {})
 
 in_range(x, ceiling) if {

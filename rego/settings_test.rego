@@ -4,7 +4,7 @@ import data.retainctl.rules.settings
 
 good := {
 	"file": "retainctl.yaml",
-	"lines": {"conflicts.strategy": 4, "estimates.riskTB": 9},
+	"lines": {"conflicts.strategy": 4, "estimates.riskTB": 9, "audit.log": 12},
 	"licenseTier": "ENTERPRISE",
 	"conflicts": {"strategy": "merge-max", "windowDays": 15},
 	"estimates": {"dailyVolumeGB": {"call": 2.5}, "multipliers": {"chat": 1}, "riskTB": {"medium": 20, "high": 50}},
@@ -61,6 +61,10 @@ test_api_block if {
 	denied(object.union(good, {"api": {"requestsPerMinute": 300, "tokenPool": 1}})) == set()
 	denied(object.union(good, {"api": {"requestsPerMinute": 0, "tokenPool": 1}})) == {"settings.api"}
 	denied(object.union(good, {"api": {"requestsPerMinute": 300, "tokenPool": 21}})) == {"settings.api"}
+}
+
+test_organisation_needs_its_own_log if {
+	denied(object.union(json.remove(good, ["lines/audit.log"]), {"organisation": {"region": "eu-west-1"}})) == {"settings.organisation"}
 }
 
 test_organisation if {

@@ -75,7 +75,7 @@ func targetOf(cmd *cobra.Command) (target, error) {
 		state, _ := cmd.Flags().GetString("sim-state")
 		return target{simState: state, api: api}, nil
 	}
-	cfg, err := genesys.ConfigFromEnv(os.Getenv)
+	cfg, err := genesys.ConfigFromEnv(envOfOrg(cmd, os.Getenv))
 	if errors.Is(err, genesys.ErrNoCredentials) {
 		return target{}, usageErr(fmt.Errorf("%w\n(or pass --sim to try retainctl against a simulated organisation)", err))
 	}

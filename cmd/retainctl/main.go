@@ -71,12 +71,18 @@ func main() {
 // Whether a stream is a terminal is decided here, on the real file beneath
 // the masker (see console), so that colour and redrawn progress lines work.
 func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if orgOf(args) == allOrgs {
+		return executeEach(ctx, args, stdout, stderr)
+	}
 	masker := redact.FromEnv(os.Getenv)
 	out, errOut := newConsole(stdout, masker, os.Getenv), newConsole(stderr, masker, os.Getenv)
 	defer out.Flush()
 	defer errOut.Flush()
 	root := newRootCmd()
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if err := applyOrg(cmd); err != nil {
+			return err
+		}
 		if off, _ := cmd.Flags().GetBool("no-color"); off {
 			out.color, errOut.color = false, false
 		}
@@ -236,9 +242,9 @@ func newRootCmd() *cobra.Command {
 		newAuditCmd(),
 		newEnforceCmd(),
 		newReportCmd(),
-		newReportCmd(),
 	)
 	root.PersistentFlags().Bool("no-color", false, "no colour, even on a terminal (so does the NO_COLOR variable)")
+	root.PersistentFlags().String(flagOrg, "", "the organisation orgs/NAME/ of a repository of several (its policies directory, settings and simulator state); all: each in turn")
 	root.SetFlagErrorFunc(flagError)
 	root.SuggestionsMinimumDistance = 2
 	teachArgs(root)
