@@ -245,3 +245,16 @@ func firstPolicyID(t *testing.T, url, token string) string {
 	}
 	return list.Entities[0].ID
 }
+
+// waitFor waits for cmd to exit, killing it after limit.
+func waitFor(cmd *exec.Cmd, limit time.Duration) error {
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(limit):
+		_ = cmd.Process.Kill()
+		return <-done
+	}
+}

@@ -70,18 +70,6 @@ func notOnTerminal(t *testing.T, env []string, args ...string) (string, string, 
 	return out.String(), errOut.String(), code
 }
 
-func waitFor(cmd *exec.Cmd, limit time.Duration) error {
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(limit):
-		_ = cmd.Process.Kill()
-		return <-done
-	}
-}
-
 // cleanEnv is the environment without what would change the output's
 // colour, whatever the machine running the tests has set.
 func cleanEnv() []string {
