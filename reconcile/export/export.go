@@ -11,6 +11,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/policy"
 	"github.com/retainctl/retainctl/reconcile/render"
+	"github.com/retainctl/retainctl/reconcile/resolve"
 )
 
 // File is one YAML file to write, named relative to the output directory.
@@ -21,16 +22,26 @@ type File struct {
 	Policy, ID string
 }
 
+// Policies returns the policies the live ones read as, for naming their ids.
+func Policies(live []model.Policy) []policy.Policy {
+	out := make([]policy.Policy, len(live))
+	for i, g := range live {
+		out[i] = mapping.FromAPI(g).Policy
+	}
+	return out
+}
+
 // Skipped is a live policy that one YAML policy cannot express.
 type Skipped struct {
 	Name, ID, Reason string
 }
 
-// Files renders each live policy as its own YAML file. The YAML manages the
-// policy's first part; what it cannot say (other media, evaluations,
-// transcription) is listed in a comment, and plans keep it as it is.
-// Policies no YAML policy can manage are skipped with the reason.
-func Files(live []model.Policy) ([]File, []Skipped) {
+// Files renders each live policy as its own YAML file, writing ids as
+// naming says (names where they are unique). The YAML manages the policy's
+// first part; what it cannot say (other media, evaluations, transcription)
+// is listed in a comment, and plans keep it as it is. Policies no YAML
+// policy can manage are skipped with the reason.
+func Files(live []model.Policy, naming resolve.Naming) ([]File, []Skipped) {
 	sorted := append([]model.Policy(nil), live...)
 	mapping.SortByName(sorted)
 	var files []File
@@ -42,7 +53,7 @@ func Files(live []model.Policy) ([]File, []Skipped) {
 			skipped = append(skipped, Skipped{Name: g.Name, ID: g.ID, Reason: reason})
 			continue
 		}
-		files = append(files, File{Name: uniqueName(slug(g.Name), used), Content: document(g, l), Policy: g.Name, ID: g.ID})
+		files = append(files, File{Name: uniqueName(slug(g.Name), used), Content: document(g, l, naming), Policy: g.Name, ID: g.ID})
 	}
 	return files, skipped
 }
@@ -65,8 +76,8 @@ func unrepresentable(l mapping.Live) string {
 	return ""
 }
 
-func document(g model.Policy, l mapping.Live) []byte {
-	p := l.Policy
+func document(g model.Policy, l mapping.Live, naming resolve.Naming) []byte {
+	p := naming.Named(l.Policy)
 	if p.IsEnabled() {
 		p.Enabled = nil // the default; keep the YAML short
 	}
@@ -86,7 +97,7 @@ func document(g model.Policy, l mapping.Live) []byte {
 		fmt.Fprintf(&sb, "# Genesys reports a problem with this policy: %s\n", oneLine(e))
 	}
 	sb.WriteString(NotInGenesys)
-	sb.WriteString(render.PolicyYAML(&p))
+	sb.WriteString(render.Named(render.PolicyYAML(&p), naming.Notes))
 	sb.WriteString(scheduleHint)
 	return []byte(sb.String())
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/retainctl/retainctl/reconcile/genesys/model"
 	"github.com/retainctl/retainctl/reconcile/mapping"
 	"github.com/retainctl/retainctl/reconcile/policy"
+	"github.com/retainctl/retainctl/reconcile/resolve"
 )
 
 // A policy with several parts is written as its first part, and the rest
@@ -18,7 +19,7 @@ func TestOtherPartsAreNamedInAComment(t *testing.T) {
 	multi := model.Policy{ID: "3", Name: "Both", Description: "two\nlines", MediaPolicies: &model.MediaPolicies{
 		CallPolicy: &model.MediaPolicy{Actions: days(90)}, ChatPolicy: &model.MediaPolicy{Actions: days(30)},
 	}}
-	files, skipped := Files([]model.Policy{multi})
+	files, skipped := Files([]model.Policy{multi}, resolve.Naming{})
 	if len(files) != 1 || len(skipped) != 0 {
 		t.Fatalf("files %+v, skipped %+v", files, skipped)
 	}
@@ -36,7 +37,7 @@ func TestFiles(t *testing.T) {
 	none := model.Policy{ID: "3", Name: "Conditions only", MediaPolicies: &model.MediaPolicies{
 		CallPolicy: &model.MediaPolicy{Conditions: &model.Conditions{ForQueues: []model.Ref{{ID: "q"}}}},
 	}}
-	files, skipped := Files([]model.Policy{calls, again, none})
+	files, skipped := Files([]model.Policy{calls, again, none}, resolve.Naming{})
 	if len(files) != 2 || files[0].Name != "calls-90-days.yaml" || files[1].Name != "calls-90-days-2.yaml" {
 		t.Fatalf("files %+v", files)
 	}
@@ -57,7 +58,7 @@ func TestFiles(t *testing.T) {
 // loads as it is (comments only), with no schedule.
 func TestExportSaysWhatItCannotKnow(t *testing.T) {
 	days := &model.Actions{RetentionDuration: &model.RetentionDuration{DeleteRetention: &model.DeleteRetention{Days: 90}}}
-	files, skipped := Files([]model.Policy{{ID: "1", Name: "Calls", MediaPolicies: &model.MediaPolicies{CallPolicy: &model.MediaPolicy{Actions: days}}}})
+	files, skipped := Files([]model.Policy{{ID: "1", Name: "Calls", MediaPolicies: &model.MediaPolicies{CallPolicy: &model.MediaPolicy{Actions: days}}}}, resolve.Naming{})
 	if len(skipped) != 0 || len(files) != 1 {
 		t.Fatalf("files %d, skipped %v", len(files), skipped)
 	}

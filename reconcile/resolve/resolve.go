@@ -182,7 +182,7 @@ func rewrite(p policy.Policy, results map[key]found, names Names, vs []policy.Vi
 			ids = append(ids, got.matches[0].ID)
 		}
 		ids = slices.Compact(ids)
-		if _, list := f.Value.([]any); list || len(ids) != 1 {
+		if isList(f.Value) || len(ids) != 1 {
 			fs[i].Value = ids
 		} else {
 			fs[i].Value = ids[0]
@@ -234,4 +234,13 @@ func describe(ents []genesys.Entity) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// isList reports whether a filter's value was written as a list.
+func isList(v any) bool {
+	switch v.(type) {
+	case []any, []string:
+		return true
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package resolve
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -121,5 +122,41 @@ func TestLookupFailureIsAnError(t *testing.T) {
 	p := withFilters(policy.Filter{Attribute: policy.Team, Operator: "EQ", Value: "Tier 1"})
 	if _, _, _, err := Policies(context.Background(), d, []policy.Policy{p}); err == nil || !strings.Contains(err.Error(), `team "Tier 1"`) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func (d *directory) NamesOf(_ context.Context, kind genesys.Kind, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, e := range d.ents[kind] {
+		if slices.Contains(ids, e.ID) {
+			out[e.ID] = e.Name
+		}
+	}
+	return out, nil
+}
+
+// Export writes names where the organisation has one object of that name,
+// and ids with a note where it has several, or none.
+func TestNamingOf(t *testing.T) {
+	p := withFilters(policy.Filter{Attribute: policy.Queue, Operator: "IN", Value: []any{collections, "q-gone"}},
+		policy.Filter{Attribute: policy.User, Operator: "EQ", Value: "u1"})
+	n, err := NamingOf(context.Background(), org(), []policy.Policy{p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := n.Named(p)
+	if v := named.Filters[0].Value.([]any); v[0] != "Collections" || v[1] != "id:q-gone" {
+		t.Errorf("queues written as %v", v)
+	}
+	if v := named.Filters[1].Value; v != "id:u1" || !strings.Contains(n.Notes["u1"], "not unique") {
+		t.Errorf("an ambiguous user written as %v, note %q", v, n.Notes["u1"])
+	}
+	if !strings.Contains(n.Notes["q-gone"], "no queue with this id") {
+		t.Errorf("notes %v", n.Notes)
+	}
+	// What export writes reads back as the same ids.
+	back, _, vs, err := Policies(context.Background(), org(), []policy.Policy{named})
+	if err != nil || len(vs) != 0 || back[0].Filters[0].Value.([]any)[0] != collections || back[0].Filters[1].Value != "u1" {
+		t.Errorf("round trip: %+v %v %v", back, vs, err)
 	}
 }

@@ -11,8 +11,17 @@ import (
 	"slices"
 
 	"github.com/retainctl/retainctl/reconcile/export"
+	"github.com/retainctl/retainctl/reconcile/resolve"
 	"github.com/retainctl/retainctl/reconcile/validate"
 )
+
+// ExportOrg is what an export reads of the organisation: its policies,
+// and the names of the objects they reference.
+type ExportOrg interface {
+	Lister
+	resolve.Directory
+	resolve.Namer
+}
 
 // Exported is what an export wrote and what it left out, with the reason.
 type Exported struct {
@@ -31,12 +40,16 @@ var ErrExists = errors.New("export into an empty directory (--out)")
 // export never writes YAML that does not validate. One that holds a
 // secret (mask changes it) is left out too: masked, it would no longer say
 // what the organisation has.
-func Export(ctx context.Context, org Lister, v *validate.Validator, dir string, mask func([]byte) []byte) (Exported, error) {
+func Export(ctx context.Context, org ExportOrg, v *validate.Validator, dir string, mask func([]byte) []byte) (Exported, error) {
 	live, err := org.ListPolicies(ctx)
 	if err != nil {
 		return Exported{}, fmt.Errorf("listing live policies: %w", err)
 	}
-	files, skipped := export.Files(live)
+	naming, err := resolve.NamingOf(ctx, org, export.Policies(live))
+	if err != nil {
+		return Exported{}, err
+	}
+	files, skipped := export.Files(live, naming)
 	files = slices.DeleteFunc(files, func(f export.File) bool {
 		if bytes.Equal(mask(f.Content), f.Content) {
 			return false
