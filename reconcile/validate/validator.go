@@ -121,7 +121,7 @@ func (v *Validator) ValidateDir(ctx context.Context, dir string) (policy.Repo, [
 // checks, and returns the violations sorted. The packages' queries share
 // one converted input and run concurrently, one per CPU.
 func (v *Validator) Validate(ctx context.Context, repo policy.Repo) ([]Violation, error) {
-	conflicts, omitted := overlap.Bound(repo.Policies, overlap.Conflicts(repo.Policies, repo.Settings.Conflicts.WindowDays))
+	conflicts, omitted := overlap.Bound(repo.Policies, distinctNames(repo.Policies, overlap.Conflicts(repo.Policies, repo.Settings.Conflicts.WindowDays)))
 	now := v.today()
 	in, err := input(repo, conflicts, now)
 	if err != nil {
@@ -149,6 +149,15 @@ func (v *Validator) Validate(ctx context.Context, repo policy.Repo) ([]Violation
 	out = Waive(out, repo.Settings, now)
 	Sort(out)
 	return out, nil
+}
+
+// distinctNames drops the overlaps of two policies of one name: that is one
+// mistake, reported as policy.duplicate-name, not a policy overlapping
+// itself.
+func distinctNames(ps []policy.Policy, cs []overlap.Conflict) []overlap.Conflict {
+	return slices.DeleteFunc(cs, func(c overlap.Conflict) bool {
+		return policy.NameKey(ps[c.Policy].Name) == policy.NameKey(ps[c.Other].Name)
+	})
 }
 
 // atKeys moves each finding that names a key to that key's line. Rules name
