@@ -93,12 +93,17 @@ func runApply(cmd *cobra.Command, o applyOptions) error {
 	case applyErr == nil && applied.Plan.Summary.Changes() == 0:
 		fmt.Fprintln(cmd.ErrOrStderr(), "retainctl: no changes to apply")
 	}
+	// What changed comes before the audit summary: it is what a reader looks for.
+	var writeErr error
+	if applyErr == nil {
+		writeErr = writeApplyResult(cmd.OutOrStdout(), applied.Result, o.format)
+	}
 	report, pending, auditErr := audits.finish(ctx)
 	if applyErr != nil {
 		return failErr(applyErr)
 	}
-	if err := writeApplyResult(cmd.OutOrStdout(), applied.Result, o.format); err != nil {
-		return failErr(err)
+	if writeErr != nil {
+		return failErr(writeErr)
 	}
 	if pr != nil {
 		fctx, cancel := detached(ctx)
