@@ -82,6 +82,9 @@ func runEnforce(cmd *cobra.Command, o enforceOptions) error {
 			return err
 		}
 	}
+	if o.only == "" {
+		rep.NotDue = enforce.Waiting(repo.Policies, sel, at.Now)
+	}
 	if err := writeEnforce(cmd.OutOrStdout(), rep, o.format); err != nil {
 		return failErr(err)
 	}

@@ -173,3 +173,45 @@ func selectOne(ps []policy.Policy, name string) ([]Selected, error) {
 	}
 	return nil, fmt.Errorf("--policy %q: no such policy; the policies are: %s", name, strings.Join(names, ", "))
 }
+
+// Waiting lists the policies of ps this run does not enforce, each with
+// when it next will: its next scheduled date, or why never (no schedule,
+// disabled).
+func Waiting(ps []policy.Policy, sel []Selected, now time.Time) []NotDue {
+	chosen := map[string]bool{}
+	for _, s := range sel {
+		chosen[s.Policy.Name] = true
+	}
+	var out []NotDue
+	for _, p := range ps {
+		if chosen[p.Name] {
+			continue
+		}
+		w := NotDue{Name: p.Name}
+		switch {
+		case !p.IsEnabled():
+			w.Why = "disabled"
+		case p.Schedule == nil:
+			w.Why = "no schedule: never enforced on existing recordings"
+		default:
+			s, err := parseSchedule(*p.Schedule)
+			if err != nil {
+				continue // reported by Select
+			}
+			w.Next = s.next(now).Format(time.DateOnly)
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// next is the start of the first scheduled date after now's date.
+func (s schedule) next(now time.Time) time.Time {
+	today := s.today(now)
+	for i := 1; ; i++ { // a monthly schedule falls within 31 days
+		d := today.AddDate(0, 0, i)
+		if s.last(d).Equal(d) {
+			return d
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package enforce
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -112,5 +113,23 @@ func TestSelect(t *testing.T) {
 	}
 	if _, err := Select(ps, now, "nope"); err == nil || !strings.Contains(err.Error(), "daily, weekly") {
 		t.Errorf("Select(--policy nope) error = %v, want the list of names", err)
+	}
+}
+
+// A run names the policies it leaves alone, with their next date or why
+// they never run.
+func TestWaiting(t *testing.T) {
+	mon := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC) // a Monday
+	weekly := pol("Weekly", policy.Call, 90, 0, &policy.Schedule{Frequency: Weekly, DayOfWeek: "SUNDAY"})
+	monthly := pol("Monthly", policy.Call, 90, 0, &policy.Schedule{Frequency: Monthly, DayOfMonth: 31})
+	daily := pol("Daily", policy.Call, 90, 0, &policy.Schedule{Frequency: Daily})
+	off := pol("Off", policy.Call, 90, 0, &policy.Schedule{Frequency: Daily})
+	off.Enabled = new(false)
+	none := pol("None", policy.Call, 90, 0, nil)
+	got := Waiting([]policy.Policy{weekly, monthly, daily, off, none}, []Selected{{Policy: daily}}, mon)
+	want := []NotDue{{Name: "Weekly", Next: "2026-12-06"}, {Name: "Monthly", Next: "2026-12-31"},
+		{Name: "Off", Why: "disabled"}, {Name: "None", Why: "no schedule: never enforced on existing recordings"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %+v\nwant %+v", got, want)
 	}
 }

@@ -14,6 +14,7 @@ type (
 	Totals       = outcome.Totals
 	Report       = outcome.Enforce
 	HoldKept     = outcome.HoldKept
+	NotDue       = outcome.NotDue
 )
 
 // Job outcomes. Only Fulfilled and DryRun count as success.

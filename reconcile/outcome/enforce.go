@@ -97,11 +97,21 @@ type Enforce struct {
 	ActiveJobs []string  `json:"activeJobsAtStart,omitempty"` // other jobs holding org slots
 	// Recovered says what became of the jobs an interrupted run left open.
 	Recovered []string `json:"recovered,omitempty"`
+	// NotDue are the policies this run leaves alone, and when they are due.
+	NotDue []NotDue `json:"notDue,omitempty"`
 	// Holds says, in a dry run, how many recordings each legal hold kept
 	// from the jobs; HoldsNote why they were not counted, when they were not.
 	Holds     []HoldKept `json:"holds,omitempty"`
 	HoldsNote string     `json:"holdsNote,omitempty"`
 	Errors    []string   `json:"errors,omitempty"` // run-level problems (audit, listing)
+}
+
+// NotDue is a policy a run does not enforce: Next is its next scheduled
+// date, or Why says why it never is.
+type NotDue struct {
+	Name string `json:"name"`
+	Next string `json:"next,omitempty"`
+	Why  string `json:"why,omitempty"`
 }
 
 // HoldKept is what one legal hold kept from a dry run's jobs.

@@ -183,7 +183,7 @@ func enforceText(w io.Writer, r outcome.Enforce, _ Options) error {
 	}
 	fmt.Fprintf(w, "enforce at %s%s\n", r.Now.UTC().Format(time.RFC3339), mode)
 	if len(r.Policies) == 0 {
-		_, err := fmt.Fprintln(w, "no policy is due: nothing to enforce")
+		_, err := fmt.Fprintln(w, strings.TrimSpace("no policy is due: nothing to enforce\n"+notDue(r.NotDue)))
 		return err
 	}
 	if len(r.Jobs) > 0 {
@@ -211,6 +211,22 @@ func enforceText(w io.Writer, r outcome.Enforce, _ Options) error {
 		count(t.Jobs, "job", "jobs"), t.Succeeded, t.Unsuccessful, count(t.Conversations, "conversation", "conversations"),
 		count(t.Recordings, "recording", "recordings"), t.Processed, t.Failed, t.Skipped, held)
 	return err
+}
+
+// notDue lists the policies a run left alone and when each is due, or "".
+func notDue(ps []outcome.NotDue) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, p := range ps {
+		when := "next " + p.Next
+		if p.Next == "" {
+			when = p.Why
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s)", p.Name, when))
+	}
+	return "not due this run: " + strings.Join(parts, "; ")
 }
 
 func enforceNotes(w io.Writer, r outcome.Enforce) {
@@ -245,6 +261,9 @@ func enforceNotes(w io.Writer, r outcome.Enforce) {
 			count(len(r.ActiveJobs), "recording job", "recording jobs"), plural(len(r.ActiveJobs), "was", "were")))
 	}
 	notes = append(notes, heldNotes(r)...)
+	if n := notDue(r.NotDue); n != "" {
+		notes = append(notes, n)
+	}
 	for _, e := range r.Errors {
 		notes = append(notes, "error: "+e)
 	}
