@@ -248,5 +248,6 @@ func newRootCmd() *cobra.Command {
 	root.SetFlagErrorFunc(flagError)
 	root.SuggestionsMinimumDistance = 2
 	teachArgs(root)
+	documentUsage(root)
 	return root
 }
