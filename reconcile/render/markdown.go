@@ -181,7 +181,7 @@ func mdGuards(sb *strings.Builder, p plan.Plan) {
 			len(h.Protect), len(h.Release), mdEscape(strings.Join(h.Reasons, "; ")))
 	}
 	if n := heldUnchanged(p); n > 0 {
-		fmt.Fprintf(sb, "\n%d hold(s) already protected as written.\n", n)
+		fmt.Fprintf(sb, "\n%s already protected as written.\n", count(n, "hold", "holds"))
 	}
 	if c := p.Ceiling; c != nil {
 		fmt.Fprintf(sb, "\n%s **Analytics data retention** (%s): %s\n", riskIcon[c.Risk], c.Risk, mdEscape(strings.Join(c.Reasons, "; ")))
@@ -258,7 +258,7 @@ func mdOverlaps(sb *strings.Builder, p plan.Plan) {
 
 func mdLeftAlone(sb *strings.Builder, p plan.Plan) {
 	if len(p.Unmanaged) > 0 {
-		fmt.Fprintf(sb, "<details><summary>%d unmanaged live policies (never touched)</summary>\n\n", len(p.Unmanaged))
+		fmt.Fprintf(sb, "<details><summary>%s (never touched)</summary>\n\n", count(len(p.Unmanaged), "unmanaged live policy", "unmanaged live policies"))
 		for _, r := range p.Unmanaged {
 			fmt.Fprintf(sb, "- %s (%s, %s, %s)\n", mdEscape(r.Name), code(r.ID), mdEscape(r.Media), refRetention(r))
 			for _, n := range RefNotes(r) {
@@ -268,7 +268,7 @@ func mdLeftAlone(sb *strings.Builder, p plan.Plan) {
 		sb.WriteString("\nRun `retainctl export` to bring them into the repository.\n</details>\n\n")
 	}
 	if len(p.Orphaned) > 0 {
-		fmt.Fprintf(sb, "<details><summary>%d managed policies left the repository (kept: prune is off)</summary>\n\n", len(p.Orphaned))
+		fmt.Fprintf(sb, "<details><summary>%s the repository (kept: prune is off)</summary>\n\n", count(len(p.Orphaned), "managed policy left", "managed policies left"))
 		for _, r := range p.Orphaned {
 			fmt.Fprintf(sb, "- %s (%s)\n", mdEscape(r.Name), code(r.ID))
 		}
@@ -300,7 +300,7 @@ func mdDetails(sb *strings.Builder, p plan.Plan) {
 		}
 	}
 	if len(same) > 0 {
-		fmt.Fprintf(sb, "<details><summary>%d unchanged policies</summary>\n\n%s\n\n</details>\n", len(same), strings.Join(same, "\n"))
+		fmt.Fprintf(sb, "<details><summary>%s</summary>\n\n%s\n\n</details>\n", count(len(same), "unchanged policy", "unchanged policies"), strings.Join(same, "\n"))
 	}
 }
 
