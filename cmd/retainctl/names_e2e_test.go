@@ -56,7 +56,7 @@ func TestNamesEndToEnd(t *testing.T) {
 	write("Salse")
 	code, p := planJSON(t)
 	v := violation(p, "filter.name-unknown")
-	if code != exitFailure || v == nil || v.Line != 9 || !strings.HasSuffix(v.File, "voice.yaml") {
+	if code != exitFailure || v == nil || v.Line != 9 || !strings.HasSuffix(v.File, "voice.yaml") || !strings.Contains(v.Message, `holds queue "Sales"`) {
 		t.Fatalf("a misspelt name: exit %d, %+v", code, p.Violations)
 	}
 

@@ -27,10 +27,7 @@ type Naming struct {
 
 // NamingOf names the ids of ps: each id's name is read, then looked up
 // again to make sure it names that one object and no other.
-func NamingOf(ctx context.Context, dir interface {
-	Directory
-	Namer
-}, ps []policy.Policy) (Naming, error) {
+func NamingOf(ctx context.Context, dir Lookup, ps []policy.Policy) (Naming, error) {
 	n := Naming{Write: map[string]string{}, Notes: map[string]string{}}
 	byKind := idsIn(ps)
 	names := map[genesys.Kind]map[string]string{}

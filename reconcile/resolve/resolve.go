@@ -73,12 +73,26 @@ type found struct {
 	matches, candidates []genesys.Entity
 }
 
+// Lookup is what resolving needs of the organisation.
+type Lookup interface {
+	Directory
+	Namer
+}
+
 // Policies returns ps with every name replaced by its id, each distinct
 // name looked up once; the names learned; and a deny at the value's line
 // for each name that matches nothing or more than one object (those values
-// stay as written, and the plan is blocked). An error is a failed lookup.
-func Policies(ctx context.Context, dir Directory, ps []policy.Policy) ([]policy.Policy, Names, []policy.Violation, error) {
+// stay as written, and the plan is blocked, so the live policy keeps what
+// it has). Where the live policy of the same name (live, the organisation's
+// policies as policy YAML) shows the object a missing name stood for — one
+// renamed in Genesys since, or a typo — the deny names it. An error is a
+// failed lookup.
+func Policies(ctx context.Context, dir Lookup, ps, live []policy.Policy) ([]policy.Policy, Names, []policy.Violation, error) {
 	results, err := lookUp(ctx, dir, namesIn(ps))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	moved, err := renamed(ctx, dir, ps, live, results)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -86,7 +100,7 @@ func Policies(ctx context.Context, dir Directory, ps []policy.Policy) ([]policy.
 	var vs []policy.Violation
 	out := make([]policy.Policy, len(ps))
 	for i, p := range ps {
-		out[i], vs = rewrite(p, results, names, vs)
+		out[i], vs = rewrite(p, results, moved, names, vs)
 	}
 	return out, names, vs, nil
 }
@@ -157,7 +171,7 @@ func exact(k key, ents []genesys.Entity) []genesys.Entity {
 
 // rewrite replaces p's names by ids, keeping a scalar a scalar and a list a
 // list, and reports each name that does not resolve to one object.
-func rewrite(p policy.Policy, results map[key]found, names Names, vs []policy.Violation) (policy.Policy, []policy.Violation) {
+func rewrite(p policy.Policy, results map[key]found, moved map[renameKey]genesys.Entity, names Names, vs []policy.Violation) (policy.Policy, []policy.Violation) {
 	fs := slices.Clone(p.Filters)
 	for i, f := range fs {
 		kind, ok := kinds[f.Attribute]
@@ -174,7 +188,11 @@ func rewrite(p policy.Policy, results map[key]found, names Names, vs []policy.Vi
 			}
 			got := results[key{kind, r.Name}]
 			if len(got.matches) != 1 {
-				vs = append(vs, unresolved(p, i, j, kind, r.Name, got))
+				bad := unresolved(p, i, j, kind, r.Name, got)
+				if now, ok := moved[renameKey{p.Name, kind, r.Name}]; ok {
+					bad.Message += fmt.Sprintf(". The live policy holds %s %q (id %s) in its place: if it was renamed in Genesys, write its new name; until then the policy keeps it", kind, now.Name, now.ID)
+				}
+				vs = append(vs, bad)
 				ids = append(ids, v)
 				continue
 			}

@@ -58,7 +58,7 @@ func TestNamesResolveExactlyOnce(t *testing.T) {
 		withFilters(policy.Filter{Attribute: policy.Queue, Operator: "EQ", Value: "collections"}),
 		withFilters(policy.Filter{Attribute: policy.User, Operator: "EQ", Value: "SAM.LEE2@example.com"}),
 	}
-	got, names, vs, err := Policies(context.Background(), d, ps)
+	got, names, vs, err := Policies(context.Background(), d, ps, nil)
 	if err != nil || len(vs) != 0 {
 		t.Fatal(err, vs)
 	}
@@ -85,7 +85,7 @@ func TestNamesResolveExactlyOnce(t *testing.T) {
 func TestIDsAreNotLookedUp(t *testing.T) {
 	d := org()
 	p := withFilters(policy.Filter{Attribute: policy.Queue, Operator: "IN", Value: []any{strings.ToUpper(collections), "id:q-legacy"}})
-	got, _, vs, err := Policies(context.Background(), d, []policy.Policy{p})
+	got, _, vs, err := Policies(context.Background(), d, []policy.Policy{p}, nil)
 	if err != nil || len(vs) != 0 || d.calls.Load() != 0 {
 		t.Fatal(err, vs, d.calls.Load())
 	}
@@ -99,7 +99,7 @@ func TestIDsAreNotLookedUp(t *testing.T) {
 func TestUnresolvedNamesAreDenied(t *testing.T) {
 	p := withFilters(policy.Filter{Attribute: policy.Queue, Operator: "IN", Value: []any{"Collections", "Collect"}})
 	p2 := withFilters(policy.Filter{Attribute: policy.User, Operator: "EQ", Value: "Sam Lee"})
-	got, _, vs, err := Policies(context.Background(), org(), []policy.Policy{p, p2})
+	got, _, vs, err := Policies(context.Background(), org(), []policy.Policy{p, p2}, nil)
 	if err != nil || len(vs) != 2 {
 		t.Fatalf("%v %+v", err, vs)
 	}
@@ -120,7 +120,7 @@ func TestLookupFailureIsAnError(t *testing.T) {
 	d := org()
 	d.err = errors.New("503")
 	p := withFilters(policy.Filter{Attribute: policy.Team, Operator: "EQ", Value: "Tier 1"})
-	if _, _, _, err := Policies(context.Background(), d, []policy.Policy{p}); err == nil || !strings.Contains(err.Error(), `team "Tier 1"`) {
+	if _, _, _, err := Policies(context.Background(), d, []policy.Policy{p}, nil); err == nil || !strings.Contains(err.Error(), `team "Tier 1"`) {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -155,8 +155,28 @@ func TestNamingOf(t *testing.T) {
 		t.Errorf("notes %v", n.Notes)
 	}
 	// What export writes reads back as the same ids.
-	back, _, vs, err := Policies(context.Background(), org(), []policy.Policy{named})
+	back, _, vs, err := Policies(context.Background(), org(), []policy.Policy{named}, nil)
 	if err != nil || len(vs) != 0 || back[0].Filters[0].Value.([]any)[0] != collections || back[0].Filters[1].Value != "u1" {
 		t.Errorf("round trip: %+v %v %v", back, vs, err)
+	}
+}
+
+// A queue renamed in Genesys since the policy was written: the deny names
+// the one the live policy holds in its place, which nothing changes.
+func TestRenamedObjectIsNamed(t *testing.T) {
+	d := org()
+	d.ents[genesys.KindQueue] = append(d.ents[genesys.KindQueue], genesys.Entity{ID: "q-old", Name: "Debt recovery"})
+	p := withFilters(policy.Filter{Attribute: policy.Queue, Operator: "IN", Value: []any{"Collections EU", "Dunning"}})
+	live := withFilters(policy.Filter{Attribute: policy.Queue, Operator: "IN", Value: []any{collectionsEU, "q-old"}})
+	_, _, vs, err := Policies(context.Background(), d, []policy.Policy{p}, []policy.Policy{live})
+	if err != nil || len(vs) != 1 {
+		t.Fatalf("%v %+v", err, vs)
+	}
+	if v := vs[0]; v.Rule != "filter.name-unknown" || v.Severity != policy.Deny || v.Line != 7 || !strings.Contains(v.Message, `holds queue "Debt recovery" (id q-old) in its place`) {
+		t.Errorf("deny %+v", v)
+	}
+	_, _, vs, _ = Policies(context.Background(), d, []policy.Policy{p}, nil)
+	if len(vs) != 1 || strings.Contains(vs[0].Message, "in its place") {
+		t.Errorf("no live policy to judge by: %+v", vs)
 	}
 }

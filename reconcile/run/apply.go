@@ -55,15 +55,15 @@ func Apply(ctx context.Context, org Org, req ApplyRequest) (Applied, error) {
 	holds, analytics := req.Repo.Holds, req.Repo.Settings.Analytics
 	if req.File != nil {
 		holds, analytics = req.File.DesiredHolds(), req.File.Settings.Analytics
-	} else {
-		var err error
-		if req.Repo, err = mustResolve(ctx, org, req.Repo); err != nil {
-			return Applied{}, &Refused{err}
-		}
 	}
 	live, err := apply.ReadLive(ctx, org, holds, analytics)
 	if err != nil {
 		return Applied{}, err
+	}
+	if req.File == nil {
+		if req.Repo, err = mustResolve(ctx, org, req.Repo, live.Policies); err != nil {
+			return Applied{}, &Refused{err}
+		}
 	}
 	reviewed, err := approved(ctx, req, live)
 	if errors.Is(err, plan.ErrAlreadyApplied) {

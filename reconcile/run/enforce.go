@@ -96,7 +96,7 @@ func Enforce(ctx context.Context, org EnforceOrg, repo policy.Repo, sel []enforc
 	if err != nil {
 		return enforce.Report{}, fmt.Errorf("listing live policies: %w", err)
 	}
-	if repo, err = mustResolve(ctx, org, repo); err != nil {
+	if repo, err = mustResolve(ctx, org, repo, live); err != nil {
 		return enforce.Report{Recovered: recovered}, err
 	}
 	changes, overlaps, err := orgState(repo, live)
@@ -121,7 +121,7 @@ func Enforce(ctx context.Context, org EnforceOrg, repo policy.Repo, sel []enforc
 type EnforceOrg interface {
 	Lister
 	ProtectedConversations(ctx context.Context, ids []string) ([]string, error)
-	resolve.Directory
+	resolve.Lookup
 }
 
 // heldProtected refuses a run while a conversation an active hold names is

@@ -12,7 +12,7 @@ import (
 // PlanOrg is what a plan reads of the organisation.
 type PlanOrg interface {
 	apply.LiveAPI
-	resolve.Directory
+	resolve.Lookup
 }
 
 // Plan diffs the validated repository against the organisation: its
@@ -20,11 +20,11 @@ type PlanOrg interface {
 // policies' filters are resolved to ids first; one that does not resolve
 // is a deny in the plan.
 func Plan(ctx context.Context, org PlanOrg, repo policy.Repo) (plan.Plan, error) {
-	repo, names, vs, err := resolveNames(ctx, org, repo)
+	live, err := apply.ReadLive(ctx, org, repo.Holds, repo.Settings.Analytics)
 	if err != nil {
 		return plan.Plan{}, err
 	}
-	live, err := apply.ReadLive(ctx, org, repo.Holds, repo.Settings.Analytics)
+	repo, names, vs, err := resolveNames(ctx, org, repo, live.Policies)
 	if err != nil {
 		return plan.Plan{}, err
 	}

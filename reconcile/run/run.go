@@ -27,7 +27,7 @@ type Lister interface {
 type Org interface {
 	apply.API
 	enforce.JobAPI
-	resolve.Directory
+	resolve.Lookup
 }
 
 // Recorder takes a run's audit events; an error means the event may not be
