@@ -165,12 +165,12 @@ func (m *MergedPR) mask(s string) string {
 // refused posts why the apply was refused and the next step.
 func (m *MergedPR) refused(ctx context.Context, why error) error {
 	var sb strings.Builder
-	sb.WriteString("## retainctl apply refused\n\n**Nothing was changed.**")
+	sb.WriteString("## retainctl apply refused" + orgTitle(m.client.env.Org) + "\n\n**Nothing was changed.**")
 	if u := m.client.env.RunURL(); u != "" {
 		fmt.Fprintf(&sb, " See [the workflow run](%s).", u)
 	}
 	fmt.Fprintf(&sb, "\n\n```text\n%s\n```\n", strings.ReplaceAll(m.mask(why.Error()), "```", "`\u200b``"))
-	_, err := m.client.postComment(ctx, m.number, refusedMarker, sb.String(), "apply refusal")
+	_, err := m.client.postComment(ctx, m.number, markerFor(refusedMarker, m.client.env.Org), sb.String(), "apply refusal")
 	return err
 }
 
@@ -178,6 +178,7 @@ func (m *MergedPR) refused(ctx context.Context, why error) error {
 // on the pull request and in the job summary, saying first which other
 // pull requests it carried; each of those gets the result too.
 func (m *MergedPR) Report(ctx context.Context, markdown string) error {
+	markdown = titled(markdown, m.client.env.Org)
 	body := markdown
 	if len(m.carried) > 0 {
 		body = fmt.Sprintf("> [!NOTE]\n> This run also applied the approved changes of %s: their own apply runs were superseded "+

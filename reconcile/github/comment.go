@@ -18,6 +18,16 @@ const (
 	refusedMarker = "<!-- retainctl:apply-refused -->"
 )
 
+// markerFor names org in a marker: "<!-- retainctl:apply -->" of org eu
+// is "<!-- retainctl:apply org=eu -->". A repository of one organisation
+// (org "") keeps the markers as they always were.
+func markerFor(marker, org string) string {
+	if org == "" {
+		return marker
+	}
+	return strings.TrimSuffix(marker, " -->") + " org=" + org + " -->"
+}
+
 // maxMarkerItems caps the item keys a plan comment's marker lists (25
 // characters each). A bigger plan is still approved by its fingerprint;
 // only carrying it in another pull request's apply needs its items.
@@ -28,9 +38,14 @@ const prWrite = "pull-requests: write"
 
 var (
 	fingerprintRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
-	planMarkerRE  = regexp.MustCompile(`^<!-- retainctl:plan fingerprint=(sha256:[0-9a-f]{64}|none)(?: items=([0-9a-f]{24}(?:,[0-9a-f]{24})*))? -->`)
+	planMarkerRE  = regexp.MustCompile(`^<!-- retainctl:plan(?: org=(` + orgPattern + `))? fingerprint=(sha256:[0-9a-f]{64}|none)(?: items=([0-9a-f]{24}(?:,[0-9a-f]{24})*))?(?: result=(none|changes|destructive|invalid))? -->`)
 	itemRE        = regexp.MustCompile(`^[0-9a-f]{24}$`)
+	orgRE         = regexp.MustCompile(`^` + orgPattern + `$`)
 )
+
+// orgPattern is what an organisation's name may be in a marker: the
+// directory names under orgs/ a workflow matrix carries.
+const orgPattern = `[A-Za-z0-9][A-Za-z0-9._-]{0,62}`
 
 // noFingerprint marks the comment of a plan that validation errors blocked.
 const noFingerprint = "none"
@@ -109,14 +124,25 @@ func (c *Client) PostPlan(ctx context.Context, pc PlanComment) (Result, error) {
 	if skipped, err := c.closedReason(ctx, pc.PR); err != nil || skipped != "" {
 		return Result{Action: CommentSkipped, Skipped: skipped}, err
 	}
-	marker := fmt.Sprintf("<!-- retainctl:plan fingerprint=%s%s -->\n", fingerprint, items)
-	body, truncated := c.commentBody(marker, pc.Markdown)
+	org, result := "", ""
+	if c.env.Org != "" {
+		// Each organisation has its comment; the marker records its
+		// result, so that the one label says the worst of them.
+		org, result = " org="+c.env.Org, " result="+resultOf(resultLabel(pc))
+	}
+	marker := fmt.Sprintf("<!-- retainctl:plan%s fingerprint=%s%s%s -->\n", org, fingerprint, items, result)
+	body, truncated := c.commentBody(marker, titled(pc.Markdown, c.env.Org))
 	res, err := c.upsertPlanComment(ctx, pc.PR, body)
 	if err != nil {
 		return Result{}, err
 	}
 	res.Truncated = truncated
 	label := resultLabel(pc)
+	if c.env.Org != "" && res.Action != CommentSkipped {
+		if label, err = c.worstLabel(ctx, pc.PR, label); err != nil {
+			return res, err
+		}
+	}
 	res.LabelSkipped, err = c.setResultLabel(ctx, pc.PR, label)
 	if err != nil {
 		return res, err
@@ -153,7 +179,8 @@ func (c *Client) closedReason(ctx context.Context, pr int) (string, error) {
 }
 
 func (c *Client) upsertPlanComment(ctx context.Context, pr int, body string) (Result, error) {
-	existing, _, err := c.findComments(ctx, pr)
+	found, err := c.findComments(ctx, pr)
+	existing := found.plan
 	if err != nil {
 		if forbidden(err) {
 			return Result{Action: CommentSkipped, Skipped: c.noWriteReason("plan comment", prWrite, err)}, nil
@@ -195,14 +222,20 @@ type Reviewed struct {
 // the plan the reviewers saw. It wraps ErrNotPlanned when the pull request
 // has no such comment, and refuses a plan that validation blocked.
 func (c *Client) ReviewedPlan(ctx context.Context, pr int) (Reviewed, error) {
-	cm, applied, err := c.findComments(ctx, pr)
+	found, err := c.findComments(ctx, pr)
+	cm, applied := found.plan, found.applied
 	if err != nil {
 		return Reviewed{}, fmt.Errorf("github: listing comments of pull request #%d: %w", pr, err)
 	}
 	if cm == nil {
-		return Reviewed{Applied: applied}, fmt.Errorf("pull request #%d has %w by %s: the plan workflow never ran on it (or could not comment), so nobody reviewed a plan; open a pull request that changes the policies to get one", pr, ErrNotPlanned, c.env.BotLogin)
+		forOrg := ""
+		if c.env.Org != "" {
+			forOrg = " for organisation " + c.env.Org
+		}
+		return Reviewed{Applied: applied}, fmt.Errorf("pull request #%d has %w%s by %s: the plan workflow never ran on it (or could not comment), so nobody reviewed a plan; open a pull request that changes the policies to get one", pr, ErrNotPlanned, forOrg, c.env.BotLogin)
 	}
-	fp, items, _ := planMarker(cm.GetBody())
+	m, _ := planMarker(cm.GetBody())
+	fp, items := m.fingerprint, m.items
 	if fp == noFingerprint {
 		return Reviewed{Applied: applied}, fmt.Errorf("the last plan on pull request #%d was blocked by validation errors, so nobody approved a plan: fix the policies in a new pull request and let the plan workflow run on it", pr)
 	}
@@ -218,7 +251,7 @@ func (c *Client) ReviewedFingerprint(ctx context.Context, pr int) (string, error
 // PostApplyResult posts markdown as a new comment on pr (the sticky plan
 // comment stays as the record of what was reviewed).
 func (c *Client) PostApplyResult(ctx context.Context, pr int, markdown string) (Result, error) {
-	return c.postComment(ctx, pr, applyMarker, markdown, "apply comment")
+	return c.postComment(ctx, pr, markerFor(applyMarker, c.env.Org), markdown, "apply comment")
 }
 
 // postComment posts markdown after marker as a new comment on pr.
@@ -237,11 +270,23 @@ func (c *Client) postComment(ctx context.Context, pr int, marker, markdown, what
 	return Result{Action: CommentCreated, CommentID: cm.GetID(), URL: cm.GetHTMLURL(), Truncated: truncated}, nil
 }
 
-// findComments returns retainctl's newest plan comment on pr, reading
-// every page, or nil, and whether an apply result was posted there. Only
-// comments by the bot count, so a marker pasted by anyone else can
-// neither be edited nor vouch for a plan.
-func (c *Client) findComments(ctx context.Context, pr int) (plan *gh.IssueComment, applied bool, err error) {
+// comments is what retainctl wrote on a pull request, for the client's
+// organisation: its newest plan comment (or nil) and whether an apply
+// result was posted; and the plan markers of every organisation.
+type comments struct {
+	plan    *gh.IssueComment
+	applied bool
+	markers map[string]marker // by organisation, the newest
+}
+
+// findComments reads every page of pr's comments. Only comments by the
+// bot count, so a marker pasted by anyone else can neither be edited nor
+// vouch for a plan; and only those naming the client's organisation (none
+// in a repository of one), so one organisation's plan never approves
+// another's.
+func (c *Client) findComments(ctx context.Context, pr int) (found comments, err error) {
+	found.markers = map[string]marker{}
+	applied := markerFor(applyMarker, c.env.Org)
 	err = forEachPage(func(lo gh.ListOptions) (*gh.Response, error) {
 		opts := &gh.IssueListCommentsOptions{ListOptions: lo}
 		cs, resp, err := c.api.Issues.ListComments(ctx, c.env.Owner, c.env.Repo, pr, opts)
@@ -249,26 +294,37 @@ func (c *Client) findComments(ctx context.Context, pr int) (plan *gh.IssueCommen
 			if cm.GetUser().GetLogin() != c.env.BotLogin {
 				continue
 			}
-			if _, _, ok := planMarker(cm.GetBody()); ok {
-				plan = cm
+			if m, ok := planMarker(cm.GetBody()); ok {
+				found.markers[m.org] = m
+				if m.org == c.env.Org {
+					found.plan = cm
+				}
 			}
-			applied = applied || strings.HasPrefix(cm.GetBody(), applyMarker)
+			found.applied = found.applied || strings.HasPrefix(cm.GetBody(), applied)
 		}
 		return resp, err
 	})
-	return plan, applied, err
+	return found, err
+}
+
+// marker is what a plan comment's marker records.
+type marker struct {
+	org, fingerprint string
+	items            []string
+	result           string // an organisation's: none, changes, destructive or invalid
 }
 
 // planMarker reads the marker at the start of a plan comment.
-func planMarker(body string) (fingerprint string, items []string, ok bool) {
+func planMarker(body string) (marker, bool) {
 	m := planMarkerRE.FindStringSubmatch(body)
 	if m == nil {
-		return "", nil, false
+		return marker{}, false
 	}
-	if m[2] != "" {
-		items = strings.Split(m[2], ",")
+	out := marker{org: m[1], fingerprint: m[2], result: m[4]}
+	if m[3] != "" {
+		out.items = strings.Split(m[3], ",")
 	}
-	return m[1], items, true
+	return out, true
 }
 
 // commentBody puts marker first and fits markdown after it under the limit.

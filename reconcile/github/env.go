@@ -34,6 +34,27 @@ type Env struct {
 	// anyone else are ignored, so nobody can forge a reviewed plan.
 	BotLogin string
 	Event    Event
+	// Org is the organisation (orgs/<name>/) of a repository of several
+	// that this run is for; empty in a repository of one. Each
+	// organisation has its own plan comment, approval and drift issue,
+	// their markers naming it. The cmd layer sets it from --org.
+	Org string
+}
+
+// CheckOrg refuses an organisation name that a marker cannot carry.
+func CheckOrg(name string) error {
+	if name != "" && !orgRE.MatchString(name) {
+		return fmt.Errorf("organisation %q: with --github, an organisation's directory name must be letters, digits, '.', '_' or '-' (it names the pull request's comment for it)", name)
+	}
+	return nil
+}
+
+// orgTitle is " — organisation NAME" for a heading, or empty.
+func orgTitle(org string) string {
+	if org == "" {
+		return ""
+	}
+	return " — organisation `" + org + "`"
 }
 
 // RunURL links to the workflow run, or is empty when the run is unknown.
@@ -121,4 +142,18 @@ func readEvent(name, path string) (Event, error) {
 		return Event{}, fmt.Errorf("reading the event payload (GITHUB_EVENT_PATH): %w", err)
 	}
 	return ParseEvent(name, path, payload)
+}
+
+// titled names org in a comment's first heading ("## retainctl plan" of
+// organisation eu reads "## retainctl plan — organisation `eu`"), or
+// puts it first when there is no heading.
+func titled(markdown, org string) string {
+	if org == "" {
+		return markdown
+	}
+	first, rest, _ := strings.Cut(markdown, "\n")
+	if strings.HasPrefix(first, "## retainctl ") {
+		return first + orgTitle(org) + "\n" + rest
+	}
+	return "**Organisation `" + org + "`**\n\n" + markdown
 }

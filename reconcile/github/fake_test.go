@@ -45,6 +45,7 @@ type fakeGitHub struct {
 	state      map[int]string
 	closed     []fakePR
 	denyWrites int      // answer POST/PATCH/DELETE with this status when set
+	issues     []*fakeIssue
 	requests   []string // "METHOD path" of every request, in order
 }
 
@@ -70,6 +71,9 @@ func newFakeGitHub(t testing.TB) (*fakeGitHub, *httptest.Server) {
 	mux.HandleFunc("GET /repos/acme/policies/commits/{sha}/pulls", f.commitPulls)
 	mux.HandleFunc("GET /repos/acme/policies/pulls/{n}", f.getPull)
 	mux.HandleFunc("GET /repos/acme/policies/pulls", f.listPulls)
+	mux.HandleFunc("GET /repos/acme/policies/issues", f.listIssues)
+	mux.HandleFunc("POST /repos/acme/policies/issues", f.createIssue)
+	mux.HandleFunc("PATCH /repos/acme/policies/issues/{n}", f.editIssue)
 	srv := httptest.NewServer(http.StripPrefix("/api-v3", f.guard(mux)))
 	t.Cleanup(srv.Close)
 	return f, srv
@@ -355,4 +359,102 @@ func newTestClient(t *testing.T) (*fakeGitHub, *Client) {
 		t.Fatal(err)
 	}
 	return f, c
+}
+
+// fakeIssue is an issue as the fake API stores it (numbers from 500).
+type fakeIssue struct {
+	Number             int
+	Title, Body, State string
+	StateReason        string
+	Labels             []string
+	Author             string
+}
+
+func issueJSON(i *fakeIssue) map[string]any {
+	labels := make([]any, 0)
+	for _, l := range i.Labels {
+		labels = append(labels, map[string]string{"name": l})
+	}
+	return map[string]any{"number": i.Number, "title": i.Title, "body": i.Body, "state": i.State, "labels": labels,
+		"user": map[string]any{"login": i.Author}, "html_url": fmt.Sprintf("https://github.com/acme/policies/issues/%d", i.Number)}
+}
+
+// listIssues filters by state and by every label asked for, as GitHub does.
+func (f *fakeGitHub) listIssues(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	q := r.URL.Query()
+	items := make([]any, 0)
+	for _, i := range f.issues {
+		if st := q.Get("state"); st != "all" && st != "" && st != i.State {
+			continue
+		}
+		ok := true
+		for l := range strings.SplitSeq(q.Get("labels"), ",") {
+			ok = ok && (l == "" || slices.Contains(i.Labels, l))
+		}
+		if ok {
+			items = append(items, issueJSON(i))
+		}
+	}
+	writePage(w, r, items)
+}
+
+func (f *fakeGitHub) createIssue(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Title, Body string
+		Labels      []string
+	}
+	f.decode(r, &in)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	i := &fakeIssue{Number: 500 + len(f.issues), Title: in.Title, Body: in.Body, State: "open", Labels: in.Labels, Author: DefaultBotLogin}
+	f.issues = append(f.issues, i)
+	writeJSON(w, http.StatusCreated, issueJSON(i))
+}
+
+func (f *fakeGitHub) editIssue(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Body, State *string
+		StateReason *string `json:"state_reason"`
+	}
+	f.decode(r, &in)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := f.pathInt(r, "n")
+	for _, i := range f.issues {
+		if i.Number != n {
+			continue
+		}
+		if in.Body != nil {
+			i.Body = *in.Body
+		}
+		if in.State != nil {
+			i.State = *in.State
+		}
+		if in.StateReason != nil {
+			i.StateReason = *in.StateReason
+		}
+		writeJSON(w, http.StatusOK, issueJSON(i))
+		return
+	}
+	writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+}
+
+// addIssue files an issue as author would.
+func (f *fakeGitHub) addIssue(i fakeIssue) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	i.Number = 500 + len(f.issues)
+	f.issues = append(f.issues, &i)
+}
+
+func (f *fakeGitHub) issuesNow() []fakeIssue {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]fakeIssue, len(f.issues))
+	for i, is := range f.issues {
+		out[i] = *is
+	}
+	return out
 }

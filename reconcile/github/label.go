@@ -92,11 +92,57 @@ func (c *Client) ensureLabel(ctx context.Context, name string) error {
 	if status(err) != http.StatusNotFound {
 		return err
 	}
-	st := labelStyle[name]
+	st, ok := labelStyle[name]
+	if name == LabelDrift || !ok {
+		st = struct{ color, description string }{"fbca04", "retainctl drift check: the organisation differs from main"}
+	}
 	_, _, err = c.api.Issues.CreateLabel(ctx, c.env.Owner, c.env.Repo,
 		&gh.Label{Name: &name, Color: &st.color, Description: &st.description})
 	if status(err) == http.StatusUnprocessableEntity { // created meanwhile by a concurrent run
 		return nil
 	}
 	return err
+}
+
+// results are the results a plan marker records, least to most serious,
+// with their labels.
+var results = []struct{ name, label string }{
+	{"none", LabelNoChanges}, {"changes", LabelChanges}, {"destructive", LabelDestructive}, {"invalid", LabelBlocked},
+}
+
+// resultOf is the marker's word for a result label.
+func resultOf(label string) string {
+	for _, r := range results {
+		if r.label == label {
+			return r.name
+		}
+	}
+	return "changes"
+}
+
+// worstLabel is the most serious result of every organisation's plan
+// comment on pr, this run's (own) included: one label speaks for them all.
+func (c *Client) worstLabel(ctx context.Context, pr int, own string) (string, error) {
+	found, err := c.findComments(ctx, pr)
+	if err != nil {
+		if forbidden(err) {
+			return own, nil
+		}
+		return "", fmt.Errorf("github: listing comments of pull request #%d: %w", pr, err)
+	}
+	rank := func(label string) int {
+		return slices.IndexFunc(results, func(r struct{ name, label string }) bool { return r.label == label })
+	}
+	worst := own
+	for org, m := range found.markers {
+		if org == "" || org == c.env.Org {
+			continue
+		}
+		for _, r := range results {
+			if r.name == m.result && rank(r.label) > rank(worst) {
+				worst = r.label
+			}
+		}
+	}
+	return worst, nil
 }
