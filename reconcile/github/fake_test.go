@@ -44,7 +44,7 @@ type fakeGitHub struct {
 	// closed pull requests into main, the newest updated first.
 	state      map[int]string
 	closed     []fakePR
-	denyWrites int      // answer POST/PATCH/DELETE with this status when set
+	denyWrites int // answer POST/PATCH/DELETE with this status when set
 	issues     []*fakeIssue
 	requests   []string // "METHOD path" of every request, in order
 }
