@@ -123,11 +123,7 @@ func (v *Validator) ValidateDir(ctx context.Context, dir string) (policy.Repo, [
 func (v *Validator) Validate(ctx context.Context, repo policy.Repo) ([]Violation, error) {
 	conflicts, omitted := overlap.Bound(repo.Policies, distinctNames(repo.Policies, overlap.Conflicts(repo.Policies, repo.Settings.Conflicts.WindowDays)))
 	now := v.today()
-	in, err := input(repo, conflicts, now)
-	if err != nil {
-		return nil, err
-	}
-	parsed, err := ast.InterfaceToValue(in)
+	parsed, err := input(repo, conflicts, now)
 	if err != nil {
 		return nil, fmt.Errorf("rules input: %w", err)
 	}
