@@ -20,9 +20,9 @@ import (
 // violations as annotations on the YAML lines, the whole plan in the job
 // summary, and the sticky comment (summary first) on the pull request.
 func publishPlan(ctx context.Context, cmd *cobra.Command, p plan.Plan) error {
-	env, err := github.EnvFromOS(os.Getenv)
+	env, err := githubEnv(orgFlag(cmd))
 	if err != nil {
-		return notInActions(err)
+		return err
 	}
 	if err := write(cmd.OutOrStdout(), render.Validate, p.Violations, string(render.FormatGitHub)); err != nil {
 		return err
@@ -98,10 +98,22 @@ func publishWithoutCredentials(ctx context.Context, cmd *cobra.Command, vs []val
 
 // findMergedPR finds the pull request whose approved plan apply --github
 // carries out.
+//
+// Its organisation, in a repository of several, is RETAINCTL_ORG: apply
+// does not hand it --org (findMergedPROf does, given the command).
 func findMergedPR(ctx context.Context) (*github.MergedPR, error) {
-	env, err := github.EnvFromOS(os.Getenv)
+	return findMergedPRIn(ctx, "")
+}
+
+// findMergedPROf is findMergedPR for the organisation of cmd's --org.
+func findMergedPROf(ctx context.Context, cmd *cobra.Command) (*github.MergedPR, error) {
+	return findMergedPRIn(ctx, orgFlag(cmd))
+}
+
+func findMergedPRIn(ctx context.Context, org string) (*github.MergedPR, error) {
+	env, err := githubEnv(org)
 	if err != nil {
-		return nil, usageErr(notInActions(err))
+		return nil, usageErr(err)
 	}
 	gc, err := github.NewClient(env, nil)
 	if err != nil {
@@ -122,4 +134,38 @@ func reportApply(ctx context.Context, pr *github.MergedPR, res apply.Result, rep
 		return err
 	}
 	return pr.Report(ctx, maskerOf(ctx).String(render.ApplyMarkdown(res, text.String())))
+}
+
+// envOrg names the organisation of a run under --github when the command
+// cannot pass its --org: the reusable workflows set it with --org.
+const envOrg = "RETAINCTL_ORG"
+
+// orgFlag is cmd's --org, or empty.
+func orgFlag(cmd *cobra.Command) string {
+	if cmd == nil {
+		return ""
+	}
+	org, _ := cmd.Flags().GetString(flagOrg)
+	return org
+}
+
+// githubEnv reads the Actions environment for the organisation org (the
+// run's --org; RETAINCTL_ORG when that is empty): its plan comment, its
+// approval and its drift issue are its own.
+func githubEnv(org string) (github.Env, error) {
+	env, err := github.EnvFromOS(os.Getenv)
+	if err != nil {
+		return env, notInActions(err)
+	}
+	switch fromEnv := os.Getenv(envOrg); {
+	case org == "":
+		org = fromEnv
+	case fromEnv != "" && fromEnv != org:
+		return env, fmt.Errorf("--org %s but %s=%s: they name different organisations, whose plans and approvals are kept apart; set one", org, envOrg, fromEnv)
+	}
+	if err := github.CheckOrg(org); err != nil {
+		return env, err
+	}
+	env.Org = org
+	return env, nil
 }

@@ -21,6 +21,8 @@ type fakeGitHub struct {
 	mu       sync.Mutex
 	comments []map[string]any
 	merged   bool // pull request 42's state: open until merged
+	issues   []map[string]any
+	notes    map[int][]string // comments on issues other than 42
 }
 
 const (
@@ -71,6 +73,57 @@ func newFakeGitHub(t *testing.T) *fakeGitHub {
 	})
 	mux.HandleFunc("GET "+base+"/pulls", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSONBody(w, []map[string]any{{"number": 42, "merged_at": "2026-03-03T10:00:00Z", "merge_commit_sha": mergeSHA, "base": map[string]any{"ref": "main"}}})
+	})
+	mux.HandleFunc("GET "+base+"/issues", func(w http.ResponseWriter, _ *http.Request) {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		open := []map[string]any{}
+		for _, i := range g.issues {
+			if i["state"] == "open" {
+				open = append(open, i)
+			}
+		}
+		writeJSONBody(w, open)
+	})
+	mux.HandleFunc("POST "+base+"/issues", func(w http.ResponseWriter, r *http.Request) {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		i := decodeComment(r)
+		i["number"], i["state"], i["labels"] = 100+len(g.issues), "open", []map[string]any{{"name": "retainctl: drift"}}
+		g.issues = append(g.issues, i)
+		w.WriteHeader(http.StatusCreated)
+		writeJSONBody(w, i)
+	})
+	mux.HandleFunc("PATCH "+base+"/issues/{n}", func(w http.ResponseWriter, r *http.Request) {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		n, _ := strconv.Atoi(r.PathValue("n"))
+		i := g.issues[n-100]
+		for k, v := range decodeComment(r) {
+			if k != "user" && k != "html_url" {
+				i[k] = v
+			}
+		}
+		writeJSONBody(w, i)
+	})
+	mux.HandleFunc("POST "+base+"/issues/{n}/comments", func(w http.ResponseWriter, r *http.Request) {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		n, _ := strconv.Atoi(r.PathValue("n"))
+		if g.notes == nil {
+			g.notes = map[int][]string{}
+		}
+		c := decodeComment(r)
+		g.notes[n] = append(g.notes[n], c["body"].(string))
+		w.WriteHeader(http.StatusCreated)
+		writeJSONBody(w, c)
+	})
+	mux.HandleFunc("GET "+base+"/labels/{name}", func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, `{"message":"Not Found"}`, http.StatusNotFound)
+	})
+	mux.HandleFunc("POST "+base+"/labels", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusCreated)
+		writeJSONBody(w, decodeComment(r))
 	})
 	// Labels are best effort: a token that may not write them is no failure.
 	mux.HandleFunc(base+"/", func(w http.ResponseWriter, _ *http.Request) {

@@ -242,6 +242,7 @@ func newRootCmd() *cobra.Command {
 		newAuditCmd(),
 		newEnforceCmd(),
 		newReportCmd(),
+		newOrgsCmd(), newDriftCmd(),
 	)
 	root.PersistentFlags().Bool("no-color", false, "no colour, even on a terminal (so does the NO_COLOR variable)")
 	root.PersistentFlags().String(flagOrg, "", "the organisation orgs/NAME/ of a repository of several (its policies directory, settings and simulator state); all: each in turn")

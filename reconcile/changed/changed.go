@@ -43,8 +43,26 @@ type Org struct {
 	// secrets of those names into them.
 	ClientIDEnv     string `json:"clientIdEnv,omitempty"`
 	ClientSecretEnv string `json:"clientSecretEnv,omitempty"`
+	// Suffix is Name as a secret's name ends: upper case, other than
+	// letters and digits as _ ("eu-west" is EU_WEST). The reusable plan
+	// workflow reads organisation eu's read-only client from the secrets
+	// GENESYSCLOUD_OAUTHCLIENT_ID_READONLY_EU and ..._SECRET_READONLY_EU.
+	Suffix string `json:"suffix,omitempty"`
 	// Include are the directories of shared policies its settings include.
 	Include []string `json:"-"`
+}
+
+// suffixOf is name as the end of a secret's name.
+func suffixOf(name string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			return r
+		}
+		return '_'
+	}, name)
 }
 
 // Repo lists the organisations of the repository in the working directory:
@@ -81,7 +99,7 @@ func orgAt(name, dir string) (Org, error) {
 	}
 	// Broken settings still say enough to plan the organisation, whose
 	// plan then reports them at their lines.
-	o := Org{Name: name, Dir: filepath.ToSlash(dir)}
+	o := Org{Name: name, Dir: filepath.ToSlash(dir), Suffix: suffixOf(name)}
 	for _, inc := range s.Include {
 		o.Include = append(o.Include, path.Clean(filepath.ToSlash(inc)))
 	}

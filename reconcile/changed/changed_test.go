@@ -69,7 +69,7 @@ func TestTouchedByAPullRequest(t *testing.T) {
 	if got := names(orgs); !slices.Equal(got, []string{"apac", "eu", "us"}) {
 		t.Fatalf("orgs: %v", got)
 	}
-	if eu := orgs[1]; eu.Dir != "orgs/eu" || eu.ClientIDEnv != "EU_ID" || eu.ClientSecretEnv != "EU_SECRET" || !slices.Equal(eu.Include, []string{"common"}) {
+	if eu := orgs[1]; eu.Dir != "orgs/eu" || eu.Suffix != "EU" || suffixOf("eu-west.2") != "EU_WEST_2" || eu.ClientIDEnv != "EU_ID" || eu.ClientSecretEnv != "EU_SECRET" || !slices.Equal(eu.Include, []string{"common"}) {
 		t.Errorf("eu: %+v", eu)
 	}
 	for _, tc := range []struct {
