@@ -66,7 +66,7 @@ func runApply(cmd *cobra.Command, o applyOptions) error {
 	}
 	var pr *github.MergedPR
 	if o.github {
-		if pr, err = findMergedPR(ctx); err != nil {
+		if pr, err = findMergedPROf(ctx, cmd); err != nil {
 			return err
 		}
 		req.Approver = pr

@@ -96,22 +96,11 @@ func publishWithoutCredentials(ctx context.Context, cmd *cobra.Command, vs []val
 	return planExit(plan.Plan{Violations: vs}, false)
 }
 
-// findMergedPR finds the pull request whose approved plan apply --github
-// carries out.
-//
-// Its organisation, in a repository of several, is RETAINCTL_ORG: apply
-// does not hand it --org (findMergedPROf does, given the command).
-func findMergedPR(ctx context.Context) (*github.MergedPR, error) {
-	return findMergedPRIn(ctx, "")
-}
-
-// findMergedPROf is findMergedPR for the organisation of cmd's --org.
+// findMergedPROf finds the pull request whose approved plan apply --github
+// carries out, for the organisation of cmd's --org in a repository of
+// several.
 func findMergedPROf(ctx context.Context, cmd *cobra.Command) (*github.MergedPR, error) {
-	return findMergedPRIn(ctx, orgFlag(cmd))
-}
-
-func findMergedPRIn(ctx context.Context, org string) (*github.MergedPR, error) {
-	env, err := githubEnv(org)
+	env, err := githubEnv(orgFlag(cmd))
 	if err != nil {
 		return nil, usageErr(err)
 	}
