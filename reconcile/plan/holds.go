@@ -120,3 +120,18 @@ func derefSource(s *policy.Source) policy.Source {
 	}
 	return *s
 }
+
+// StillClaimed refuses a reviewed plan that would release a conversation
+// an active hold of holds (the repository as it is now) claims: a hold
+// added since the review keeps what it claims, whatever the plan says.
+func StillClaimed(p Plan, holds []policy.Hold) error {
+	claims := policy.Claims(holds)
+	for _, h := range p.Holds {
+		for _, id := range h.Release {
+			if by := claims[id]; len(by) > 0 {
+				return fmt.Errorf("the plan releases conversation %s of hold %q, which hold %q of the repository now claims: plan again (the new plan keeps it protected)", id, h.Name, by[0])
+			}
+		}
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/retainctl/retainctl/reconcile/policy"
@@ -112,5 +113,16 @@ func TestFingerprintCoversHoldsAndCeiling(t *testing.T) {
 	p2, _ := Make(policy.Repo{Settings: s}, Live{Ceiling: 500})
 	if p1.Fingerprint == p2.Fingerprint {
 		t.Error("another ceiling kept the fingerprint")
+	}
+}
+
+// A hold merged after a release was reviewed keeps what it claims.
+func TestStillClaimed(t *testing.T) {
+	p := makePlan(t, []policy.Hold{hold("A", true, "c1", "c2")}, Live{Protected: protectedSet("c1", "c2")})
+	if err := StillClaimed(p, []policy.Hold{hold("A", true, "c1", "c2")}); err != nil {
+		t.Fatalf("nothing claims them now: %v", err)
+	}
+	if err := StillClaimed(p, []policy.Hold{hold("B", false, "c2")}); err == nil || !strings.Contains(err.Error(), `hold "B"`) {
+		t.Fatalf("c2 is claimed by B: %v", err)
 	}
 }

@@ -118,6 +118,9 @@ func approved(ctx context.Context, req ApplyRequest, live plan.Live) (plan.Plan,
 		if err := plan.CheckStale(p, live); err != nil {
 			return p, err
 		}
+		if err := plan.StillClaimed(p, req.Repo.Holds); err != nil {
+			return p, err
+		}
 	} else {
 		var err error
 		if p, err = plan.Make(req.Repo, live); err != nil {
