@@ -24,6 +24,7 @@ func Make(repo policy.Repo, live Live) (Plan, error) {
 	p.Holds = planHolds(repo.Holds, live.Protected)
 	p.Ceiling = planCeiling(repo.Settings.Analytics.RetentionDays, live.Ceiling)
 	p.Settings.Analytics = repo.Settings.Analytics
+	p.Violations = append(p.Violations, gapWarnings(repo)...)
 	p.seal()
 	return p, nil
 }
