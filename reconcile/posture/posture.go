@@ -7,44 +7,53 @@
 package posture
 
 import (
-	"fmt"
-	"math"
-	"slices"
-	"strings"
-
 	"github.com/retainctl/retainctl/reconcile/audit"
+	"github.com/retainctl/retainctl/reconcile/genesys/model"
+	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
-// Directions are the matrix's columns.
-var Directions = []string{"INBOUND", "OUTBOUND"}
-
-// Types are the matrix's rows: the object types a policy can cover.
-var Types = []policy.ObjectType{policy.Call, policy.Chat, policy.Email, policy.Message, policy.SMS}
+// Directions are the matrix's columns, Types its rows: the plan's, which
+// warns about the same gaps.
+var (
+	Directions = plan.Directions
+	Types      = plan.CoverageTypes
+)
 
 // Cell is one object type × direction.
-type Cell struct {
-	Days    policy.Retention // the effective (longest) retention of the policies covering all of it; 0: none
-	Gap     bool             // no enabled policy covers all of it: kept indefinitely
-	By      string           // the policy giving Days
-	Partial []string         // policies covering part of it (other filters), "name (N days)"
-}
+type Cell = plan.Cell
 
 // Posture is the report.
 type Posture struct {
-	Matrix  map[policy.ObjectType]map[string]Cell
-	Gaps    []string // "call × INBOUND", for the text
-	Storage []Point  // at 0, 1, 3 and 5 years
+	Matrix plan.Coverage
+	Gaps   []string // "call × INBOUND", for the text
+	// Org names the organisation the current storage was read from; empty
+	// when the report was made offline, from the repository alone.
+	Org     string
+	Storage []Point // at 0, 1, 3 and 5 years
 	Holds   []policy.Hold
 	Waivers []policy.Waiver
 	Changes []Change
 }
 
-// Point is the projected storage after Years, with and without the gaps.
+// Point is the projected storage after Years: planned (the repository,
+// and the live policies its plan leaves alone) and, when the report read
+// the organisation, current (its live policies as they are), each what
+// the policies keep and what the gaps add, never deleted.
 type Point struct {
-	Years     int
-	PlannedGB float64 // what the policies keep
-	GapGB     float64 // what the gaps add: never deleted
+	Years        int
+	PlannedGB    float64
+	GapGB        float64
+	CurrentGB    float64
+	CurrentGapGB float64
+}
+
+// Live is what the report read of the organisation: its name, the plan of
+// the repository against it and its policies.
+type Live struct {
+	Org      string
+	Plan     plan.Plan
+	Policies []model.Policy
 }
 
 // Change is one applied change from the audit trail.
@@ -62,22 +71,16 @@ type Change struct {
 const maxChanges = 20
 
 // Build computes the posture of repo (its enabled policies, holds, waivers)
-// and the last changes of the audit entries.
-func Build(repo policy.Repo, entries []audit.Entry) Posture {
-	p := Posture{Matrix: map[policy.ObjectType]map[string]Cell{}}
-	for _, t := range Types {
-		row := map[string]Cell{}
-		for _, d := range Directions {
-			c := cell(repo.Policies, t, d)
-			row[d] = c
-			if c.Gap {
-				p.Gaps = append(p.Gaps, string(t)+" × "+d)
-			}
-		}
-		p.Matrix[t] = row
+// and the last changes of the audit entries; with live (nil: offline), the
+// current storage beside the planned. Pure.
+func Build(repo policy.Repo, entries []audit.Entry, live *Live) Posture {
+	p := Posture{Matrix: plan.CoverageOf(repo.Policies)}
+	for _, g := range p.Matrix.Gaps() {
+		p.Gaps = append(p.Gaps, g.String())
 	}
-	for _, years := range []int{0, 1, 3, 5} {
-		p.Storage = append(p.Storage, p.project(years, repo.Settings.Estimates))
+	p.Storage = project(repo, live)
+	if live != nil {
+		p.Org = live.Org
 	}
 	for _, h := range repo.Holds {
 		if !h.Released {
@@ -118,57 +121,38 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// cell: the enabled policies of type t whose only filter, if any, is
-// direction = d cover all of the cell; those with other filters cover part.
-func cell(ps []policy.Policy, t policy.ObjectType, d string) Cell {
-	var c Cell
-	for _, p := range ps {
-		if !p.IsEnabled() || !slices.Contains(strings.Split(string(p.ObjectType), "+"), string(t)) {
-			continue
-		}
-		full, matches := true, true
-		for _, f := range p.Filters {
-			if f.Attribute == "direction" && f.Operator == "EQ" {
-				matches = matches && strings.EqualFold(fmt.Sprint(f.Value), d)
-				continue
-			}
-			full = false
-		}
-		switch {
-		case !matches:
-		case full && p.RetentionPeriod > c.Days:
-			c.Days, c.By = p.RetentionPeriod, p.Name
-		case !full:
-			c.Partial = append(c.Partial, fmt.Sprintf("%s (%s)", p.Name, p.RetentionPeriod))
-		}
+// project is the storage at 0 and each of plan.Horizons, in the plan's
+// storage model: offline, what the repository's policies keep; with live,
+// the plan's current and planned sides (plan.Project). The gaps of each
+// side add their share of every day: planned, those of the repository
+// with the live policies its plan leaves alone; current, those of the live
+// policies.
+func project(repo policy.Repo, live *Live) []Point {
+	e := repo.Settings.Estimates
+	years := append([]int{0}, plan.Horizons...)
+	planned := plan.CoverageOf(repo.Policies)
+	var current plan.Coverage
+	var kept []float64
+	var both []plan.Projection
+	if live == nil {
+		kept = plan.ProjectPolicies(repo.Policies, e, years)
+	} else {
+		e = live.Plan.Settings.Estimates
+		both = plan.Project(live.Plan, years)
+		planned = plan.CoverageOf(append(append([]policy.Policy(nil), repo.Policies...), plan.LiveKept(plan.LeftAlone(live.Plan, live.Policies))...))
+		current = plan.CoverageOf(plan.LiveKept(live.Policies))
 	}
-	c.Gap = c.Days == 0
-	return c
-}
-
-// project: each cell holds half its type's daily volume × multiplier for
-// as many of the days as its retention keeps; a gap keeps every day.
-func (p Posture) project(years int, e policy.Estimates) Point {
-	pt := Point{Years: years}
-	days := float64(365 * years)
-	for _, t := range Types {
-		daily := e.DailyVolumeGB[t] * cmpOrF(e.Multipliers[t], 1) / float64(len(Directions))
-		for _, d := range Directions {
-			c := p.Matrix[t][d]
-			if c.Gap || c.Days.ForGood() {
-				pt.GapGB += daily * days
-				continue
-			}
-			pt.PlannedGB += daily * math.Min(days, float64(c.Days))
+	out := make([]Point, len(years))
+	for i, y := range years {
+		days := 365 * y
+		pt := Point{Years: y, GapGB: planned.UncoveredGB(e, days)}
+		if live == nil {
+			pt.PlannedGB = kept[i]
+		} else {
+			pt.PlannedGB, pt.CurrentGB = both[i].PlannedGB, both[i].CurrentGB
+			pt.CurrentGapGB = current.UncoveredGB(e, days)
 		}
+		out[i] = pt
 	}
-	pt.PlannedGB, pt.GapGB = math.Round(pt.PlannedGB*10)/10, math.Round(pt.GapGB*10)/10
-	return pt
-}
-
-func cmpOrF(v, def float64) float64 {
-	if v == 0 {
-		return def
-	}
-	return v
+	return out
 }
