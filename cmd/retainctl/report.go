@@ -3,12 +3,17 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/retainctl/retainctl/reconcile/audit"
+	"github.com/retainctl/retainctl/reconcile/genesys"
+	"github.com/retainctl/retainctl/reconcile/policy"
 	"github.com/retainctl/retainctl/reconcile/posture"
+	"github.com/retainctl/retainctl/reconcile/run"
+	"github.com/retainctl/retainctl/reconcile/validate"
 )
 
 func newReportCmd() *cobra.Command {
@@ -24,13 +29,20 @@ legal holds and the waivers with their owners and dates, and the last changes
 with who approved them. --format html writes one self-contained page (no
 script, no external asset, an inline SVG chart).
 
-Exit codes: 0 written, 1 could not be written, 3 bad flags or policies.`,
+With --sim, or GENESYSCLOUD_* credentials in the environment (or named by
+--org's settings), the report reads the organisation's live policies and
+shows its current storage against the planned (the repository applied, as
+plan would apply it) at 1, 3 and 5 years. Without, it is made offline and
+says "planned only".
+
+Exit codes: 0 written, 1 could not be written or the organisation could not
+be read, 3 bad flags or policies.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "markdown" && format != "html" {
 				return usageErr(fmt.Errorf("--format %q: use markdown or html", format))
 			}
-			repo, _, err := loadValid(cmd.Context(), policies, "", time.Time{})
+			repo, vs, err := loadValid(cmd.Context(), policies, "", time.Time{})
 			if err != nil {
 				return err
 			}
@@ -38,7 +50,11 @@ Exit codes: 0 written, 1 could not be written, 3 bad flags or policies.`,
 			if err != nil {
 				return failErr(err)
 			}
-			p := posture.Build(repo, entries)
+			live, err := readCurrent(cmd, repo, vs)
+			if err != nil {
+				return err
+			}
+			p := posture.Build(repo, entries, live)
 			var data []byte
 			if format == "html" {
 				if data, err = posture.HTML(p); err != nil {
@@ -63,5 +79,53 @@ Exit codes: 0 written, 1 could not be written, 3 bad flags or policies.`,
 	f.StringVar(&policies, "policies", "policies", "directory of policy YAML files")
 	f.StringVar(&format, "format", "markdown", "markdown or html")
 	f.StringVar(&out, "out", "", "write the report to this file (default: stdout)")
+	addConnFlags(cmd)
 	return cmd
+}
+
+// readCurrent reads the organisation for the report's current storage
+// when the command line or the environment names one (--sim, or
+// credentials), and returns nil, offline, when neither does: a report
+// needs no account. Credentials half given are an error, as in plan.
+func readCurrent(cmd *cobra.Command, repo policy.Repo, vs []validate.Violation) (*posture.Live, error) {
+	if !wantsOrg(cmd) {
+		return nil, nil
+	}
+	if validate.HasDeny(vs) {
+		return nil, usageErr(fmt.Errorf("%s does not validate, so it cannot be planned against the organisation: run retainctl validate --policies %[1]s", repo.Dir))
+	}
+	ctx := cmd.Context()
+	t, err := targetOf(cmd)
+	if err != nil {
+		return nil, err
+	}
+	client, done, err := t.connect(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	pl, err := run.Plan(ctx, client, repo)
+	if err != nil {
+		return nil, failErr(err)
+	}
+	policies, err := client.ListPolicies(ctx)
+	if err != nil {
+		return nil, failErr(fmt.Errorf("listing live policies: %w", err))
+	}
+	return &posture.Live{Org: t.name(), Plan: pl, Policies: policies}, nil
+}
+
+// wantsOrg: --sim, or any Genesys credential in the environment the
+// client would read.
+func wantsOrg(cmd *cobra.Command) bool {
+	if sim, _ := cmd.Flags().GetBool("sim"); sim {
+		return true
+	}
+	getenv := envOfOrg(cmd, os.Getenv)
+	for _, k := range []string{genesys.EnvClientID, genesys.EnvClientSecret, genesys.EnvAccessToken} {
+		if strings.TrimSpace(getenv(k)) != "" {
+			return true
+		}
+	}
+	return false
 }
