@@ -95,6 +95,22 @@ deny contains lib.setting_violation("settings.organisation", key, msg) if {
 	msg := sprintf("%s %q is not an environment variable name", [key, env])
 }
 
+deny contains lib.setting_violation("settings.organisation", key, msg) if {
+	some name in ["clientIdEnv", "clientSecretEnv"]
+	env := upper(object.get(org, ["credentials", name], ""))
+	some prefix in ["GITHUB_", "ACTIONS_", "RUNNER_", "RETAINCTL_"]
+	startswith(env, prefix)
+	key := sprintf("organisation.credentials.%s", [name])
+	msg := sprintf("%s %s holds another secret (the CI's or retainctl's own): name the variables of the organisation's own OAuth client", [key, env])
+}
+
+deny contains lib.setting_violation("settings.organisation", "organisation.apiUrl", msg) if {
+	url := object.get(org, "apiUrl", "")
+	url != ""
+	not startswith(url, "https://")
+	msg := sprintf("organisation.apiUrl %q must be https: credentials are sent to it", [url])
+}
+
 deny contains lib.setting_violation("settings.organisation", "organisation.credentials", msg) if {
 	creds := object.get(org, "credentials", {})
 	count({k | some k in ["clientIdEnv", "clientSecretEnv"]; object.get(creds, k, "") != ""}) == 1

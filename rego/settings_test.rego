@@ -74,4 +74,6 @@ test_organisation if {
 	denied(object.union(good, {"organisation": {"credentials": {}}})) == {"settings.organisation"}
 	denied(object.union(good, {"organisation": {"region": "eu-west-1", "credentials": {"clientIdEnv": "EU-ID", "clientSecretEnv": "S"}}})) == {"settings.organisation"}
 	denied(object.union(good, {"organisation": {"region": "eu-west-1", "credentials": {"clientIdEnv": "EU_ID"}}})) == {"settings.organisation"}
+	denied(object.union(good, {"organisation": {"region": "eu-west-1", "credentials": {"clientIdEnv": "EU_ID", "clientSecretEnv": "github_token"}}})) == {"settings.organisation"}
+	denied(object.union(good, {"organisation": {"apiUrl": "http://api.mypurecloud.ie"}})) == {"settings.organisation"}
 }

@@ -75,7 +75,11 @@ func targetOf(cmd *cobra.Command) (target, error) {
 		state, _ := cmd.Flags().GetString("sim-state")
 		return target{simState: state, api: api}, nil
 	}
-	cfg, err := genesys.ConfigFromEnv(envOfOrg(cmd, os.Getenv))
+	getenv, err := envOfOrg(cmd, os.Getenv)
+	if err != nil {
+		return target{}, usageErr(err)
+	}
+	cfg, err := genesys.ConfigFromEnv(getenv)
 	if errors.Is(err, genesys.ErrNoCredentials) {
 		return target{}, usageErr(fmt.Errorf("%w\n(or pass --sim to try retainctl against a simulated organisation)", err))
 	}

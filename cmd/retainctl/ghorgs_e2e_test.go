@@ -61,10 +61,10 @@ func TestGitHubTwoOrganisations(t *testing.T) {
 	g.merged = true
 	g.mu.Unlock()
 	actions(t, g, "push", filepath.Join(fixtures, "push_main.json"))
-	// The apply job of us, misconfigured to read eu's comment: eu's
-	// approval does not cover us's changes, so nothing is applied.
+	// The apply job of us, misconfigured to read eu's comment, is refused
+	// before anything is applied.
 	t.Setenv("RETAINCTL_ORG", "eu")
-	if code, _, errOut := cli(t, "apply", "--github", "--org", "us"); code != exitFailure || !strings.Contains(errOut, "refusing to apply") {
+	if code, _, errOut := cli(t, "apply", "--github", "--org", "us"); code == exitOK || !strings.Contains(errOut, "different organisations") {
 		t.Fatalf("us applied on eu's approval: exit %d: %s", code, errOut)
 	}
 	for _, org := range []string{"eu", "us"} {

@@ -63,7 +63,7 @@ func executeEach(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintln(stderr, "retainctl: --org all:", err)
 		return exitUsage
 	}
-	if slices.Contains(args, "json") {
+	if slices.Contains(args, "json") || slices.Contains(args, "--format=json") {
 		fmt.Fprintln(stderr, "retainctl: --org all writes one section per organisation: for JSON, run once per organisation with --org NAME")
 		return exitUsage
 	}
@@ -97,7 +97,7 @@ func applyOrg(cmd *cobra.Command) error {
 		return nil
 	}
 	dir := filepath.Join(policy.OrgsDir, name)
-	if info, err := os.Stat(dir); err != nil || !info.IsDir() || strings.ContainsAny(name, `/\`) {
+	if info, err := os.Stat(dir); !policy.ValidOrgName(name) || err != nil || !info.IsDir() {
 		known, _ := policy.OrgNames()
 		return usageErr(fmt.Errorf("--org %s: no directory %s (organisations here: %s)", name, dir, strings.Join(known, ", ")))
 	}
@@ -114,35 +114,67 @@ func applyOrg(cmd *cobra.Command) error {
 }
 
 // envOfOrg is the environment as the Genesys client reads it: the
-// GENESYSCLOUD_* variables, or, when the policies directory's settings say
-// where the organisation is, its region or apiUrl and the variables they
-// name for its credentials (whose values the masker learns).
-func envOfOrg(cmd *cobra.Command, getenv func(string) string) func(string) string {
+// GENESYSCLOUD_* variables for a repository of one organisation; under
+// --org, the organisation's region or apiUrl and the variables its settings
+// name for its credentials, and nothing of the default ones, so that no
+// organisation connects with another's. The settings sit in the repository
+// a pull request changes, so they may not send credentials anywhere but a
+// Genesys region's API (or a URL RETAINCTL_ALLOWED_API_URLS lists), nor
+// name a variable that holds another secret.
+func envOfOrg(cmd *cobra.Command, getenv func(string) string) (func(string) string, error) {
+	name, _ := cmd.Flags().GetString(flagOrg)
 	f := cmd.Flags().Lookup("policies")
-	if f == nil {
-		return getenv
+	if name == "" || f == nil {
+		return getenv, nil
 	}
 	s, _ := policy.LoadSettings(f.Value.String())
 	org := s.Organisation
-	if org == nil {
-		return getenv
+	if org == nil || org.Credentials.ClientIDEnv == "" || org.Credentials.ClientSecretEnv == "" {
+		return nil, fmt.Errorf("organisation %s: %s names no organisation.credentials: each organisation of several connects with its own (clientIdEnv, clientSecretEnv)", name, filepath.Join(f.Value.String(), policy.SettingsFile))
 	}
-	if c := org.Credentials; c.ClientSecretEnv != "" {
-		maskerOf(cmd.Context()).Add(getenv(c.ClientSecretEnv))
+	if err := checkOrgTarget(*org, getenv); err != nil {
+		return nil, fmt.Errorf("organisation %s: %w", name, err)
 	}
+	id, secret := getenv(org.Credentials.ClientIDEnv), getenv(org.Credentials.ClientSecretEnv)
+	maskerOf(cmd.Context()).AddBasicAuth(id, secret)
 	return func(k string) string {
-		switch {
-		case k == genesys.EnvClientID && org.Credentials.ClientIDEnv != "":
-			return getenv(org.Credentials.ClientIDEnv)
-		case k == genesys.EnvClientSecret && org.Credentials.ClientSecretEnv != "":
-			return getenv(org.Credentials.ClientSecretEnv)
-		case k == genesys.EnvAccessToken && org.Credentials.ClientIDEnv != "":
-			return "" // a token for one organisation must not reach another
-		case k == genesys.EnvRegion && org.Region != "":
+		switch k {
+		case genesys.EnvClientID:
+			return id
+		case genesys.EnvClientSecret:
+			return secret
+		case genesys.EnvRegion:
 			return org.Region
-		case k == genesys.EnvAPIURL:
+		case genesys.EnvAPIURL:
 			return org.APIURL
+		case genesys.EnvAccessToken:
+			return "" // a token is one organisation's: never another's
 		}
 		return getenv(k)
+	}, nil
+}
+
+// envAllowedURLs lists API URLs, beyond the regions', that settings may
+// name: set by whoever runs retainctl (a test, a private deployment), not
+// by the repository.
+const envAllowedURLs = "RETAINCTL_ALLOWED_API_URLS"
+
+// secretPrefixes are variables an organisation's credentials may not name:
+// they hold the CI's, the webhook's or retainctl's own secrets.
+var secretPrefixes = []string{"GITHUB_", "ACTIONS_", "RUNNER_", "RETAINCTL_"}
+
+// checkOrgTarget refuses an organisation whose settings would send its
+// credentials off Genesys, or read another secret as them.
+func checkOrgTarget(org policy.Organisation, getenv func(string) string) error {
+	if u := org.APIURL; u != "" && !genesys.IsRegionAPI(u) && !slices.Contains(strings.Split(getenv(envAllowedURLs), ","), u) {
+		return fmt.Errorf("apiUrl %s is not a Genesys Cloud region's API (https://api.<region domain>): name the region instead, or list the URL in %s where retainctl runs", u, envAllowedURLs)
 	}
+	for _, env := range []string{org.Credentials.ClientIDEnv, org.Credentials.ClientSecretEnv} {
+		for _, p := range secretPrefixes {
+			if strings.HasPrefix(strings.ToUpper(env), p) {
+				return fmt.Errorf("credentials name %s, a variable that holds another secret: name the variables of the organisation's own OAuth client", env)
+			}
+		}
+	}
+	return nil
 }

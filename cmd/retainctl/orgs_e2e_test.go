@@ -34,6 +34,9 @@ func twoOrgs(t *testing.T) {
 		t.Setenv(up+"_ID", name+"-client")
 		t.Setenv(up+"_SECRET", name+"-secret-5d4c3b2a")
 	}
+	// The simulators are on loopback, not a Genesys region: whoever runs
+	// retainctl allows them, as a private deployment would.
+	t.Setenv(envAllowedURLs, urls["eu"]+","+urls["us"])
 	settings := func(name string) string {
 		up := strings.ToUpper(name)
 		return "include: [common]\naudit: {log: audit/" + name + "/retainctl-audit.jsonl}\n" +
@@ -121,5 +124,30 @@ func TestManyOrganisations(t *testing.T) {
 	}
 	if code, _, errOut := cli(t, "plan", "--org", "nowhere"); code != exitUsage || !strings.Contains(errOut, "eu, us") {
 		t.Errorf("an unknown organisation: exit %d: %s", code, errOut)
+	}
+	if code, _, _ := cli(t, "plan", "--org", ".."); code != exitUsage {
+		t.Errorf("--org ..: exit %d", code)
+	}
+}
+
+// An organisation's settings are in the repository a pull request changes:
+// they may not send its credentials off Genesys, nor read another secret
+// as them, and no organisation connects with the default credentials.
+func TestOrganisationSettingsCannotRedirectCredentials(t *testing.T) {
+	twoOrgs(t)
+	t.Setenv("GITHUB_TOKEN", "ghp-not-for-genesys")
+	for name, settings := range map[string]string{
+		"elsewhere":     "organisation: {apiUrl: \"https://api.evil.example\", credentials: {clientIdEnv: EU_ID, clientSecretEnv: EU_SECRET}}\n",
+		"plain http":    "organisation: {apiUrl: \"http://api.mypurecloud.ie\", credentials: {clientIdEnv: EU_ID, clientSecretEnv: EU_SECRET}}\n",
+		"github token":  "organisation: {region: eu-west-1, credentials: {clientIdEnv: EU_ID, clientSecretEnv: GITHUB_TOKEN}}\n",
+		"default creds": "organisation: {region: eu-west-1}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			writeAll(t, map[string]string{"orgs/eu/retainctl.yaml": "include: [common]\naudit: {log: audit/eu/retainctl-audit.jsonl}\n" + settings})
+			code, out, errOut := cli(t, "plan", "--org", "eu")
+			if code == exitOK || strings.Contains(out+errOut, "ghp-not-for-genesys") {
+				t.Errorf("exit %d\n%s%s", code, out, errOut)
+			}
+		})
 	}
 }

@@ -121,7 +121,10 @@ func wantsOrg(cmd *cobra.Command) bool {
 	if sim, _ := cmd.Flags().GetBool("sim"); sim {
 		return true
 	}
-	getenv := envOfOrg(cmd, os.Getenv)
+	getenv, err := envOfOrg(cmd, os.Getenv)
+	if err != nil {
+		return true // connecting says what is wrong
+	}
 	for _, k := range []string{genesys.EnvClientID, genesys.EnvClientSecret, genesys.EnvAccessToken} {
 		if strings.TrimSpace(getenv(k)) != "" {
 			return true

@@ -77,3 +77,19 @@ func TokenURLFor(baseURL string) (string, error) {
 	u.Path, u.RawQuery, u.Fragment = "/oauth/token", "", ""
 	return u.String(), nil
 }
+
+// IsRegionAPI reports whether baseURL is the API of a known region
+// (https://api.<domain>), so that settings cannot send credentials to a
+// host of their choosing.
+func IsRegionAPI(baseURL string) bool {
+	u, err := url.Parse(strings.TrimSuffix(baseURL, "/"))
+	if err != nil || u.Scheme != "https" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Port() != "" {
+		return false
+	}
+	for _, d := range regionDomains {
+		if strings.EqualFold(u.Host, "api."+d) {
+			return true
+		}
+	}
+	return false
+}

@@ -93,3 +93,21 @@ func TestAPIErrorText(t *testing.T) {
 		t.Fatalf("empty body: %+v", e)
 	}
 }
+
+func TestIsRegionAPI(t *testing.T) {
+	for url, want := range map[string]bool{
+		"https://api.mypurecloud.ie":      true,
+		"https://api.mypurecloud.ie/":     true,
+		"https://API.usw2.pure.cloud":     true,
+		"http://api.mypurecloud.ie":       false,
+		"https://api.mypurecloud.ie:8443": false,
+		"https://api.evil.example":        false,
+		"https://u:p@api.mypurecloud.ie":  false,
+		"https://api.mypurecloud.ie/x":    false,
+		"https://api.mypurecloud.ie.evil": false,
+	} {
+		if got := IsRegionAPI(url); got != want {
+			t.Errorf("IsRegionAPI(%q) = %v", url, got)
+		}
+	}
+}

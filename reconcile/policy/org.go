@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -133,7 +134,7 @@ func OrgNames() ([]string, error) {
 	}
 	var out []string
 	for _, e := range es {
-		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+		if e.IsDir() && ValidOrgName(e.Name()) {
 			out = append(out, e.Name())
 		}
 	}
@@ -141,4 +142,14 @@ func OrgNames() ([]string, error) {
 		return nil, fmt.Errorf("no organisations under %s/: make one directory per organisation, such as %s/production", OrgsDir, OrgsDir)
 	}
 	return out, nil
+}
+
+// orgName is what an organisation's directory may be called: a plain name,
+// which --org and the workflows' matrix can carry. "all" is --org's word
+// for every organisation.
+var orgName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
+
+// ValidOrgName reports whether name may name an organisation.
+func ValidOrgName(name string) bool {
+	return orgName.MatchString(name) && name != "all" && !strings.Contains(name, "..")
 }
