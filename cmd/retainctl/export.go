@@ -52,6 +52,10 @@ func newExportCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "policies", "directory to write the YAML files to")
+	// Under --org, the organisation's directory: its settings say where it
+	// is and which credentials it uses (pacing too). Not a flag of its own.
+	cmd.Flags().String("policies", "", "")
+	_ = cmd.Flags().MarkHidden("policies")
 	addConnFlags(cmd)
 	return cmd
 }

@@ -107,6 +107,11 @@ func TestManyOrganisations(t *testing.T) {
 	if _, err := os.Stat("audit/eu/retainctl-audit.jsonl"); err != nil {
 		t.Errorf("eu's audit log: %v", err)
 	}
+	if code, _, errOut := cli(t, "export", "--org", "eu", "--out", "eu-export"); code != exitOK {
+		t.Fatalf("export eu: exit %d: %s", code, errOut)
+	} else if b, _ := os.ReadFile("eu-export/calls.yaml"); !strings.Contains(string(b), "retentionPeriod: 120") {
+		t.Errorf("export --org eu exported another organisation:\n%s", b)
+	}
 	if code, _, _ := cli(t, "plan", "--org", "all", "--detailed-exitcode"); code != exitChanges {
 		t.Errorf("us still has changes: exit %d", code)
 	}
