@@ -49,14 +49,23 @@ type Ref struct {
 func Parse(v string) Ref {
 	switch {
 	case strings.HasPrefix(v, "id:"):
-		return Ref{ID: strings.TrimSpace(strings.TrimPrefix(v, "id:"))}
+		id := strings.TrimSpace(strings.TrimPrefix(v, "id:"))
+		if isUUID(id) {
+			id = strings.ToLower(id) // as Genesys writes it, so the plan compares like with like
+		}
+		return Ref{ID: id}
 	case strings.HasPrefix(v, "name:"):
 		return Ref{Name: strings.TrimSpace(strings.TrimPrefix(v, "name:"))}
 	}
-	if _, err := uuid.Parse(v); err == nil && len(v) == 36 {
+	if isUUID(v) {
 		return Ref{ID: strings.ToLower(v)}
 	}
 	return Ref{Name: v}
+}
+
+func isUUID(v string) bool {
+	_, err := uuid.Parse(v)
+	return err == nil && len(v) == 36
 }
 
 // Names maps each id a name resolved to back to that name, for display.
@@ -152,14 +161,18 @@ func lookUp(ctx context.Context, dir Directory, keys []key) (map[key]found, erro
 }
 
 // exact keeps the entities whose name is k's name: written the same, or,
-// when none is, the same but for case. A user also matches by email.
+// when none is, the same but for case. A user written with an @ is found
+// by email only: a display name can be anything, even someone's address.
 func exact(k key, ents []genesys.Entity) []genesys.Entity {
+	if k.kind == genesys.KindUser && strings.Contains(k.name, "@") {
+		return slices.DeleteFunc(slices.Clone(ents), func(e genesys.Entity) bool { return !strings.EqualFold(e.Email, k.name) })
+	}
 	var same, folded []genesys.Entity
 	for _, e := range ents {
 		switch {
 		case e.Name == k.name:
 			same = append(same, e)
-		case strings.EqualFold(e.Name, k.name), k.kind == genesys.KindUser && e.Email != "" && strings.EqualFold(e.Email, k.name):
+		case strings.EqualFold(e.Name, k.name):
 			folded = append(folded, e)
 		}
 	}

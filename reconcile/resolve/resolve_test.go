@@ -180,3 +180,16 @@ func TestRenamedObjectIsNamed(t *testing.T) {
 		t.Errorf("no live policy to judge by: %+v", vs)
 	}
 }
+
+// A display name is anyone's to choose: a value with an @ is an email.
+func TestEmailIsNotADisplayName(t *testing.T) {
+	d := org()
+	d.ents[genesys.KindUser] = append(d.ents[genesys.KindUser], genesys.Entity{ID: "u9", Name: "sam.lee@example.com", Email: "mallory@example.com"})
+	got, _, vs, err := Policies(context.Background(), d, []policy.Policy{withFilters(policy.Filter{Attribute: policy.User, Operator: "EQ", Value: "sam.lee@example.com"})}, nil)
+	if err != nil || len(vs) != 0 || got[0].Filters[0].Value != "u1" {
+		t.Fatalf("resolved to %v (%v %v)", got[0].Filters[0].Value, vs, err)
+	}
+	if r := Parse("id:5B7B5A0E-0D4E-4C2B-9A51-4A1F2C3D4E03"); r.ID != collections {
+		t.Errorf("id: is compared as Genesys writes it: %+v", r)
+	}
+}
