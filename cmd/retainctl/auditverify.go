@@ -14,6 +14,7 @@ import (
 
 func newAuditVerifyCmd() *cobra.Command {
 	var policies, logFile string
+	var legacy bool
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Check the audit log's hash chain, its events and its delivery records",
@@ -21,7 +22,8 @@ func newAuditVerifyCmd() *cobra.Command {
 before it (logSeq one more, prevHash the SHA-256 of its line), is a valid event,
 and no id repeats; every record in <log>.delivered acknowledges events that are
 in the log. Lines torn by a crash are warnings. Events written before the chain
-existed are counted, and the chain says where it starts.
+existed are counted, and the chain says where it starts; a log with no chain at
+all fails unless --allow-legacy says it is from before the chain.
 
 The last line prints the chain's head (its last logSeq and hash): the webhook
 receiver's copy, or the audit branch, must hold the same.
@@ -37,15 +39,16 @@ or out of order is named), 3 bad settings or no log.`,
 					return usageErr(err)
 				}
 			}
-			return runAuditVerify(cmd.OutOrStdout(), path)
+			return runAuditVerify(cmd.OutOrStdout(), path, legacy)
 		},
 	}
 	cmd.Flags().StringVar(&policies, "policies", "policies", "policies directory holding retainctl.yaml (audit.log)")
 	cmd.Flags().StringVar(&logFile, "log", "", "the log to verify (default: the settings' audit.log)")
+	cmd.Flags().BoolVar(&legacy, "allow-legacy", false, "accept a log written entirely before the hash chain (its lines can only be checked for form)")
 	return cmd
 }
 
-func runAuditVerify(w io.Writer, path string) error {
+func runAuditVerify(w io.Writer, path string, allowLegacy bool) error {
 	log, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return usageErr(fmt.Errorf("no audit log at %s", path))
@@ -71,6 +74,10 @@ func runAuditVerify(w io.Writer, path string) error {
 		fmt.Fprintf(w, "warning: %s: %s\n", path, warn)
 	}
 	switch {
+	case v.ChainStart == 0 && v.Events > 0 && !allowLegacy:
+		// Stripping the chain fields from every line would otherwise make
+		// any edit pass: a log this retainctl wrote is always chained.
+		return failErr(fmt.Errorf("audit log %s holds %d events and no hash chain: written before retainctl kept one, or stripped of it; pass --allow-legacy to accept a log from before the chain", path, v.Events))
 	case v.ChainStart == 0:
 		fmt.Fprintf(w, "%s: %d events, none chained (written before retainctl kept a hash chain): nothing to verify but their form\n", path, v.Events)
 	case v.Legacy > 0:

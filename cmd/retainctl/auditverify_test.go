@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"regexp"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,5 +69,31 @@ func TestApplyEventsCarryProvenance(t *testing.T) {
 	}
 	if code, out, _ := cli(t, "audit", "verify", "--policies", policies); code != exitOK {
 		t.Fatalf("verify: %s", out)
+	}
+}
+
+// A log stripped of its chain fields does not verify: every edit would
+// pass otherwise. --allow-legacy accepts a log from before the chain.
+func TestAuditVerifyRefusesAnUnchainedLog(t *testing.T) {
+	policies := inExample(t)
+	if code, _, errOut := cli(t, "apply", "--sim", "--auto-approve", "--policies", policies); code != exitOK {
+		t.Fatalf("apply: exit %d: %s", code, errOut)
+	}
+	data, err := os.ReadFile("audit/retainctl-audit.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stripped := regexp.MustCompile(`,"(logSeq|prevHash|chain)":("[^"]*"|[0-9]+)`).ReplaceAll(data, nil)
+	if bytes.Contains(stripped, []byte(`"prevHash"`)) || len(stripped) == len(data) {
+		t.Fatal("fixture: chain fields not stripped")
+	}
+	if err := os.WriteFile("stripped.jsonl", stripped, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := cli(t, "audit", "verify", "--log", "stripped.jsonl"); code != exitFailure || !strings.Contains(errOut, "no hash chain") {
+		t.Errorf("a stripped log: exit %d: %s", code, errOut)
+	}
+	if code, out, _ := cli(t, "audit", "verify", "--log", "stripped.jsonl", "--allow-legacy"); code != exitOK {
+		t.Errorf("--allow-legacy: exit %d: %s", code, out)
 	}
 }
