@@ -5,8 +5,8 @@ import (
 	"context"
 	"io"
 	"os"
-	"regexp"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
