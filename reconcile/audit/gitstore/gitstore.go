@@ -286,9 +286,19 @@ func (s Store) read(ctx context.Context, commit, name string) ([]byte, error) {
 		return nil, nil
 	}
 	spec := commit + ":" + path.Join(s.Lineage, name)
+	// Absent only when the tree says so: any other failure must not read
+	// as "nothing there", or publish would replace the branch's file with
+	// a shorter local one.
+	listed, err := s.git(ctx, nil, nil, "ls-tree", "--name-only", commit, "--", path.Join(s.Lineage, name))
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(listed) == "" {
+		return nil, nil // not on the branch yet
+	}
 	size, err := s.git(ctx, nil, nil, "cat-file", "-s", spec)
 	if err != nil {
-		return nil, nil // not on the branch yet
+		return nil, err
 	}
 	var n int64
 	if _, err := fmt.Sscan(size, &n); err != nil || n > maxFile {
