@@ -41,6 +41,7 @@ func includes(repo *Repo) []Problem {
 	own := repo.Policies
 	var included []Policy
 	var holds []Hold
+	var policyFrom, holdFrom []int // which include each came from
 	for i, inc := range repo.Settings.Include {
 		dir := filepath.Clean(filepath.FromSlash(inc))
 		if !filepath.IsLocal(dir) {
@@ -58,12 +59,41 @@ func includes(repo *Repo) []Problem {
 		}
 		included = append(included, sub.Policies...)
 		holds = append(holds, sub.Holds...)
+		policyFrom = append(policyFrom, repeat(i, len(sub.Policies))...)
+		holdFrom = append(holdFrom, repeat(i, len(sub.Holds))...)
 	}
-	included = overridden(included, own, nameOfPolicy)
-	problems = append(problems, includedTwice(included)...)
-	repo.Policies = append(own, included...)
+	problems = append(problems, includedTwice(included, policyFrom, nameOfPolicy, sourceOfPolicy, "policy", namesOf(own, nameOfPolicy))...)
+	problems = append(problems, includedTwice(holds, holdFrom, nameOfHold, sourceOfHold, "hold", nil)...)
+	problems = append(problems, sharedHolds(holds, repo.Holds)...)
+	repo.Policies = append(own, overridden(included, own, nameOfPolicy)...)
 	repo.Holds = append(repo.Holds, overridden(holds, repo.Holds, nameOfHold)...)
 	return problems
+}
+
+// sharedHolds refuses an organisation's hold named as a shared one: a legal
+// hold is narrowed or released where it is shared, for every organisation
+// at once, never quietly for one.
+func sharedHolds(shared, own []Hold) []Problem {
+	byName := map[string]Hold{}
+	for _, h := range shared {
+		byName[NameKey(h.Name)] = h
+	}
+	var out []Problem
+	for _, h := range own {
+		if s, ok := byName[NameKey(h.Name)]; ok {
+			out = append(out, Problem{Rule: "hold.duplicate-name", File: h.Source.File, Line: h.Source.Line, Policy: h.Name,
+				Message: fmt.Sprintf("hold %q is shared from %s:%d: change or release it there, or give this organisation's hold a name of its own", h.Name, s.Source.File, s.Source.Line)})
+		}
+	}
+	return out
+}
+
+func repeat(v, n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = v
+	}
+	return out
 }
 
 // loadIncluded reads an included directory, opened inside the working
@@ -86,13 +116,19 @@ func loadIncluded(dir string) (Repo, error) {
 	return LoadFS(sub.FS(), dir)
 }
 
+// namesOf is the set of the items' names, by NameKey.
+func namesOf[T any](items []T, name func(T) string) map[string]bool {
+	out := map[string]bool{}
+	for _, x := range items {
+		out[NameKey(name(x))] = true
+	}
+	return out
+}
+
 // overridden keeps the included items the directory does not redefine
 // (by NameKey, as names are compared).
 func overridden[T any](included, own []T, name func(T) string) []T {
-	mine := map[string]bool{}
-	for _, x := range own {
-		mine[NameKey(name(x))] = true
-	}
+	mine := namesOf(own, name)
 	var out []T
 	for _, x := range included {
 		if !mine[NameKey(name(x))] {
@@ -105,21 +141,31 @@ func overridden[T any](included, own []T, name func(T) string) []T {
 func nameOfPolicy(p Policy) string { return p.Name }
 func nameOfHold(h Hold) string     { return h.Name }
 
-// includedTwice reports a name two included directories both define: the
-// organisation's own directory must say which applies.
-func includedTwice(ps []Policy) []Problem {
-	first := map[string]Policy{}
+func sourceOfPolicy(p Policy) Source { return p.Source }
+func sourceOfHold(h Hold) Source     { return h.Source }
+
+// includedTwice reports a name two included directories both define (one
+// directory's own repeats are its loader's to report): the organisation's
+// own directory must say which applies.
+func includedTwice[T any](items []T, from []int, name func(T) string, src func(T) Source, what string, own map[string]bool) []Problem {
+	type first struct {
+		src     Source
+		include int
+	}
+	seen := map[string]first{}
 	var out []Problem
-	for _, p := range ps {
-		key := NameKey(p.Name)
-		prev, ok := first[key]
-		if !ok {
-			first[key] = p
-			continue
-		}
-		if filepath.Dir(prev.Source.File) != filepath.Dir(p.Source.File) {
-			out = append(out, Problem{Rule: "policy.duplicate-name", File: p.Source.File, Line: p.Source.Line, Policy: p.Name,
-				Message: fmt.Sprintf("policy %q is included from %s:%d too: define it in the organisation's own directory to say which applies", p.Name, prev.Source.File, prev.Source.Line)})
+	for i, x := range items {
+		key := NameKey(name(x))
+		prev, ok := seen[key]
+		switch {
+		case own[key]:
+			// the organisation's own definition says which applies
+		case !ok:
+			seen[key] = first{src(x), from[i]}
+		case prev.include != from[i]:
+			s := src(x)
+			out = append(out, Problem{Rule: what + ".duplicate-name", File: s.File, Line: s.Line, Policy: name(x),
+				Message: fmt.Sprintf("%s %q is included from %s:%d too: define it in the organisation's own directory to say which applies", what, name(x), prev.src.File, prev.src.Line)})
 		}
 	}
 	return out

@@ -66,3 +66,32 @@ func TestIncludesMustNotConflict(t *testing.T) {
 		t.Errorf("one name from two includes: %v", err)
 	}
 }
+
+// A shared legal hold is changed where it is shared, never quietly for one
+// organisation; two includes holding one hold name must be told apart.
+func TestSharedHolds(t *testing.T) {
+	t.Chdir(t.TempDir())
+	hold := "name: ACME\nowner: legal\nreason: r\nreviewBy: 2027-01-01\nconversations: [" + convA + "]\n"
+	writeFiles(t, ".", map[string]string{
+		"common/holds/acme.yaml":       hold,
+		"other/holds/acme.yaml":        hold,
+		"orgs/eu/retainctl.yaml":       "include: [common]\n",
+		"orgs/eu/holds/acme.yaml":      hold + "released: true\n",
+		"orgs/us/retainctl.yaml":       "include: [common, other]\n",
+		"orgs/ok/retainctl.yaml":       "include: [common]\n",
+		"common/calls.yaml":            policyDoc("Calls", 90),
+		"other/calls.yaml":             policyDoc("Calls", 30),
+		"orgs/ok/calls.yaml":           policyDoc("Calls", 60),
+		"orgs/ok/holds/their-own.yaml": strings.Replace(hold, "ACME", "Local matter", 1),
+	})
+	if _, err := Load(filepath.Join("orgs", "eu")); err == nil || !strings.Contains(err.Error(), "is shared from") {
+		t.Errorf("an organisation's hold named as a shared one: %v", err)
+	}
+	if _, err := Load(filepath.Join("orgs", "us")); err == nil || !strings.Contains(err.Error(), `hold "ACME" is included from`) {
+		t.Errorf("one hold from two includes: %v", err)
+	}
+	ok, err := Load(filepath.Join("orgs", "ok"))
+	if err != nil || len(ok.Holds) != 2 || len(ok.Policies) != 1 {
+		t.Errorf("a shared hold beside the organisation's own: %v %+v", err, ok.Holds)
+	}
+}
