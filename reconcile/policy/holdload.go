@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -114,10 +113,10 @@ func conversationsFile(fsys fs.FS, prefix, dir string, h Hold) ([]string, []Prob
 	file := filepath.Join(prefix, filepath.FromSlash(rel))
 	var ids []string
 	var problems []Problem
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, MaxConversationsFileSize)
-	for line := 1; sc.Scan(); line++ {
-		id := strings.TrimSpace(sc.Text())
+	line := 0
+	for l := range bytes.Lines(data) { // the whole file is in memory, capped: no line is too long to read
+		line++
+		id := strings.TrimSpace(string(l))
 		if id == "" || strings.HasPrefix(id, "#") {
 			continue
 		}
