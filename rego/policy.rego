@@ -7,14 +7,27 @@ import data.retainctl.lib
 # say what is wrong look only at these, so a large, valid repository costs
 # one pass rather than one pass per rule. Whatever a rule denies must fail
 # plausible (policy_test.rego checks each rule's case).
+#
+# The constants are read once, before the loop: a rule named inside it is
+# looked up again for each policy, hence the "pointless" reassignments. The
+# policy is plausible's last argument: OPA caches each call by its
+# arguments, one level per argument, so the arguments that never change go
+# first and each policy adds one entry rather than four.
 suspect contains p if {
+	types := lib.object_types
+
+	# regal ignore:pointless-reassignment
+	minimum := tier_minimum
+
+	# regal ignore:pointless-reassignment
+	maximum := max_days
 	some p in input.policies
-	not plausible(p, tier_minimum, max_days)
+	not plausible(types, minimum, maximum, p)
 }
 
-plausible(p, minimum, maximum) if {
+plausible(types, minimum, maximum, p) if {
 	p.name != ""
-	p.objectType in lib.object_types
+	p.objectType in types
 	p.objectType != "interaction"
 	p.retentionPeriod >= minimum
 	p.retentionPeriod <= maximum
