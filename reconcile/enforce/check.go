@@ -29,11 +29,8 @@ func Check(q genesys.RecordingJobsQuery, scope policy.Policy, minAge int, now, h
 		return fmt.Errorf("the job sets options retainctl does not send")
 	}
 	cq := q.ConversationQuery
-	if len(cq.EvaluationFilters) > 0 || len(cq.SurveyFilters) > 0 || len(cq.ResolutionFilters) > 0 || cq.StartOfDayIntervalMatching != nil {
+	if len(cq.ConversationFilters) > 0 || len(cq.EvaluationFilters) > 0 || len(cq.SurveyFilters) > 0 || len(cq.ResolutionFilters) > 0 || cq.StartOfDayIntervalMatching != nil {
 		return fmt.Errorf("the job query has filters retainctl does not build")
-	}
-	if err := onlyConversations(cq.ConversationFilters); err != nil {
-		return err
 	}
 	if err := checkInterval(cq.Interval, scope, minAge, now, horizon); err != nil {
 		return err
@@ -180,22 +177,4 @@ func normalise(dim, v string) string {
 		return strings.ToLower(v)
 	}
 	return v
-}
-
-// onlyConversations accepts conversation filters that name conversations
-// by id and nothing else: a dry run's counting job narrows a policy's job
-// to held conversations that way, and a filter ANDed to the query can only
-// select less.
-func onlyConversations(fs []genesys.QueryFilter) error {
-	for i, f := range fs {
-		if f.Type != "or" || len(f.Clauses) > 0 || len(f.Predicates) == 0 {
-			return fmt.Errorf("conversation filter %d has a shape retainctl does not build", i)
-		}
-		for _, p := range f.Predicates {
-			if (p.Type != "" && p.Type != "dimension") || p.Dimension != "conversationId" || p.Operator != "matches" || p.Value == "" || p.Property != "" || p.Metric != "" || len(p.Range) > 0 {
-				return fmt.Errorf("conversation filter %d has a predicate other than a conversation id", i)
-			}
-		}
-	}
-	return nil
 }

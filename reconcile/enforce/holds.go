@@ -3,6 +3,7 @@ package enforce
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -83,7 +84,7 @@ func Counting(jobs []JobSpec, holds []policy.Hold) ([]CountSpec, bool) {
 }
 
 // narrowed is j limited to the conversations ids: a conversation filter
-// ANDed to its query, so it selects no more than j does (Check holds).
+// ANDed to its query, so it selects no more than j does (CheckCount).
 func narrowed(j JobSpec, ids []string) JobSpec {
 	cq := *j.Query.ConversationQuery
 	f := genesys.QueryFilter{Type: "or"}
@@ -128,4 +129,31 @@ func (r *runState) held(jobs []Result, counts []CountSpec, found []Result) []Hol
 		out = append(out, HoldKept{Hold: h, Recordings: perHold[h]})
 	}
 	return out
+}
+
+// CheckCount proves a counting job no wider than the job it counts for:
+// its query is that job's, which passed Check, with one conversation
+// filter more that names conversations by id and nothing else.
+func CheckCount(count, job JobSpec) error {
+	cq := count.Query.ConversationQuery
+	if cq == nil || len(cq.ConversationFilters) != 1 {
+		return fmt.Errorf("a counting job adds exactly one conversation filter")
+	}
+	f := cq.ConversationFilters[0]
+	if f.Type != "or" || len(f.Clauses) > 0 || len(f.Predicates) == 0 {
+		return fmt.Errorf("the counting job's conversation filter has a shape retainctl does not build")
+	}
+	for _, p := range f.Predicates {
+		if (p.Type != "" && p.Type != "dimension") || p.Dimension != "conversationId" || p.Operator != "matches" || p.Value == "" || p.Property != "" || p.Metric != "" || len(p.Range) > 0 {
+			return fmt.Errorf("the counting job's conversation filter names something other than conversation ids")
+		}
+	}
+	rest := count
+	rq := *cq
+	rq.ConversationFilters = nil
+	rest.Query.ConversationQuery = &rq
+	if !reflect.DeepEqual(rest, job) {
+		return fmt.Errorf("the counting job's query differs from its job's by more than the conversations it names")
+	}
+	return nil
 }

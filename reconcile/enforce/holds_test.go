@@ -102,8 +102,11 @@ func TestCountingJobs(t *testing.T) {
 		t.Fatalf("%d counting jobs, ok %v", len(counts), ok)
 	}
 	for _, c := range counts {
-		if err := Check(c.Query, p, int(p.RetentionPeriod), now, Horizon(now)); err != nil {
+		if err := CheckCount(c.JobSpec, jobs[c.Job]); err != nil {
 			t.Errorf("counting job fails the check: %v", err)
+		}
+		if err := Check(c.Query, p, int(p.RetentionPeriod), now, Horizon(now)); err == nil {
+			t.Error("a counting job passes the check of a job that may run")
 		}
 		if slices.Contains(c.Holds, "C") {
 			t.Errorf("a released hold is counted: %v", c.Holds)
@@ -115,5 +118,36 @@ func TestCountingJobs(t *testing.T) {
 	}
 	if _, ok := Counting(many, holds); ok {
 		t.Error("more than MaxCountJobs counting jobs were built")
+	}
+}
+
+// CheckCount refuses a counting job that differs from its job by more than
+// the conversations it names.
+func TestCheckCountRefusesWiderCounts(t *testing.T) {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	jobs, err := Jobs(pol("Calls", policy.Call, 90, 0, nil, in(policy.Direction, "INBOUND")), now, Horizon(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := narrowed(jobs[0], []string{"c1"})
+	for name, edit := range map[string]func(*JobSpec){
+		"another interval":   func(c *JobSpec) { c.Query.ConversationQuery.Interval = "2020-01-01T00:00:00Z/2026-11-30T00:00:00Z" },
+		"no segment filters": func(c *JobSpec) { c.Query.ConversationQuery.SegmentFilters = nil },
+		"another dimension": func(c *JobSpec) {
+			c.Query.ConversationQuery.ConversationFilters[0].Predicates[0].Dimension = "originatingDirection"
+		},
+		"two filters": func(c *JobSpec) {
+			c.Query.ConversationQuery.ConversationFilters = append(c.Query.ConversationQuery.ConversationFilters, c.Query.ConversationQuery.ConversationFilters[0])
+		},
+		"another action age": func(c *JobSpec) { c.Query.ActionAge = 1 },
+	} {
+		c := narrowed(jobs[0], []string{"c1"})
+		edit(&c)
+		if err := CheckCount(c, jobs[0]); err == nil {
+			t.Errorf("%s: passed", name)
+		}
+	}
+	if err := CheckCount(good, jobs[0]); err != nil {
+		t.Errorf("a true count: %v", err)
 	}
 }

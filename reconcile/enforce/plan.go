@@ -34,6 +34,12 @@ func (pl *Plan) CountHolds(holds []policy.Hold) {
 		pl.Uncounted = fmt.Sprintf("the held recordings were not counted: counting them would take more than %d jobs; the numbers include them, and the jobs still skip them", MaxCountJobs)
 		return
 	}
+	for _, c := range counts {
+		if err := CheckCount(c.JobSpec, pl.Jobs[c.Job]); err != nil {
+			pl.Uncounted = "the held recordings were not counted: a counting job failed its safety check, so none is sent: " + err.Error()
+			return
+		}
+	}
 	pl.Counts = counts
 }
 
