@@ -49,6 +49,7 @@ type RequestSummary struct {
 	Retries         int     `json:"retries"` // attempts after the first
 	RateLimited     int     `json:"rateLimited"`
 	RateLimitWaitMs float64 `json:"rateLimitWaitMs"`
+	PaceWaitMs      float64 `json:"paceWaitMs"` // held back by the client's own rate limit, summed over requests
 	AvgMs           float64 `json:"avgMs"`
 	P50Ms           float64 `json:"p50Ms"`
 	P95Ms           float64 `json:"p95Ms"`
@@ -191,6 +192,7 @@ func summarize(stats []RequestStat) RequestSummary {
 		if st.Attempt > 1 {
 			s.Retries++
 		}
+		s.PaceWaitMs += ms(st.PaceWait)
 		if st.RateLimited || st.Status == 429 {
 			s.RateLimited++
 			s.RateLimitWaitMs += ms(st.RetryWait)

@@ -18,7 +18,11 @@ type RequestStat struct {
 	Attempt     int // 1 for the first try
 	RateLimited bool
 	RetryWait   time.Duration // wait before the next attempt, if any
-	Err         error
+	// PaceWait is how long the client's own rate limit held the attempt
+	// back before it was sent, beyond a 429's Retry-After (the fields match
+	// the Genesys client's RequestStat, which converts to this one).
+	PaceWait time.Duration
+	Err      error
 }
 
 // requestStats collects request stats for the report. It is safe for

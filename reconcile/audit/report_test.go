@@ -37,7 +37,7 @@ func TestBuildReport(t *testing.T) {
 	}
 	var stats []RequestStat
 	for i := 1; i <= 100; i++ {
-		stats = append(stats, RequestStat{Status: 200, Latency: time.Duration(i) * time.Millisecond, Attempt: 1})
+		stats = append(stats, RequestStat{Status: 200, Latency: time.Duration(i) * time.Millisecond, Attempt: 1, PaceWait: 15 * time.Millisecond})
 	}
 	stats = append(stats,
 		RequestStat{Status: 429, RateLimited: true, RetryWait: 2 * time.Second, Latency: time.Millisecond, Attempt: 1},
@@ -56,8 +56,12 @@ func TestBuildReport(t *testing.T) {
 	}
 	q := r.Requests // latencies sorted: 0,1,1,2..100,200 ms; nearest rank
 	if q.Total != 103 || q.Failed != 2 || q.Retries != 2 || q.RateLimited != 1 || q.RateLimitWaitMs != 2000 ||
-		q.P50Ms != 50 || q.P95Ms != 96 || q.MaxMs != 200 {
+		q.PaceWaitMs != 1500 || q.P50Ms != 50 || q.P95Ms != 96 || q.MaxMs != 200 {
 		t.Fatalf("requests: %+v", q)
+	}
+	var text strings.Builder
+	if err := r.WriteText(&text); err != nil || !strings.Contains(text.String(), "\n  429s:      1, 2.0s spent waiting; paced 1.5s\n") {
+		t.Fatalf("the 429 line: %q, %v", text.String(), err)
 	}
 	j := r.Jobs
 	if j.Created != 2 || j.Fulfilled != 1 || j.Failed != 1 || j.AvgMs != 10000 || j.MaxMs != 10000 || len(j.Durations) != 2 ||

@@ -55,7 +55,7 @@ func (r Report) WriteText(w io.Writer) error {
 	q := r.Requests
 	fmt.Fprintf(&b, "  requests:  %d (%d failed, %d retries); latency avg %.0fms p50 %.0fms p95 %.0fms max %.0fms\n",
 		q.Total, q.Failed, q.Retries, q.AvgMs, q.P50Ms, q.P95Ms, q.MaxMs)
-	fmt.Fprintf(&b, "  429s:      %d, %.1fs spent waiting\n", q.RateLimited, q.RateLimitWaitMs/1000)
+	fmt.Fprintf(&b, "  429s:      %d, %.1fs spent waiting; paced %.1fs\n", q.RateLimited, q.RateLimitWaitMs/1000, q.PaceWaitMs/1000)
 	j := r.Jobs
 	fmt.Fprintf(&b, "  jobs:      %d created, %d fulfilled, %d failed, %d cancelled; duration avg %.1fs max %.1fs\n",
 		j.Created, j.Fulfilled, j.Failed, j.Cancelled, j.AvgMs/1000, j.MaxMs/1000)

@@ -224,7 +224,8 @@ func (c *Client) try(ctx context.Context, cl call, payload []byte, t *tries) (a 
 	if err := c.breaker.allow(); err != nil {
 		return answer{}, 0, false, err
 	}
-	if t.slot, err = c.pacer.wait(ctx); err != nil {
+	var paced time.Duration
+	if t.slot, paced, err = c.pacer.waitPaced(ctx); err != nil {
 		return answer{}, 0, false, err
 	}
 	start := time.Now()
@@ -233,7 +234,7 @@ func (c *Client) try(ctx context.Context, cl call, payload []byte, t *tries) (a 
 		return answer{}, 0, false, err
 	}
 	stat := RequestStat{Method: cl.method, Path: cl.route, Status: a.status, Latency: time.Since(start), Attempt: t.n, Err: a.err,
-		RateLimited: a.err == nil && a.status == http.StatusTooManyRequests}
+		RateLimited: a.err == nil && a.status == http.StatusTooManyRequests, PaceWait: paced}
 	t.paused = 0
 	if !stat.RateLimited {
 		c.pacer.ok(t.slot)

@@ -90,8 +90,16 @@ func (s *slot) grant(t time.Time, keep int) {
 // equals. The time is booked before the wait, so that concurrent callers
 // queue behind each other instead of all waking at once.
 func (p *pacer) wait(ctx context.Context) (int, error) {
+	i, _, err := p.waitPaced(ctx)
+	return i, err
+}
+
+// waitPaced is wait, and says how long the request was paced: held back by
+// the window or by the requests booked before it, beyond the Retry-After
+// of a 429 on its token, which the 429's record already counts.
+func (p *pacer) waitPaced(ctx context.Context) (int, time.Duration, error) {
 	if err := ctx.Err(); err != nil {
-		return 0, err // a cancelled listing books no more requests
+		return 0, 0, err // a cancelled listing books no more requests
 	}
 	p.mu.Lock()
 	now := p.now()
@@ -111,14 +119,16 @@ func (p *pacer) wait(ctx context.Context) (int, error) {
 		}
 	}
 	p.next = (best + 1) % len(p.slots)
+	held := p.slots[best].until.Sub(now) // a 429's Retry-After, still to run
 	p.slots[best].grant(bestAt, p.max)
 	p.mu.Unlock()
-	if d := bestAt.Sub(now); d > 0 {
+	d := bestAt.Sub(now)
+	if d > 0 {
 		if err := p.sleep(ctx, d); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
-	return best, ctx.Err()
+	return best, max(d-max(held, 0), 0), ctx.Err()
 }
 
 // limited records a 429 on token i that asked for a pause of d.

@@ -19,5 +19,10 @@ type RequestStat struct {
 	Attempt     int // 1 for the first try
 	RateLimited bool
 	RetryWait   time.Duration // wait before the next attempt, if any
-	Err         error
+	// PaceWait is how long the client's own rate limit held the attempt
+	// back before it was sent: the per-token window, and the queue behind
+	// other requests. A wait for a 429's Retry-After is not in it: that is
+	// the 429's RetryWait.
+	PaceWait time.Duration
+	Err      error
 }
