@@ -89,7 +89,8 @@ func ParseSettings(file string, data []byte) (Settings, []Problem) {
 }
 
 // parseDocuments checks encoding, syntax, aliases and depth, and returns the
-// non-empty documents' top nodes.
+// non-empty documents' top nodes. A file in the plain subset fastDocuments
+// reads is parsed by it; any other by yaml.v3.
 func parseDocuments(file string, data []byte) ([]*yaml.Node, []Problem) {
 	if len(data) > MaxFileSize {
 		return nil, []Problem{{Rule: "file.too-large", File: file, Line: 1,
@@ -98,6 +99,18 @@ func parseDocuments(file string, data []byte) ([]*yaml.Node, []Problem) {
 	if !utf8.Valid(data) {
 		line := 1 + bytes.Count(data[:invalidUTF8At(data)], []byte("\n"))
 		return nil, []Problem{{Rule: "file.encoding", File: file, Line: line, Message: "file is not valid UTF-8: save it as UTF-8"}}
+	}
+	if docs, ok := fastDocuments(data); ok {
+		var problems []Problem
+		kept := docs[:0]
+		for _, top := range docs {
+			if p := checkTree(file, top, 1); p != nil {
+				problems = append(problems, *p)
+				continue
+			}
+			kept = append(kept, top)
+		}
+		return kept, problems
 	}
 	var docs []*yaml.Node
 	var problems []Problem
