@@ -12,10 +12,12 @@ attribute_names := concat(", ", sort(object.keys(specs)))
 # rules that say what is wrong look only at these, which keeps a large,
 # valid repository fast (a filter is visited once, not once per rule).
 #
-# The tables are read once, before the loop (see policy.rego), and come
-# first in valid's arguments: OPA caches each call by its arguments, one
-# level per argument, so a filter adds a level, and a policy one more. (The
-# policy, not its objectType: a policy without one must stay suspect.)
+# The tables are read once, before the loop (see policy.rego), and valid
+# takes the policy's objectType, all it needs of the policy, with the filter
+# last: OPA caches each call by its arguments, one level per argument, and
+# this order keeps a filter to one new entry. The objectType is read with
+# object.get: an argument is evaluated before the negation, and a missing
+# one must leave the filters suspect, not skip them.
 suspect contains [p, i, f] if {
 	# regal ignore:pointless-reassignment
 	table := allowed
@@ -23,8 +25,9 @@ suspect contains [p, i, f] if {
 	# regal ignore:pointless-reassignment
 	attributes := specs
 	some p in input.policies
+	object_type := object.get(p, "objectType", null)
 	some i, f in p.filters
-	not valid(table, attributes, p, f)
+	not valid(table, attributes, object_type, f)
 }
 
 # at is where the filter's key is written.
@@ -32,16 +35,16 @@ at(i, k) := sprintf("filters[%d].%s", [i, k])
 
 # valid is written once for each case of duration_operator_allowed, so
 # that the usual filter costs no call for it.
-valid(table, attributes, p, f) if {
+valid(table, attributes, object_type, f) if {
 	not f.durationOperator
-	table[f.attribute][p.objectType][f.operator]
+	table[f.attribute][object_type][f.operator]
 	spec := attributes[f.attribute]
 	valid_value(f.operator, spec.kind, spec, f.value)
 }
 
-valid(table, attributes, p, f) if {
+valid(table, attributes, object_type, f) if {
 	f.attribute == "duration"
-	table[f.attribute][p.objectType][f.operator]
+	table[f.attribute][object_type][f.operator]
 	spec := attributes[f.attribute]
 	valid_value(f.operator, spec.kind, spec, f.value)
 }
