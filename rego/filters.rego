@@ -37,6 +37,14 @@ at(i, k) := sprintf("filters[%d].%s", [i, k])
 # that the usual filter costs no call for it.
 valid(table, attributes, object_type, f) if {
 	not f.durationOperator
+	f.operator == "EQ"
+	table[f.attribute][object_type].EQ
+	spec := attributes[f.attribute]
+	valid_item(spec.kind, spec, f.value)
+}
+
+valid(table, attributes, object_type, f) if {
+	not f.durationOperator
 	table[f.attribute][object_type][f.operator]
 	spec := attributes[f.attribute]
 	valid_value(f.operator, spec.kind, spec, f.value)

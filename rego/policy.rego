@@ -14,7 +14,7 @@ import data.retainctl.lib
 # arguments, one level per argument, so the arguments that never change go
 # first and each policy adds one entry rather than four.
 suspect contains p if {
-	types := lib.object_types
+	types := lib.object_types - {"interaction"}
 
 	# regal ignore:pointless-reassignment
 	minimum := tier_minimum
@@ -25,13 +25,25 @@ suspect contains p if {
 	not plausible(types, minimum, maximum, p)
 }
 
+# plausible is written once for an archiveAfter of 0, the usual case, and
+# once for one above 0; types is lib.object_types without interaction.
 plausible(types, minimum, maximum, p) if {
 	p.name != ""
-	p.objectType in types
-	p.objectType != "interaction"
+	types[p.objectType]
 	p.retentionPeriod >= minimum
 	p.retentionPeriod <= maximum
-	p.archiveAfter >= 0
+	p.archiveAfter == 0
+	p.retentionPeriod > 0
+	object.get(p, "order", 0) >= 0
+	object.get(p, "renamedFrom", "") == ""
+}
+
+plausible(types, minimum, maximum, p) if {
+	p.name != ""
+	types[p.objectType]
+	p.retentionPeriod >= minimum
+	p.retentionPeriod <= maximum
+	p.archiveAfter > 0
 	p.archiveAfter < p.retentionPeriod
 	object.get(p, "order", 0) >= 0
 	object.get(p, "renamedFrom", "") == ""
