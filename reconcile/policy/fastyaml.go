@@ -2,6 +2,7 @@ package policy
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -21,11 +22,24 @@ import (
 // after a space or on their own line; space indentation only. yaml.v3
 // spends a third of a 10,000-policy validation parsing, in a million small
 // allocations; this builds the same nodes from two slabs.
-func fastDocuments(data []byte) ([]*yaml.Node, bool) {
-	f := fastParser{src: string(data)}
+//
+// release hands the nodes' memory to the next file's parse: call it once
+// nothing holds a node any longer (the nodes' strings are the file's and
+// stay valid), or never.
+func fastDocuments(data []byte) (docs []*yaml.Node, release func(), ok bool) {
+	f := &fastParser{src: string(data)}
 	if !f.split() {
-		return nil, false
+		return nil, nil, false
 	}
+	docs, ok = f.documents()
+	if !ok {
+		f.release()
+		return nil, nil, false
+	}
+	return docs, f.release, true
+}
+
+func (f *fastParser) documents() ([]*yaml.Node, bool) {
 	var docs []*yaml.Node
 	for len(f.lines) > 0 {
 		if f.lines[0].doc {
@@ -59,6 +73,7 @@ type fastParser struct {
 	lines []fastLine
 	nodes []yaml.Node  // slab
 	ptrs  []*yaml.Node // slab for Content
+	taken []*fastChunk // the chunks the slabs came from
 	stack []*yaml.Node // children being collected
 	depth int          // of the collection being parsed
 }
@@ -142,13 +157,31 @@ func commentAt(text string) int {
 	return -1
 }
 
+// fastChunk is a slab of nodes and one of Content pointers. A file's
+// chunks go back to fastChunks when its nodes are released.
+type fastChunk struct {
+	nodes [256]yaml.Node
+	ptrs  [1024]*yaml.Node
+}
+
+var fastChunks = sync.Pool{New: func() any { return new(fastChunk) }}
+
+func (f *fastParser) release() {
+	for _, c := range f.taken {
+		fastChunks.Put(c)
+	}
+	f.taken = nil
+}
+
 func (f *fastParser) node(kind yaml.Kind, tag, value string, line, col int) *yaml.Node {
 	if len(f.nodes) == 0 {
-		f.nodes = make([]yaml.Node, 256)
+		c := fastChunks.Get().(*fastChunk)
+		f.taken = append(f.taken, c)
+		f.nodes = c.nodes[:]
 	}
 	n := &f.nodes[0]
 	f.nodes = f.nodes[1:]
-	n.Kind, n.Tag, n.Value, n.Line, n.Column = kind, tag, value, line, col
+	*n = yaml.Node{Kind: kind, Tag: tag, Value: value, Line: line, Column: col}
 	return n
 }
 
@@ -156,7 +189,13 @@ func (f *fastParser) node(kind yaml.Kind, tag, value string, line, col int) *yam
 func (f *fastParser) content(n *yaml.Node, mark int) {
 	kids := f.stack[mark:]
 	if len(f.ptrs) < len(kids) {
-		f.ptrs = make([]*yaml.Node, max(1024, len(kids)))
+		if len(kids) > len(fastChunk{}.ptrs) {
+			f.ptrs = make([]*yaml.Node, len(kids))
+		} else {
+			c := fastChunks.Get().(*fastChunk)
+			f.taken = append(f.taken, c)
+			f.ptrs = c.ptrs[:]
+		}
 	}
 	n.Content = f.ptrs[:len(kids):len(kids)]
 	f.ptrs = f.ptrs[len(kids):]

@@ -57,10 +57,11 @@ func sameTree(a, b *yaml.Node, at string) string {
 // parses to the same trees.
 func checkFast(t *testing.T, data []byte) bool {
 	t.Helper()
-	fast, ok := fastDocuments(data)
+	fast, release, ok := fastDocuments(data)
 	if !ok {
 		return false
 	}
+	defer release()
 	slow, err := yamlV3Documents(data)
 	if err != nil {
 		t.Fatalf("fast path accepted what yaml.v3 refuses (%v):\n%s", err, data)

@@ -23,7 +23,8 @@ const (
 // ParsePolicies decodes the policy documents of one file. It returns the
 // policies that decoded cleanly and the problems of the others.
 func ParsePolicies(file string, data []byte) ([]Policy, []Problem) {
-	docs, problems := parseDocuments(file, data)
+	docs, problems, release := parseDocumentsReleasing(file, data)
+	defer release() // the policies keep the nodes' strings, never a node
 	var out []Policy
 	var segs []segment // the decoders' path stack, one for the file
 	var kl keyLiner
@@ -92,15 +93,24 @@ func ParseSettings(file string, data []byte) (Settings, []Problem) {
 // non-empty documents' top nodes. A file in the plain subset fastDocuments
 // reads is parsed by it; any other by yaml.v3.
 func parseDocuments(file string, data []byte) ([]*yaml.Node, []Problem) {
+	docs, problems, _ := parseDocumentsReleasing(file, data)
+	return docs, problems
+}
+
+// parseDocumentsReleasing is parseDocuments, and a function to call once the
+// caller holds no node any longer: it hands the nodes' memory to the next
+// file's parse. (The nodes' strings stay valid: they are the file's.)
+func parseDocumentsReleasing(file string, data []byte) ([]*yaml.Node, []Problem, func()) {
+	none := func() {}
 	if len(data) > MaxFileSize {
 		return nil, []Problem{{Rule: "file.too-large", File: file, Line: 1,
-			Message: fmt.Sprintf("file is %d bytes, over the %d-byte limit: split it into several files", len(data), MaxFileSize)}}
+			Message: fmt.Sprintf("file is %d bytes, over the %d-byte limit: split it into several files", len(data), MaxFileSize)}}, none
 	}
 	if !utf8.Valid(data) {
 		line := 1 + bytes.Count(data[:invalidUTF8At(data)], []byte("\n"))
-		return nil, []Problem{{Rule: "file.encoding", File: file, Line: line, Message: "file is not valid UTF-8: save it as UTF-8"}}
+		return nil, []Problem{{Rule: "file.encoding", File: file, Line: line, Message: "file is not valid UTF-8: save it as UTF-8"}}, none
 	}
-	if docs, ok := fastDocuments(data); ok {
+	if docs, release, ok := fastDocuments(data); ok {
 		var problems []Problem
 		kept := docs[:0]
 		for _, top := range docs {
@@ -110,7 +120,7 @@ func parseDocuments(file string, data []byte) ([]*yaml.Node, []Problem) {
 			}
 			kept = append(kept, top)
 		}
-		return kept, problems
+		return kept, problems, release
 	}
 	var docs []*yaml.Node
 	var problems []Problem
@@ -122,7 +132,7 @@ func parseDocuments(file string, data []byte) ([]*yaml.Node, []Problem) {
 			break
 		}
 		if err != nil {
-			return docs, append(problems, syntaxProblem(file, data, err))
+			return docs, append(problems, syntaxProblem(file, data, err)), none
 		}
 		if len(doc.Content) == 0 || doc.Content[0].Tag == "!!null" {
 			continue // an empty document, e.g. a trailing ---
@@ -134,7 +144,7 @@ func parseDocuments(file string, data []byte) ([]*yaml.Node, []Problem) {
 		}
 		docs = append(docs, top)
 	}
-	return docs, problems
+	return docs, problems, none
 }
 
 // checkTree refuses anchors and aliases (no alias bombs, and policies read as
