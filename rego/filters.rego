@@ -34,7 +34,19 @@ suspect contains [p, i, f] if {
 at(i, k) := sprintf("filters[%d].%s", [i, k])
 
 # valid is written once for each case of duration_operator_allowed, so
-# that the usual filter costs no call for it.
+# that the usual filter costs no call for it, and the usual EQ filter of an
+# id (valid_item's first case) is checked without a call at all.
+valid(table, attributes, object_type, f) if {
+	not f.durationOperator
+	f.operator == "EQ"
+	table[f.attribute][object_type].EQ
+	attributes[f.attribute].kind == "id"
+	x := f.value
+	is_string(x)
+	x != ""
+	not strings.any_prefix_match(x, ["id:", "name:"])
+}
+
 valid(table, attributes, object_type, f) if {
 	not f.durationOperator
 	f.operator == "EQ"

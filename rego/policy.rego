@@ -21,28 +21,33 @@ suspect contains p if {
 
 	# regal ignore:pointless-reassignment
 	maximum := max_days
+	retentions := {r |
+		some r in {p.retentionPeriod | some p in input.policies}
+		r >= minimum
+		r <= maximum
+		r > 0
+	}
 	some p in input.policies
-	not plausible(types, minimum, maximum, p)
+	not plausible(types, retentions, p)
 }
 
 # plausible is written once for an archiveAfter of 0, the usual case, and
-# once for one above 0; types is lib.object_types without interaction.
-plausible(types, minimum, maximum, p) if {
+# once for one above 0; types is lib.object_types without interaction, and
+# retentions the retention periods written that are in range and above 0,
+# each compared once however many policies write it.
+plausible(types, retentions, p) if {
 	p.name != ""
 	types[p.objectType]
-	p.retentionPeriod >= minimum
-	p.retentionPeriod <= maximum
+	retentions[p.retentionPeriod]
 	p.archiveAfter == 0
-	p.retentionPeriod > 0
 	object.get(p, "order", 0) >= 0
 	object.get(p, "renamedFrom", "") == ""
 }
 
-plausible(types, minimum, maximum, p) if {
+plausible(types, retentions, p) if {
 	p.name != ""
 	types[p.objectType]
-	p.retentionPeriod >= minimum
-	p.retentionPeriod <= maximum
+	retentions[p.retentionPeriod]
 	p.archiveAfter > 0
 	p.archiveAfter < p.retentionPeriod
 	object.get(p, "order", 0) >= 0
