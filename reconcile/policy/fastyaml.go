@@ -91,6 +91,7 @@ func (f *fastParser) leave() { f.depth-- }
 // yaml.v3.
 func (f *fastParser) split() bool {
 	s := f.src
+	f.lines = make([]fastLine, 0, strings.Count(s, "\n")+1)
 	for no := 1; len(s) > 0; no++ {
 		raw := s
 		if i := strings.IndexByte(s, '\n'); i >= 0 {
