@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/agnivade/levenshtein"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -191,7 +192,7 @@ func flagError(cmd *cobra.Command, err error) error {
 	name, _, _ = strings.Cut(name, "=")
 	var near []string
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		if d := levenshtein(name, f.Name); d <= max(2, len(name)/3) || strings.HasPrefix(f.Name, name) {
+		if d := levenshtein.ComputeDistance(name, f.Name); d <= max(2, len(name)/3) || strings.HasPrefix(f.Name, name) {
 			near = append(near, "--"+f.Name)
 		}
 	})
@@ -199,28 +200,6 @@ func flagError(cmd *cobra.Command, err error) error {
 		return usageErr(fmt.Errorf("%s has no flag --%s (see %s --help)", cmd.CommandPath(), name, cmd.CommandPath()))
 	}
 	return usageErr(fmt.Errorf("%s has no flag --%s; did you mean %s?", cmd.CommandPath(), name, strings.Join(near, " or ")))
-}
-
-// levenshtein is the edit distance of a and b, by runes.
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur := make([]int, len(rb)+1)
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(rb)]
 }
 
 func newRootCmd() *cobra.Command {

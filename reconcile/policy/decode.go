@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/agnivade/levenshtein"
 	"gopkg.in/yaml.v3"
 )
 
@@ -408,7 +409,7 @@ func fieldsOf(t reflect.Type) *structFields {
 func (f *structFields) suggest(key string) string {
 	best, dist := "", 3
 	for _, k := range f.keys {
-		if d := editDistance(strings.ToLower(key), strings.ToLower(k)); d < dist {
+		if d := levenshtein.ComputeDistance(strings.ToLower(key), strings.ToLower(k)); d < dist {
 			best, dist = k, d
 		}
 	}
@@ -416,26 +417,6 @@ func (f *structFields) suggest(key string) string {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	return fmt.Sprintf(" (known keys: %s)", strings.Join(f.keys, ", "))
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 func describe(n *yaml.Node) string {
