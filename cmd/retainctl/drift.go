@@ -51,11 +51,7 @@ func newDriftCmd() *cobra.Command {
 
 func runDrift(cmd *cobra.Command, o driftOptions) error {
 	ctx := cmd.Context()
-	now, err := parseNow(o.now)
-	if err != nil {
-		return err
-	}
-	repo, vs, err := loadValid(ctx, o.policies, o.rules, now)
+	repo, vs, err := loadValidNow(ctx, o.policies, o.rules, o.now)
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/retainctl/retainctl/reconcile/policy"
+	"github.com/retainctl/retainctl/reconcile/validate"
 )
 
 // addNowFlag adds --now, the time at which holds' review dates and
@@ -24,4 +28,13 @@ func parseNow(s string) (time.Time, error) {
 		return time.Time{}, usageErr(fmt.Errorf("--now %q is not an RFC 3339 time such as 2026-11-30T12:00:00Z", s))
 	}
 	return t, nil
+}
+
+// loadValidNow is loadValid with --now read from its flag.
+func loadValidNow(ctx context.Context, dir, rules, nowFlag string) (policy.Repo, []validate.Violation, error) {
+	now, err := parseNow(nowFlag)
+	if err != nil {
+		return policy.Repo{}, nil, err
+	}
+	return loadValid(ctx, dir, rules, now)
 }

@@ -59,11 +59,7 @@ func newPlanCmd() *cobra.Command {
 
 func runPlan(cmd *cobra.Command, o planOptions) error {
 	ctx := cmd.Context()
-	now, err := parseNow(o.now)
-	if err != nil {
-		return err
-	}
-	repo, vs, err := loadValid(ctx, o.policies, o.rules, now)
+	repo, vs, err := loadValidNow(ctx, o.policies, o.rules, o.now)
 	if err != nil {
 		return err
 	}

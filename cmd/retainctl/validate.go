@@ -21,11 +21,7 @@ error (bad flag, missing directory, a custom rule that does not compile).`,
 			if err := checkFormat(render.Validate, format); err != nil {
 				return err
 			}
-			at, err := parseNow(now)
-			if err != nil {
-				return err
-			}
-			_, vs, err := loadValid(cmd.Context(), dir, rulesDir, at)
+			_, vs, err := loadValidNow(cmd.Context(), dir, rulesDir, now)
 			if err != nil {
 				return err
 			}
