@@ -35,6 +35,12 @@ func TestBigPlanCommentKeepsWhatDecidesTheReview(t *testing.T) {
 		p.Violations = append(p.Violations, policy.Violation{Rule: "schedule.day-of-month", Severity: policy.Warn,
 			Message: "dayOfMonth 31 runs on the last day of shorter months", File: "policies/q.yaml", Line: i + 1, Policy: fmt.Sprint("Queue ", i)})
 	}
+	warnings := 0 // the 185 above, and what the plan warns of itself (coverage gaps)
+	for _, v := range p.Violations {
+		if v.Severity == policy.Warn {
+			warnings++
+		}
+	}
 	md := render.Markdown(p)
 	if utf8.RuneCountInString(md) <= commentLimit {
 		t.Fatalf("the plan has %d characters: too small to test the cut", utf8.RuneCountInString(md))
@@ -47,7 +53,7 @@ func TestBigPlanCommentKeepsWhatDecidesTheReview(t *testing.T) {
 	body := f.commentsOf(1)[0].Body
 	for _, want := range []string{
 		"**10 destructive change(s)**", "**Queue 299 - a policy name long enough to weigh** (update)",
-		"| 🔴 | Queue 299", "| 🟢 | Queue 289", "storage level **", "… and 165 more warning(s)", "[the workflow run](https://github.com/acme/policies/actions/runs/4242)",
+		"| 🔴 | Queue 299", "| 🟢 | Queue 289", "storage level **", fmt.Sprintf("… and %d more warning(s)", warnings-20), "[the workflow run](https://github.com/acme/policies/actions/runs/4242)",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the cut comment lacks %q", want)
