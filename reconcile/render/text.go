@@ -28,7 +28,7 @@ func planText(w io.Writer, p plan.Plan, opt Options) error {
 	t := textWriter{w: w, color: opt.Color}
 	t.line(bold, "retainctl plan: %s", headline(p))
 	for _, v := range p.Violations {
-		t.line(severityColor(v.Severity), "%s:%d: %s [%s] %s: %s", v.File, v.Line, v.Severity, v.Rule, v.Policy, findingText(v))
+		t.line(severityColor(v.Severity), "%s", findingLine(v))
 	}
 	for _, c := range changed(p) {
 		t.change(c)
@@ -307,19 +307,25 @@ func orDash(s string) string {
 
 // validateText prints one line per violation, `file:line: severity [rule]
 // policy: message`, then a summary line.
+// findingLine is one finding as `file:line: severity [rule] policy:
+// message`, leaving out a line or a policy it does not have.
+func findingLine(v policy.Violation) string {
+	loc := v.File
+	if v.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", v.File, v.Line)
+	}
+	subject := ""
+	if v.Policy != "" {
+		subject = " " + v.Policy + ":"
+	}
+	return fmt.Sprintf("%s: %s [%s]%s %s", loc, v.Severity, v.Rule, subject, findingText(v))
+}
+
 func validateText(w io.Writer, vs []policy.Violation, _ Options) error {
 	var deny, warn int
 	var waived int
 	for _, v := range vs {
-		loc := v.File
-		if v.Line > 0 {
-			loc = fmt.Sprintf("%s:%d", v.File, v.Line)
-		}
-		subject := ""
-		if v.Policy != "" {
-			subject = " " + v.Policy + ":"
-		}
-		if _, err := fmt.Fprintf(w, "%s: %s [%s]%s %s\n", loc, v.Severity, v.Rule, subject, findingText(v)); err != nil {
+		if _, err := fmt.Fprintln(w, findingLine(v)); err != nil {
 			return err
 		}
 		switch v.Severity {
