@@ -48,6 +48,14 @@ func ceilingLine(c *plan.CeilingChange) string {
 	return "analytics data retention: " + strings.Join(c.Reasons, "; ")
 }
 
+// where is a finding's file, and its line when it has one.
+func where(v policy.Violation) string {
+	if v.Line > 0 {
+		return fmt.Sprintf("%s:%d", v.File, v.Line)
+	}
+	return v.File
+}
+
 // findingText is a finding's message, with its waiver when it is waived.
 func findingText(v policy.Violation) string {
 	if v.Waiver == nil {

@@ -160,7 +160,7 @@ func mdFindings(sb *strings.Builder, title string, vs []policy.Violation) {
 			}
 			shown++
 		}
-		fmt.Fprintf(sb, "| %s | %s | %s | %s | %s |\n", icon, code(v.Rule), code(fmt.Sprintf("%s:%d", v.File, v.Line)), mdEscape(v.Policy), mdEscape(findingText(v)))
+		fmt.Fprintf(sb, "| %s | %s | %s | %s | %s |\n", icon, code(v.Rule), code(where(v)), mdEscape(v.Policy), mdEscape(findingText(v)))
 	}
 	if more > 0 {
 		fmt.Fprintf(sb, "\n… and %d more warning(s): each is an annotation on its line (Files changed), and `retainctl validate` lists them all.\n", more)

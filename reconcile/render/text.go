@@ -310,15 +310,11 @@ func orDash(s string) string {
 // findingLine is one finding as `file:line: severity [rule] policy:
 // message`, leaving out a line or a policy it does not have.
 func findingLine(v policy.Violation) string {
-	loc := v.File
-	if v.Line > 0 {
-		loc = fmt.Sprintf("%s:%d", v.File, v.Line)
-	}
 	subject := ""
 	if v.Policy != "" {
 		subject = " " + v.Policy + ":"
 	}
-	return fmt.Sprintf("%s: %s [%s]%s %s", loc, v.Severity, v.Rule, subject, findingText(v))
+	return fmt.Sprintf("%s: %s [%s]%s %s", where(v), v.Severity, v.Rule, subject, findingText(v))
 }
 
 func validateText(w io.Writer, vs []policy.Violation, _ Options) error {
