@@ -25,7 +25,7 @@ suspect contains [p, i, f] if {
 	# regal ignore:pointless-reassignment
 	attributes := specs
 	some p in input.policies
-	object_type := object.get(p, "objectType", null)
+	object_type := p.objectType
 	some i, f in p.filters
 	not valid(table, attributes, object_type, f)
 }

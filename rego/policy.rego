@@ -41,7 +41,7 @@ plausible(types, retentions, p) if {
 	retentions[p.retentionPeriod]
 	p.archiveAfter == 0
 	object.get(p, "order", 0) >= 0
-	object.get(p, "renamedFrom", "") == ""
+	p.renamedFrom == ""
 }
 
 plausible(types, retentions, p) if {
@@ -51,7 +51,7 @@ plausible(types, retentions, p) if {
 	p.archiveAfter > 0
 	p.archiveAfter < p.retentionPeriod
 	object.get(p, "order", 0) >= 0
-	object.get(p, "renamedFrom", "") == ""
+	p.renamedFrom == ""
 }
 
 tier_minimum := data.retainctl.licenseTiers[input.settings.licenseTier]

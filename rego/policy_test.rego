@@ -2,7 +2,9 @@ package retainctl.rules.policy_test
 
 import data.retainctl.rules.policy
 
-base := {"name": "P", "objectType": "call", "retentionPeriod": 90, "archiveAfter": 0, "file": "p.yaml", "line": 1}
+# renamedFrom is in every policy of the input, "" when not written: the
+# cheap pass reads it without a default.
+base := {"name": "P", "objectType": "call", "retentionPeriod": 90, "archiveAfter": 0, "renamedFrom": "", "file": "p.yaml", "line": 1}
 
 settings := {"licenseTier": "ENTERPRISE"}
 

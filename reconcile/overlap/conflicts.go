@@ -64,36 +64,72 @@ func Conflicts(ps []policy.Policy, windowDays int) []Conflict {
 	return out
 }
 
-// setAttributes are the filters whose values are plain sets of names or ids.
-var setAttributes = []policy.Attribute{policy.Direction, policy.Queue, policy.User, policy.Team, policy.WrapupCode, policy.Language, policy.CustomerParticipation}
-
 // shape is a policy's filters reduced to what intersection needs.
 type shape struct {
-	active    bool                                     // enabled, with a known object type
-	sets      map[policy.Attribute]map[string]struct{} // attribute → values
-	duration  *span                                    // seconds
-	dateRange []span                                   // unix seconds; nil when not set
+	active    bool                         // enabled, with a known object type
+	has       uint8                        // bit k: setAttributes[k] is set
+	sets      [len(setAttributes)][]string // setAttributes[k] → its distinct values
+	duration  *span                        // seconds
+	dateRange []span                       // unix seconds; nil when not set
+}
+
+// setAttributes are the filters whose values are plain sets of names or ids.
+var setAttributes = [...]policy.Attribute{policy.Direction, policy.Queue, policy.User, policy.Team, policy.WrapupCode, policy.Language, policy.CustomerParticipation}
+
+// setIndex is attr's place in setAttributes, or -1.
+func setIndex(attr policy.Attribute) int {
+	for k, a := range setAttributes {
+		if a == attr {
+			return k
+		}
+	}
+	return -1
 }
 
 type span struct{ lo, hi float64 }
 
 func newShape(p policy.Policy) shape {
-	s := shape{active: p.IsEnabled() && knownType(p.ObjectType) && p.RetentionPeriod > 0, sets: map[policy.Attribute]map[string]struct{}{}}
+	s := shape{active: p.IsEnabled() && knownType(p.ObjectType) && p.RetentionPeriod > 0}
 	for _, f := range p.Filters {
-		switch {
+		switch k := setIndex(f.Attribute); {
 		case f.Attribute == policy.Duration && s.duration == nil:
 			s.duration = durationSpan(f)
 		case f.Attribute == policy.DateRange && s.dateRange == nil:
 			s.dateRange = dateSpans(f.Values())
-		case slices.Contains(setAttributes, f.Attribute) && s.sets[f.Attribute] == nil:
-			vals := map[string]struct{}{}
-			for _, v := range f.Values() {
-				vals[v] = struct{}{}
-			}
-			s.sets[f.Attribute] = vals
+		case k >= 0 && s.has&(1<<k) == 0:
+			s.has |= 1 << k
+			s.sets[k] = distinct(f.Values())
 		}
 	}
 	return s
+}
+
+// distinct is vals without repeated values, in order; vals itself, which
+// it never changes (it may be the policy's), when none repeats.
+func distinct(vals []string) []string {
+	if len(vals) > 16 {
+		seen := make(map[string]struct{}, len(vals))
+		var out []string
+		for _, v := range vals {
+			if _, dup := seen[v]; !dup {
+				seen[v] = struct{}{}
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	for i, v := range vals {
+		if slices.Contains(vals[:i], v) {
+			out := slices.Clone(vals[:i])
+			for _, v := range vals[i+1:] {
+				if !slices.Contains(out, v) {
+					out = append(out, v)
+				}
+			}
+			return out
+		}
+	}
+	return vals
 }
 
 func knownType(t policy.ObjectType) bool {
@@ -105,9 +141,8 @@ func knownType(t policy.ObjectType) bool {
 }
 
 func (s shape) intersects(o shape) bool {
-	for attr, a := range s.sets {
-		b, ok := o.sets[attr]
-		if ok && !shareValue(a, b) {
+	for k := range setAttributes {
+		if s.has&o.has&(1<<k) != 0 && !shareValue(s.sets[k], o.sets[k]) {
 			return false
 		}
 	}
@@ -120,12 +155,24 @@ func (s shape) intersects(o shape) bool {
 	return true
 }
 
-func shareValue(a, b map[string]struct{}) bool {
+func shareValue(a, b []string) bool {
 	if len(a) > len(b) {
 		a, b = b, a
 	}
-	for v := range a {
-		if _, ok := b[v]; ok {
+	if len(a)*len(b) > 64 {
+		in := make(map[string]struct{}, len(b))
+		for _, v := range b {
+			in[v] = struct{}{}
+		}
+		for _, v := range a {
+			if _, ok := in[v]; ok {
+				return true
+			}
+		}
+		return false
+	}
+	for _, v := range a {
+		if slices.Contains(b, v) {
 			return true
 		}
 	}
@@ -209,8 +256,8 @@ type index struct {
 
 type bucket struct {
 	all     []int
-	lacking map[policy.Attribute][]int            // attribute → policies without that filter
-	byValue map[policy.Attribute]map[string][]int // attribute → value → policies
+	lacking [len(setAttributes)][]int            // setAttributes[k] → policies without that filter
+	byValue [len(setAttributes)]map[string][]int // setAttributes[k] → value → policies
 }
 
 func newIndex() *index { return &index{buckets: map[policy.ObjectType]*bucket{}} }
@@ -218,21 +265,20 @@ func newIndex() *index { return &index{buckets: map[policy.ObjectType]*bucket{}}
 func (x *index) add(i int, objectType policy.ObjectType, s shape) {
 	b := x.buckets[objectType]
 	if b == nil {
-		b = &bucket{lacking: map[policy.Attribute][]int{}, byValue: map[policy.Attribute]map[string][]int{}}
+		b = &bucket{}
 		x.buckets[objectType] = b
 	}
 	b.all = append(b.all, i)
-	for _, attr := range setAttributes {
-		vals, ok := s.sets[attr]
-		if !ok {
-			b.lacking[attr] = append(b.lacking[attr], i)
+	for k := range setAttributes {
+		if s.has&(1<<k) == 0 {
+			b.lacking[k] = append(b.lacking[k], i)
 			continue
 		}
-		if b.byValue[attr] == nil {
-			b.byValue[attr] = map[string][]int{}
+		if b.byValue[k] == nil {
+			b.byValue[k] = map[string][]int{}
 		}
-		for v := range vals {
-			b.byValue[attr][v] = append(b.byValue[attr][v], i)
+		for _, v := range s.sets[k] {
+			b.byValue[k][v] = append(b.byValue[k][v], i)
 		}
 	}
 }
@@ -247,29 +293,32 @@ func (x *index) candidates(objectType policy.ObjectType, s shape, fn func(int)) 
 			buckets = append(buckets, b)
 		}
 	}
-	best, bestCost := policy.Attribute(""), 0
+	best, bestCost := -1, 0
 	for _, b := range buckets {
 		bestCost += len(b.all)
 	}
-	for attr, vals := range s.sets {
+	for k := range setAttributes {
+		if s.has&(1<<k) == 0 {
+			continue
+		}
 		cost := 0
 		for _, b := range buckets {
-			cost += len(b.lacking[attr])
-			for v := range vals {
-				cost += len(b.byValue[attr][v])
+			cost += len(b.lacking[k])
+			for _, v := range s.sets[k] {
+				cost += len(b.byValue[k][v])
 			}
 		}
 		if cost < bestCost {
-			best, bestCost = attr, cost
+			best, bestCost = k, cost
 		}
 	}
 	for _, b := range buckets {
-		if best == "" {
+		if best < 0 {
 			each(b.all, fn)
 			continue
 		}
 		each(b.lacking[best], fn)
-		for v := range s.sets[best] {
+		for _, v := range s.sets[best] {
 			each(b.byValue[best][v], fn)
 		}
 	}

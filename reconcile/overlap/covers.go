@@ -25,7 +25,7 @@ func Covers(a, b policy.Policy) bool {
 
 // within reports whether inner's values are all among outer's.
 func within(inner, outer policy.Filter) bool {
-	if slices.Contains(setAttributes, inner.Attribute) {
+	if slices.Contains(setAttributes[:], inner.Attribute) {
 		have := outer.Values()
 		for _, v := range inner.Values() {
 			if !slices.ContainsFunc(have, func(h string) bool { return strings.EqualFold(h, v) }) {

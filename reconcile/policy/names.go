@@ -14,6 +14,9 @@ import (
 // without invisible characters, trimmed, with runs of white space as one
 // space.
 func NameKey(name string) string {
+	if printableASCII(name) {
+		return asciiKey(name)
+	}
 	visible := strings.Map(func(r rune) rune {
 		if Invisible(r) {
 			return -1
@@ -21,6 +24,47 @@ func NameKey(name string) string {
 		return r
 	}, norm.NFKC.String(name))
 	return cases.Fold().String(strings.Join(strings.Fields(visible), " "))
+}
+
+// printableASCII reports whether s is printable ASCII alone (space to
+// tilde): the usual name, which holds no invisible character, mixes no
+// scripts, and which NFKC leaves as it is.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiKey is NameKey of a printable ASCII name, without its allocations:
+// NFKC and the invisible characters change nothing, case folding is A-Z to
+// a-z, and the only white space is the space. A name already in its key's
+// form is returned as it is.
+func asciiKey(name string) string {
+	same := len(name) > 0 && name[0] != ' ' && name[len(name)-1] != ' '
+	for i := 0; same && i < len(name); i++ {
+		c := name[i]
+		same = !('A' <= c && c <= 'Z') && !(c == ' ' && name[i+1] == ' ')
+	}
+	if same || name == "" {
+		return name
+	}
+	b := make([]byte, 0, len(name))
+	for _, w := range strings.Fields(name) {
+		if len(b) > 0 {
+			b = append(b, ' ')
+		}
+		for i := 0; i < len(w); i++ {
+			c := w[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
 
 // Invisible reports whether r shows nothing, or something other than
