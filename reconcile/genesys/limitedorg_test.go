@@ -141,16 +141,6 @@ func (o *limitedOrg) counts() (through, limited map[string]int) {
 	return through, limited
 }
 
-// total429 is every 429 the org answered.
-func (o *limitedOrg) total429() int {
-	_, l := o.counts()
-	n := 0
-	for _, v := range l {
-		n += v
-	}
-	return n
-}
-
 // granted is how many tokens the org handed out.
 func (o *limitedOrg) granted() int {
 	o.mu.Lock()

@@ -453,13 +453,6 @@ func (d *decoder) where(path string) string {
 	return path
 }
 
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
 // typeErrors reports whether a value was left undecoded (as opposed to an
 // unknown or repeated key, which leave the rest intact).
 func (d *decoder) typeErrors() bool {
