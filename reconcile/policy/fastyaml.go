@@ -213,7 +213,7 @@ func (f *fastParser) block(indent int, inSeq bool) (*yaml.Node, bool) {
 	}
 	defer f.leave()
 	l := f.lines[0]
-	if l.text == "-" || strings.HasPrefix(l.text, "- ") {
+	if isItem(l.text) {
 		if inSeq {
 			return nil, false // "- - x"
 		}
@@ -221,6 +221,9 @@ func (f *fastParser) block(indent int, inSeq bool) (*yaml.Node, bool) {
 	}
 	return f.mapping(indent)
 }
+
+// isItem reports whether a line's text starts a block sequence's item.
+func isItem(text string) bool { return text == "-" || strings.HasPrefix(text, "- ") }
 
 func (f *fastParser) mapping(indent int) (*yaml.Node, bool) {
 	first := f.lines[0]
@@ -254,7 +257,7 @@ func (f *fastParser) mapping(indent int) (*yaml.Node, bool) {
 			switch {
 			case next.indent > indent:
 				vn, ok = f.block(next.indent, false)
-			case next.indent == indent && (next.text == "-" || strings.HasPrefix(next.text, "- ")):
+			case next.indent == indent && isItem(next.text):
 				vn, ok = f.sequence(indent)
 			default:
 				return nil, false
