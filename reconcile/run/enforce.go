@@ -132,7 +132,8 @@ func heldProtected(ctx context.Context, org EnforceOrg, holds []policy.Hold) err
 	if len(claims) == 0 {
 		return nil
 	}
-	got, err := org.ProtectedConversations(ctx, slices.Sorted(maps.Keys(claims)))
+	ids := slices.Sorted(maps.Keys(claims))
+	got, err := org.ProtectedConversations(ctx, ids)
 	if err != nil {
 		return fmt.Errorf("reading the deletion protection of the held conversations: %w", err)
 	}
@@ -141,7 +142,7 @@ func heldProtected(ctx context.Context, org EnforceOrg, holds []policy.Hold) err
 		protected[id] = true
 	}
 	var open []string
-	for _, id := range slices.Sorted(maps.Keys(claims)) {
+	for _, id := range ids {
 		if !protected[id] {
 			open = append(open, fmt.Sprintf("%s (%s)", id, strings.Join(claims[id], ", ")))
 		}
