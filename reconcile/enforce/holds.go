@@ -70,8 +70,9 @@ func groups(holds []policy.Hold) []heldGroup {
 // MaxCountJobs.
 func Counting(jobs []JobSpec, holds []policy.Hold) ([]CountSpec, bool) {
 	var out []CountSpec
+	gs := groups(holds)
 	for i, j := range jobs {
-		for _, g := range groups(holds) {
+		for _, g := range gs {
 			for batch := range slices.Chunk(g.ids, countBatch) {
 				if len(out) == MaxCountJobs {
 					return nil, false
