@@ -26,6 +26,11 @@ type limitedOrg struct {
 	limit   int // 0: no limit
 	window  time.Duration
 	latency time.Duration
+	// scale is how many times faster than the platform the org runs (1:
+	// real time). Retry-After is in the platform's seconds, as Genesys would
+	// send it, so that a client can scale its wait back; rounded to whole
+	// seconds of a shortened window it would be far too long.
+	scale int
 
 	mu       sync.Mutex
 	policies []string // each policy's JSON
@@ -40,7 +45,14 @@ type limitedOrg struct {
 
 func newLimitedOrg(tb testing.TB, limit int, window, latency time.Duration, seed int) *limitedOrg {
 	tb.Helper()
-	o := &limitedOrg{limit: limit, window: window, latency: latency,
+	return newScaledOrg(tb, limit, window, latency, seed, 1)
+}
+
+// newScaledOrg is newLimitedOrg running scale times faster than the
+// platform: window and latency are already divided by scale.
+func newScaledOrg(tb testing.TB, limit int, window, latency time.Duration, seed, scale int) *limitedOrg {
+	tb.Helper()
+	o := &limitedOrg{limit: limit, window: window, latency: latency, scale: scale,
 		arrivals: map[string][]time.Time{}, limited: map[string]int{}, asked: map[string]int{}}
 	for i := range seed {
 		o.policies = append(o.policies, fmt.Sprintf(`{"id":"id-%d","name":"policy %d","enabled":true}`, i, i))
@@ -82,6 +94,8 @@ func (o *limitedOrg) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		o.mu.Unlock()
 		fmt.Fprintf(w, `{"entities":[%s],"pageSize":%d,"pageNumber":%d,"total":%d,"pageCount":%d}`,
 			page, size, n, total, (total+size-1)/size)
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, policyPath):
+		o.get(w, strings.TrimPrefix(r.URL.Path, policyPath))
 	case r.Method == http.MethodPost && r.URL.Path == "/api/v2/recording/mediaretentionpolicies":
 		var p map[string]any
 		if err := json.NewDecoder(r.Body).Decode(&p); err != nil {
@@ -99,6 +113,27 @@ func (o *limitedOrg) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// policyPath is where one policy is, before its id.
+const policyPath = "/api/v2/recording/mediaretentionpolicies/"
+
+// get answers a GET of one policy by its id ("id-N", from the seed or a
+// create), or 404.
+func (o *limitedOrg) get(w http.ResponseWriter, id string) {
+	n, err := strconv.Atoi(strings.TrimPrefix(id, "id-"))
+	o.mu.Lock()
+	found := err == nil && strings.HasPrefix(id, "id-") && n >= 0 && n < len(o.policies)
+	var p string
+	if found {
+		p = o.policies[n]
+	}
+	o.mu.Unlock()
+	if !found {
+		http.Error(w, `{"status":404,"code":"not.found"}`, http.StatusNotFound)
+		return
+	}
+	_, _ = w.Write([]byte(p))
+}
+
 // admit applies the per-token limit, answering 429 when it is reached.
 func (o *limitedOrg) admit(w http.ResponseWriter, tok string) bool {
 	o.mu.Lock()
@@ -112,7 +147,7 @@ func (o *limitedOrg) admit(w http.ResponseWriter, tok string) bool {
 	}
 	if o.limit > 0 && len(seen) >= o.limit && wait == 0 {
 		if oldest := seen[len(seen)-o.limit]; now.Sub(oldest) < o.window {
-			wait = int(math.Ceil((o.window - now.Sub(oldest)).Seconds()))
+			wait = int(math.Ceil((o.window - now.Sub(oldest)).Seconds() * float64(o.scale)))
 		}
 	}
 	if wait > 0 {
