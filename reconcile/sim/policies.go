@@ -31,16 +31,23 @@ func (o *Org) listPolicies(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// Only the page's policies are copied: a copy of every match per page
+	// made a listing of 100,000 policies quadratic.
 	o.mu.Lock()
-	var match []genesys.Policy
-	for _, p := range o.st.Policies {
+	var match []int
+	for i, p := range o.st.Policies {
 		if name != "" && !strings.Contains(strings.ToLower(p.Name), name) {
 			continue
 		}
 		if filterEnabled && (p.Enabled != nil && *p.Enabled) != enabled {
 			continue
 		}
-		match = append(match, p)
+		match = append(match, i)
+	}
+	lo, hi := pageBounds(len(match), size, page)
+	entities := make([]genesys.Policy, 0, hi-lo)
+	for _, i := range match[lo:hi] {
+		entities = append(entities, o.st.Policies[i])
 	}
 	o.mu.Unlock()
 	filters := url.Values{}
@@ -49,7 +56,7 @@ func (o *Org) listPolicies(w http.ResponseWriter, r *http.Request) {
 			filters.Set(k, v)
 		}
 	}
-	writeJSON(w, http.StatusOK, listing(policiesPath, filters, match, size, page))
+	writeJSON(w, http.StatusOK, listingOf(policiesPath, filters, entities, len(match), size, page))
 }
 
 func (o *Org) createPolicy(w http.ResponseWriter, r *http.Request) {
@@ -247,7 +254,23 @@ func paging(w http.ResponseWriter, r *http.Request) (size, page int, ok bool) {
 
 // listing cuts one page out of all and builds the API's envelope.
 func listing[T any](path string, filters url.Values, all []T, size, page int) genesys.Listing[T] {
-	total := len(all)
+	lo, hi := pageBounds(len(all), size, page)
+	return listingOf(path, filters, all[lo:hi], len(all), size, page)
+}
+
+// pageBounds are the indexes of page's entities (from 1, size a page) among
+// total. A page far past the end is empty, without (page-1)*size
+// overflowing.
+func pageBounds(total, size, page int) (lo, hi int) {
+	if page-1 > total/size {
+		return total, total
+	}
+	lo = min((page-1)*size, total)
+	return lo, min(lo+size, total)
+}
+
+// listingOf is page page of a listing of total entities, holding entities.
+func listingOf[T any](path string, filters url.Values, entities []T, total, size, page int) genesys.Listing[T] {
 	pages := (total + size - 1) / size
 	uri := func(n int) string {
 		q := url.Values{}
@@ -259,11 +282,11 @@ func listing[T any](path string, filters url.Values, all []T, size, page int) ge
 		return path + "?" + q.Encode()
 	}
 	l := genesys.Listing[T]{
-		Entities: []T{}, PageSize: size, PageNumber: page, Total: total, PageCount: pages,
+		Entities: entities, PageSize: size, PageNumber: page, Total: total, PageCount: pages,
 		FirstURI: uri(1), SelfURI: uri(page), LastURI: uri(max(pages, 1)),
 	}
-	if lo := (page - 1) * size; lo < total {
-		l.Entities = all[lo:min(lo+size, total)]
+	if l.Entities == nil {
+		l.Entities = []T{}
 	}
 	if page > 1 {
 		l.PreviousURI = uri(page - 1)

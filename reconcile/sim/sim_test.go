@@ -175,6 +175,12 @@ func TestListingEnvelope(t *testing.T) {
 	if s := c.do("GET", policiesPath+"?pageSize=500", "", "", &l); s != 200 || l.PageSize != maxPageSize {
 		t.Fatalf("page size is capped at 100: %d %d", s, l.PageSize)
 	}
+	// A page past the end is empty, even one whose offset overflows.
+	for _, page := range []string{"3", "9223372036854775807"} {
+		if s := c.do("GET", policiesPath+"?pageSize=100&pageNumber="+page, "", "", &l); s != 200 || len(l.Entities) != 0 || l.Total != 4 {
+			t.Fatalf("page %s: %d %+v", page, s, l)
+		}
+	}
 }
 
 func TestStatePersistsAcrossRestarts(t *testing.T) {
