@@ -1,0 +1,225 @@
+//go:build workflows
+
+package main
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/retainctl/retainctl/reconcile/sim"
+)
+
+// release is retainctl v1.0.0 as GoReleaser publishes it for this machine:
+// the archive and checksums.txt, of a binary built once by the test.
+type release struct {
+	bin      string // the binary, for the test's own use
+	archive  string // retainctl_1.0.0_<os>_<arch>.tar.gz
+	files    map[string][]byte
+	checksum string
+}
+
+func buildRelease(t *testing.T) *release {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "retainctl")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=1.0.0", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	for name, src := range map[string]string{"retainctl": bin, "LICENSE": "../../LICENSE", "README.md": "../../README.md"} {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mode := int64(0o644)
+		if name == "retainctl" {
+			mode = 0o755
+		}
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: mode, Size: int64(len(b))}); err == nil {
+			_, err = tw.Write(b)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil || gz.Close() != nil {
+		t.Fatal("tar.gz", err)
+	}
+	archive := fmt.Sprintf("retainctl_1.0.0_%s_%s.tar.gz", runtime.GOOS, runtime.GOARCH)
+	sum := fmt.Sprintf("%x", sha256.Sum256(buf.Bytes()))
+	return &release{bin: bin, archive: archive, checksum: sum, files: map[string][]byte{
+		archive:         buf.Bytes(),
+		"checksums.txt": fmt.Appendf(nil, "%s  %s\n%x  retainctl_1.0.0_windows_amd64.zip\n", sum, archive, sha256.Sum256(nil)),
+	}}
+}
+
+// Secrets of the adopting repository and its environments. Plan's are the
+// read-only client's; apply's and enforce's the write client's. The
+// simulator has one client, so all hold it, but under each name only.
+const (
+	simClient = "acme-retention-client"
+	simSecret = "acme-retention-secret-5f1e9d"
+)
+
+// newWorld is an adopting repository (testdata/workflows/adopter) with
+// release v1.0.0 of retainctl published, and a simulated organisation
+// that already has main's policies applied.
+func newWorld(t *testing.T, rel *release) *wfWorld {
+	org, err := sim.New(sim.Options{ClientID: simClient, ClientSecret: simSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	simURL, stop, err := org.Start(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &wfWorld{t: t, root: root, simURL: simURL, gh: newGHServer(t), repo: newPolicyRepo(t, "testdata/workflows/adopter"), store: t.TempDir(),
+		secrets: map[string]string{
+			"GENESYSCLOUD_OAUTHCLIENT_ID_READONLY":     simClient,
+			"GENESYSCLOUD_OAUTHCLIENT_SECRET_READONLY": simSecret,
+		},
+		environments: map[string]map[string]string{
+			"production":  {"GENESYSCLOUD_OAUTHCLIENT_ID": simClient, "GENESYSCLOUD_OAUTHCLIENT_SECRET": simSecret},
+			"enforcement": {"GENESYSCLOUD_OAUTHCLIENT_ID": simClient, "GENESYSCLOUD_OAUTHCLIENT_SECRET": simSecret},
+		},
+		// The runner machine's environment: the tools on PATH, and the
+		// simulator standing in for Genesys, as a self-hosted runner's .env
+		// would point retainctl at a private deployment. The workflows
+		// pass everything else themselves.
+		machine: map[string]string{
+			"PATH":                 os.Getenv("PATH"),
+			"LANG":                 "C.UTF-8",
+			"GENESYSCLOUD_API_URL": simURL,
+			envAllowedURLs:         simURL,
+		},
+	}
+	w.gh.addRelease("v1.0.0", rel.files)
+	w.bootstrap(rel.bin, simURL)
+	return w
+}
+
+// bootstrap applies main's policies, as the adopter did once by hand.
+func (w *wfWorld) bootstrap(bin, simURL string) {
+	dir := w.t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("testdata/workflows/adopter")); err != nil {
+		w.t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "apply", "--auto-approve", "--policies", "policies")
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "GENESYSCLOUD_API_URL=" + simURL,
+		"GENESYSCLOUD_OAUTHCLIENT_ID=" + simClient, "GENESYSCLOUD_OAUTHCLIENT_SECRET=" + simSecret}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		w.t.Fatalf("bootstrap apply: %v\n%s", err, out)
+	}
+}
+
+// simAPI calls the simulated organisation's API as its OAuth client.
+func simAPI(t *testing.T, base, method, path string, body any) map[string]any {
+	t.Helper()
+	form := url.Values{"grant_type": {"client_credentials"}}
+	req, _ := http.NewRequest(http.MethodPost, base+"/oauth/token", strings.NewReader(form.Encode()))
+	req.SetBasicAuth(simClient, simSecret)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	simDo(t, req, &tok)
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ = http.NewRequest(method, base+path, rd)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	req.Header.Set("Content-Type", "application/json")
+	var out map[string]any
+	simDo(t, req, &out)
+	return out
+}
+
+func simDo(t *testing.T, req *http.Request, v any) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		t.Fatalf("%s %s: %s: %s", req.Method, req.URL, resp.Status, b)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s %s: %v: %s", req.Method, req.URL, err, b)
+	}
+}
+
+// livePolicy returns the organisation's policy of that name, or nil.
+func livePolicy(t *testing.T, base, name string) map[string]any {
+	t.Helper()
+	list := simAPI(t, base, http.MethodGet, "/api/v2/recording/mediaretentionpolicies?pageSize=100", nil)
+	entities, _ := list["entities"].([]any)
+	for _, e := range entities {
+		if p, _ := e.(map[string]any); p["name"] == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// retention is the days the organisation's policy of that name keeps
+// recordings for.
+func retention(t *testing.T, w *wfWorld, name string) float64 {
+	t.Helper()
+	p := livePolicy(t, w.simURL, name)
+	if p == nil {
+		t.Fatalf("the organisation has no policy %q", name)
+	}
+	for _, mp := range p["mediaPolicies"].(map[string]any) {
+		a, _ := mp.(map[string]any)["actions"].(map[string]any)
+		if d, ok := a["retentionDuration"].(map[string]any)["deleteRetention"].(map[string]any); ok {
+			days, _ := d["days"].(float64)
+			return days
+		}
+	}
+	return 0
+}
+
+// noLeaks fails the test if a secret or a job's token reached GitHub.
+func (w *wfWorld) noLeaks() {
+	w.t.Helper()
+	w.gh.mu.Lock()
+	values := []string{simSecret}
+	for tok := range w.gh.tokens {
+		values = append(values, tok)
+	}
+	w.gh.mu.Unlock()
+	for _, body := range w.gh.written() {
+		for _, v := range values {
+			if strings.Contains(body, v) {
+				w.t.Errorf("a secret reached GitHub: %.200s", body)
+			}
+		}
+	}
+}
