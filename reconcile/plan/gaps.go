@@ -25,20 +25,29 @@ const RuleCoverageGap = "coverage.gap"
 
 // Cell is one object type × direction.
 type Cell struct {
-	Days    policy.Retention // the effective (longest) retention of the policies covering all of it; 0: none
-	Gap     bool             // no enabled policy covers all of it: the platform keeps it indefinitely
-	By      string           // the policy giving Days
-	Partial []string         // policies covering part of it (other filters, time slots), "name (N days)"
+	Days policy.Retention // the effective (longest) retention of the policies covering all of it; 0: none
+	Gap  bool             // no enabled policy covers all of it: the platform keeps it indefinitely
+	By   string           // the policy giving Days
+	// Partial names the first MaxPartial policies covering part of it (other
+	// filters, time slots), "name (N days)"; PartialCount counts them all.
+	Partial      []string
+	PartialCount int
 }
+
+// MaxPartial is how many of a cell's partial policies it names: a large
+// organisation has thousands, and a message or report cell listing them
+// all would be unreadable and unbounded.
+const MaxPartial = 5
 
 // Coverage maps each object type and direction to its cell.
 type Coverage map[policy.ObjectType]map[string]Cell
 
 // Gap is a cell no enabled policy covers in full.
 type Gap struct {
-	ObjectType policy.ObjectType
-	Direction  string
-	Partial    []string
+	ObjectType   policy.ObjectType
+	Direction    string
+	Partial      []string // as Cell's
+	PartialCount int
 }
 
 // String says g as the report lists it: "call × OUTBOUND".
@@ -66,7 +75,7 @@ func (c Coverage) Gaps() []Gap {
 	for _, t := range CoverageTypes {
 		for _, d := range Directions {
 			if cl := c[t][d]; cl.Gap {
-				gs = append(gs, Gap{ObjectType: t, Direction: d, Partial: cl.Partial})
+				gs = append(gs, Gap{ObjectType: t, Direction: d, Partial: cl.Partial, PartialCount: cl.PartialCount})
 			}
 		}
 	}
@@ -92,7 +101,9 @@ func cell(ps []policy.Policy, t policy.ObjectType, d string) Cell {
 		case full && p.RetentionPeriod > c.Days:
 			c.Days, c.By = p.RetentionPeriod, p.Name
 		case !full:
-			c.Partial = append(c.Partial, fmt.Sprintf("%s (%s)", p.Name, p.RetentionPeriod))
+			if c.PartialCount++; len(c.Partial) < MaxPartial {
+				c.Partial = append(c.Partial, fmt.Sprintf("%s (%s)", p.Name, p.RetentionPeriod))
+			}
 		}
 	}
 	c.Gap = c.Days == 0
@@ -129,21 +140,47 @@ func gapWarnings(repo policy.Repo) []policy.Violation {
 			what = fmt.Sprintf("%s %s recordings", strings.ToLower(gs[0].Direction), t)
 		}
 		msg := fmt.Sprintf("%s match no enabled policy (%s): the platform keeps them indefinitely", what, gapCells(gs))
-		var part []string
-		for _, g := range gs {
-			for _, p := range g.Partial {
-				if !slices.Contains(part, p) {
-					part = append(part, p)
-				}
-			}
-		}
-		if len(part) > 0 {
-			msg += "; covered only in part by " + strings.Join(part, ", ")
-		}
+		msg += partialText(gs)
 		msg += "; " + remedy(t, gs) + " gives them a retention"
 		vs = append(vs, policy.Violation{Rule: RuleCoverageGap, Severity: policy.Warn, File: repo.Dir, Message: msg})
 	}
 	return vs
+}
+
+// partialText says which policies cover the gaps gs in part: once when
+// every gap has the same ones (policies without a direction filter), else
+// gap by gap; each list is cut at MaxPartial names with how many more.
+func partialText(gs []Gap) string {
+	same := true
+	for _, g := range gs[1:] {
+		same = same && g.PartialCount == gs[0].PartialCount && slices.Equal(g.Partial, gs[0].Partial)
+	}
+	if same {
+		if gs[0].PartialCount == 0 {
+			return ""
+		}
+		return "; covered only in part by " + PartialList(gs[0].Partial, gs[0].PartialCount)
+	}
+	var parts []string
+	for _, g := range gs {
+		if g.PartialCount > 0 {
+			parts = append(parts, g.String()+" by "+PartialList(g.Partial, g.PartialCount))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; covered only in part: " + strings.Join(parts, "; ")
+}
+
+// PartialList says a cell's partial policies: the names it holds, and how
+// many more of count there are.
+func PartialList(names []string, count int) string {
+	s := strings.Join(names, ", ")
+	if more := count - len(names); more > 0 {
+		s += fmt.Sprintf(" and %d more", more)
+	}
+	return s
 }
 
 func gapCells(gs []Gap) string {

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -87,5 +88,33 @@ func TestGapWarnings(t *testing.T) {
 	// A warning changes nothing apply does: the fingerprint ignores it.
 	if q, _ := Make(policy.Repo{Policies: []policy.Policy{in, sales, chat}, Settings: policy.DefaultSettings()}, Live{}); q.Fingerprint != p.Fingerprint {
 		t.Error("the fingerprint moved with the directory")
+	}
+}
+
+// TestGapNamesAreBounded: of thousands of policies covering a gap in part,
+// a cell and the warning name MaxPartial and count the rest, once when
+// both directions have the same ones, direction by direction otherwise.
+func TestGapNamesAreBounded(t *testing.T) {
+	var ps []policy.Policy
+	for i := range 2000 {
+		ps = append(ps, policy.Policy{Name: fmt.Sprintf("queue %04d", i), ObjectType: policy.Email, RetentionPeriod: 30,
+			Filters: []policy.Filter{{Attribute: "queue", Operator: "EQ", Value: fmt.Sprintf("q%d", i)}}})
+	}
+	ps = append(ps, policy.Policy{Name: "sales", ObjectType: policy.Call, RetentionPeriod: 365,
+		Filters: []policy.Filter{{Attribute: "direction", Operator: "EQ", Value: "OUTBOUND"}, {Attribute: "queue", Operator: "EQ", Value: "q"}}})
+	c := CoverageOf(ps)
+	if cl := c[policy.Email]["INBOUND"]; len(cl.Partial) != MaxPartial || cl.PartialCount != 2000 {
+		t.Errorf("email cell: %d named of %d", len(cl.Partial), cl.PartialCount)
+	}
+	msgs := map[string]string{}
+	for _, v := range gapWarnings(policy.Repo{Dir: "policies", Policies: ps}) {
+		msgs[strings.Fields(v.Message)[0]] = v.Message
+	}
+	email := msgs["email"]
+	if !strings.Contains(email, "covered only in part by queue 0000 (30 days), queue 0001 (30 days), queue 0002 (30 days), queue 0003 (30 days), queue 0004 (30 days) and 1995 more;") || len(email) > 500 {
+		t.Errorf("email: %s", email)
+	}
+	if call := msgs["call"]; !strings.Contains(call, "covered only in part: call × OUTBOUND by sales (365 days);") {
+		t.Errorf("call: %s", call)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"strings"
 
+	"github.com/retainctl/retainctl/reconcile/plan"
 	"github.com/retainctl/retainctl/reconcile/policy"
 )
 
@@ -15,8 +16,8 @@ func cellText(c Cell) string {
 	if !c.Gap {
 		s = fmt.Sprintf("%s (%s)", c.Days, c.By)
 	}
-	if len(c.Partial) > 0 {
-		s += "; in part: " + strings.Join(c.Partial, ", ")
+	if c.PartialCount > 0 {
+		s += "; in part: " + plan.PartialList(c.Partial, c.PartialCount)
 	}
 	return s
 }
