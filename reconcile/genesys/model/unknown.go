@@ -3,9 +3,11 @@ package model
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 )
 
 // maxUnknown bounds the paths recorded for one answer: a few name the
@@ -26,26 +28,39 @@ var (
 // neither is searched for unknown keys. One pass over the tokens.
 func unknownFields(data []byte, typ reflect.Type) []string {
 	w := tokenWalker{dec: json.NewDecoder(bytes.NewReader(data))}
-	if !w.value(typ, "") {
+	if !w.value(typ) {
 		return nil // not JSON: the decoder has said so already
 	}
 	return w.out
 }
 
+// tokenWalker walks one document. path holds the segments down to the
+// value being read ("mediaPolicies", "callPolicy", "[0]"): a path string is
+// built only for a key it reports, not for every key it reads.
 type tokenWalker struct {
-	dec *json.Decoder
-	out []string
+	dec  *json.Decoder
+	path []string
+	out  []string
 }
 
-func (w *tokenWalker) note(path string) {
-	if len(w.out) < maxUnknown {
-		w.out = append(w.out, path)
+// note reports the current path, with suffix.
+func (w *tokenWalker) note(suffix string) {
+	if len(w.out) >= maxUnknown {
+		return
 	}
+	var b strings.Builder
+	for i, seg := range w.path {
+		if i > 0 && !strings.HasPrefix(seg, "[") {
+			b.WriteByte('.')
+		}
+		b.WriteString(seg)
+	}
+	w.out = append(w.out, b.String()+suffix)
 }
 
-// value reads one value of type typ (nil: any) at path; false on a
+// value reads one value of type typ (nil: any) at w.path; false on a
 // malformed document.
-func (w *tokenWalker) value(typ reflect.Type, path string) bool {
+func (w *tokenWalker) value(typ reflect.Type) bool {
 	for typ != nil && typ.Kind() == reflect.Pointer {
 		typ = typ.Elem()
 	}
@@ -58,50 +73,98 @@ func (w *tokenWalker) value(typ reflect.Type, path string) bool {
 	}
 	switch tok {
 	case json.Delim('{'):
-		var fields map[string]reflect.Type
-		if typ != nil && typ.Kind() == reflect.Struct {
-			fields = jsonFields(typ)
-		}
-		seen := map[string]bool{}
-		for w.dec.More() {
-			key, err := w.dec.Token()
-			if err != nil {
-				return false
-			}
-			k, _ := key.(string)
-			sub := joinPath(path, k)
-			if seen[k] {
-				w.note(sub + " (twice)")
-			}
-			seen[k] = true
-			f, known := fields[k]
-			if fields != nil && !known {
-				w.note(sub)
-			}
-			if !w.value(f, sub) {
-				return false
-			}
-		}
-		_, err = w.dec.Token()
-		return err == nil
+		return w.object(typ)
 	case json.Delim('['):
-		var elem reflect.Type
-		if typ != nil && typ.Kind() == reflect.Slice {
-			elem = typ.Elem()
-		}
-		for i := 0; w.dec.More(); i++ {
-			if !w.value(elem, fmt.Sprintf("%s[%d]", path, i)) {
-				return false
-			}
-		}
-		_, err = w.dec.Token()
-		return err == nil
+		return w.array(typ)
 	}
 	return true
 }
 
+// object reads the rest of an object of type typ (nil: any).
+func (w *tokenWalker) object(typ reflect.Type) bool {
+	var fields map[string]reflect.Type
+	if typ != nil && typ.Kind() == reflect.Struct {
+		fields = jsonFields(typ)
+	}
+	var seen keySet
+	for w.dec.More() {
+		key, err := w.dec.Token()
+		if err != nil {
+			return false
+		}
+		k, _ := key.(string)
+		w.path = append(w.path, k)
+		if !seen.add(k) {
+			w.note(" (twice)")
+		}
+		f, known := fields[k]
+		if fields != nil && !known {
+			w.note("")
+		}
+		if !w.value(f) {
+			return false
+		}
+		w.path = w.path[:len(w.path)-1]
+	}
+	_, err := w.dec.Token()
+	return err == nil
+}
+
+// keySet is the keys of one object so far: a slice while there are few, as
+// in every object of the API, a map beyond that, so that a hostile object
+// of many keys costs no quadratic search.
+type keySet struct {
+	few  []string
+	many map[string]bool
+}
+
+// add adds k; false when it was there already.
+func (s *keySet) add(k string) bool {
+	if s.many == nil && len(s.few) < 32 {
+		if slices.Contains(s.few, k) {
+			return false
+		}
+		s.few = append(s.few, k)
+		return true
+	}
+	if s.many == nil {
+		s.many = make(map[string]bool, 2*len(s.few))
+		for _, f := range s.few {
+			s.many[f] = true
+		}
+	}
+	if s.many[k] {
+		return false
+	}
+	s.many[k] = true
+	return true
+}
+
+// array reads the rest of an array whose type is typ (nil: any).
+func (w *tokenWalker) array(typ reflect.Type) bool {
+	var elem reflect.Type
+	if typ != nil && typ.Kind() == reflect.Slice {
+		elem = typ.Elem()
+	}
+	for i := 0; w.dec.More(); i++ {
+		w.path = append(w.path, "["+strconv.Itoa(i)+"]")
+		if !w.value(elem) {
+			return false
+		}
+		w.path = w.path[:len(w.path)-1]
+	}
+	_, err := w.dec.Token()
+	return err == nil
+}
+
+// fieldsOf caches jsonFields per type: every object of every answer asks.
+var fieldsOf sync.Map // reflect.Type → map[string]reflect.Type
+
 // jsonFields maps a struct's JSON names to their types.
 func jsonFields(typ reflect.Type) map[string]reflect.Type {
+	if m, ok := fieldsOf.Load(typ); ok {
+		return m.(map[string]reflect.Type)
+	}
 	m := make(map[string]reflect.Type, typ.NumField())
 	for f := range typ.Fields() {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -110,12 +173,6 @@ func jsonFields(typ reflect.Type) map[string]reflect.Type {
 		}
 		m[name] = f.Type
 	}
+	fieldsOf.Store(typ, m)
 	return m
-}
-
-func joinPath(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
 }

@@ -2,7 +2,9 @@ package model
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -51,6 +53,23 @@ func TestDuplicateKeysAreRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !slices.Equal(p.Unknown, []string{"mediaPolicies.callPolicy.conditions (twice)"}) {
+		t.Errorf("unknown = %q", p.Unknown)
+	}
+}
+
+// A repeat among many keys is found too, past the few kept in a slice.
+func TestDuplicateKeyAmongMany(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"id":"p","extra":{`)
+	for i := range 50 {
+		fmt.Fprintf(&b, `"k%d":%d,`, i, i)
+	}
+	b.WriteString(`"k40":0},"name":"x"}`)
+	var p Policy
+	if err := json.Unmarshal([]byte(b.String()), &p); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(p.Unknown, []string{"extra", "extra.k40 (twice)"}) {
 		t.Errorf("unknown = %q", p.Unknown)
 	}
 }
