@@ -3,9 +3,10 @@
 package main
 
 import (
+	"maps"
 	"os/exec"
-	"slices"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -22,9 +23,20 @@ func TestWorkflows(t *testing.T) {
 	}
 	rel := buildRelease(t)
 	t.Run("plan, push, merge, apply", func(t *testing.T) { planPushMergeApply(t, newWorld(t, rel)) })
+	t.Run("disjoint pull requests, calls merged first", func(t *testing.T) { disjointPRs(t, newWorld(t, rel), true) })
+	t.Run("disjoint pull requests, chats merged first", func(t *testing.T) { disjointPRs(t, newWorld(t, rel), false) })
+	t.Run("two pull requests on one policy", func(t *testing.T) { samePolicy(t, newWorld(t, rel)) })
+	t.Run("fork pull request", func(t *testing.T) { forkPR(t, newWorld(t, rel)) })
+	t.Run("drift opens and closes an issue", func(t *testing.T) { driftIssue(t, newWorld(t, rel)) })
+	t.Run("a release whose checksum does not match", func(t *testing.T) { badChecksum(t, newWorld(t, rel), rel) })
 }
 
 const calls120 = "name: Calls\ndescription: Customer calls, kept for quality review\nobjectType: call\narchiveAfter: 30\nschedule: {frequency: DAILY, timezone: UTC}\nretentionPeriod: 120\n"
+
+const (
+	chats60     = "name: Chats\ndescription: Chat transcripts\nobjectType: chat\nschedule: {frequency: DAILY, timezone: UTC}\nretentionPeriod: 60\n"
+	callsReword = "name: Calls\ndescription: Customer calls, kept for quality review and disputes\nobjectType: call\narchiveAfter: 30\nschedule: {frequency: DAILY, timezone: UTC}\nretentionPeriod: 90\n"
+)
 
 var fingerprintRE = regexp.MustCompile(`fingerprint=(sha256:[0-9a-f]+)`)
 
@@ -78,4 +90,125 @@ func planPushMergeApply(t *testing.T, w *wfWorld) {
 		t.Errorf("the audit branch: %q", log)
 	}
 	w.noLeaks()
+}
+
+// planned opens a pull request and runs its plan job, which must succeed
+// with one plan comment.
+func planned(t *testing.T, w *wfWorld, branch string, files map[string]string) int {
+	t.Helper()
+	n, ev := w.openPR(branch, files, false)
+	concluded(t, w.run(caller("plan.yml"), ev), "plan", "success")
+	if c := w.gh.comments(n); len(c) != 1 || !strings.HasPrefix(c[0], "<!-- retainctl:plan fingerprint=sha256:") {
+		t.Fatalf("pull request #%d: want one plan comment, got %q", n, c)
+	}
+	return n
+}
+
+// Two pull requests changing different policies are both planned against
+// the same organisation; whichever merges first, the other's approved plan
+// is still exactly what its merge applies.
+func disjointPRs(t *testing.T, w *wfWorld, callsFirst bool) {
+	calls := planned(t, w, "calls-120", map[string]string{"policies/calls.yaml": calls120})
+	chats := planned(t, w, "chats-60", map[string]string{"policies/chats.yaml": chats60})
+	order := []int{calls, chats}
+	if !callsFirst {
+		order = []int{chats, calls}
+	}
+	for _, n := range order {
+		concluded(t, w.run(caller("apply.yml"), w.mergePR(n)), "apply", "success")
+		if c := w.gh.comments(n); len(c) != 2 || !strings.HasPrefix(c[1], "<!-- retainctl:apply -->") || !strings.Contains(c[1], "Applied") {
+			t.Fatalf("pull request #%d after its merge: %q", n, c)
+		}
+	}
+	if calls, chats := retention(t, w, "Calls"), retention(t, w, "Chats"); calls != 120 || chats != 60 {
+		t.Errorf("the organisation keeps calls %v and chats %v days, want 120 and 60", calls, chats)
+	}
+	w.noLeaks()
+}
+
+// Two pull requests changing the same policy: the second's approved plan
+// starts from the policy as it was before the first, so its apply is
+// refused, changes nothing, and says on the pull request what to do.
+func samePolicy(t *testing.T, w *wfWorld) {
+	longer := planned(t, w, "calls-120", map[string]string{"policies/calls.yaml": calls120})
+	reword := planned(t, w, "calls-reword", map[string]string{"policies/calls.yaml": callsReword})
+	concluded(t, w.run(caller("apply.yml"), w.mergePR(longer)), "apply", "success")
+	concluded(t, w.run(caller("apply.yml"), w.mergePR(reword)), "apply", "failure")
+	c := w.gh.comments(reword)
+	if len(c) != 2 || !strings.HasPrefix(c[1], "<!-- retainctl:apply-refused -->") ||
+		!strings.Contains(c[1], "Nothing was changed") || !strings.Contains(c[1], "open a new pull request") {
+		t.Fatalf("the refused pull request's comments: %q", c)
+	}
+	p := livePolicy(t, w.simURL, "Calls")
+	if desc, _ := p["description"].(string); strings.Contains(desc, "disputes") || retention(t, w, "Calls") != 120 {
+		t.Errorf("the refused apply changed the organisation: %v", p)
+	}
+	w.noLeaks()
+}
+
+// A fork's pull request gets no secrets and a read-only token: its plan
+// job validates, explains in the job summary, and neither fails nor
+// comments.
+func forkPR(t *testing.T, w *wfWorld) {
+	n, ev := w.openPR("outsider-chats", map[string]string{"policies/chats.yaml": chats60}, true)
+	r := w.run(caller("plan.yml"), ev)
+	j := concluded(t, r, "plan", "success")
+	if !strings.Contains(j.summary, "fork") {
+		t.Errorf("the job summary does not say why there is no plan:\n%s", j.summary)
+	}
+	if c := w.gh.comments(n); len(c) != 0 {
+		t.Errorf("a fork's plan commented: %q", c)
+	}
+	if files := w.artifactFiles(r, "retainctl-plan-pr1-policies-1"); len(files) != 0 {
+		t.Errorf("a fork's plan kept a plan.json: %q", files)
+	}
+}
+
+// The nightly enforcement finds the organisation changed behind Git's
+// back: it opens a drift issue, updates the same one the next night, and
+// closes it once the organisation matches main again.
+func driftIssue(t *testing.T, w *wfWorld) {
+	concluded(t, w.run(caller("enforce.yml"), w.scheduled()), "enforce", "success")
+	if got := w.gh.driftIssues(); len(got) != 0 {
+		t.Fatalf("no drift yet, but issues: %v", got)
+	}
+	original := livePolicy(t, w.simURL, "Chats")
+	edited := setRetention(t, original, 7)
+	simAPI(t, w.simURL, "PUT", "/api/v2/recording/mediaretentionpolicies/"+original["id"].(string), edited)
+	for night := 1; night <= 2; night++ {
+		j := concluded(t, w.run(caller("enforce.yml"), w.scheduled()), "enforce", "failure")
+		if !strings.Contains(j.log.String(), "::error title=Drift::") {
+			t.Errorf("night %d: the drift is not an error annotation:\n%s", night, j.log.String())
+		}
+		issues := w.gh.driftIssues()
+		if len(issues) != 1 || issues[0].State != "open" || !strings.HasPrefix(issues[0].Body, "<!-- retainctl:drift -->") ||
+			!slices.Contains(issues[0].Labels, "retainctl: drift") || !strings.Contains(issues[0].Body, "Chats") {
+			t.Fatalf("night %d: want one open drift issue naming Chats, got %+v", night, issues)
+		}
+	}
+	simAPI(t, w.simURL, "PUT", "/api/v2/recording/mediaretentionpolicies/"+original["id"].(string), setRetention(t, original, 30))
+	concluded(t, w.run(caller("enforce.yml"), w.scheduled()), "enforce", "success")
+	issues := w.gh.driftIssues()
+	if len(issues) != 1 || issues[0].State != "closed" || len(issues[0].Comments) != 1 || !strings.Contains(issues[0].Comments[0].Body, "drift is gone") {
+		t.Fatalf("after the organisation matched again: %+v", issues)
+	}
+	w.noLeaks()
+}
+
+// A release archive that does not match checksums.txt is never run: the
+// install step fails, and so does the job, before any plan.
+func badChecksum(t *testing.T, w *wfWorld, rel *release) {
+	files := maps.Clone(rel.files)
+	files[rel.archive] = append(slices.Clone(files[rel.archive]), 0)
+	w.gh.addRelease("v1.0.0", files)
+	n, ev := w.openPR("calls-120", map[string]string{"policies/calls.yaml": calls120}, false)
+	r := w.run(caller("plan.yml"), ev)
+	j := concluded(t, r, "orgs", "failure")
+	if !strings.Contains(j.log.String(), "refusing to run it") {
+		t.Errorf("the install step does not say why:\n%s", j.log.String())
+	}
+	concluded(t, r, "plan", "skipped")
+	if c := w.gh.comments(n); len(c) != 0 {
+		t.Errorf("comments: %q", c)
+	}
 }

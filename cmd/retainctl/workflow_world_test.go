@@ -223,3 +223,21 @@ func (w *wfWorld) noLeaks() {
 		}
 	}
 }
+
+// setRetention returns a copy of a policy as the API gives it, keeping
+// its recordings days long: an edit in Genesys' admin UI.
+func setRetention(t *testing.T, p map[string]any, days float64) map[string]any {
+	t.Helper()
+	var c map[string]any
+	b, _ := json.Marshal(p)
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
+	}
+	for _, mp := range c["mediaPolicies"].(map[string]any) {
+		a, _ := mp.(map[string]any)["actions"].(map[string]any)
+		if d, ok := a["retentionDuration"].(map[string]any)["deleteRetention"].(map[string]any); ok {
+			d["days"] = days
+		}
+	}
+	return c
+}
