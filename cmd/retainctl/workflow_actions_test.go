@@ -4,6 +4,7 @@ package main
 
 import (
 	"cmp"
+	"encoding/base64"
 	"fmt"
 	"maps"
 	"os"
@@ -83,7 +84,15 @@ func (m *jobMachine) checkout(with map[string]string) error {
 		fetch = append(fetch, "+refs/heads/*:refs/remotes/origin/*")
 	}
 	fetch = append(fetch, sha)
-	steps := [][]string{{"init", "--quiet", "."}, {"remote", "add", "origin", "file://" + m.w.repo.bare}, fetch}
+	// The job's token authenticates the fetch; persist-credentials: false
+	// leaves it out of .git/config, so later steps must bring their own.
+	server := m.w.gh.URL
+	header := "AUTHORIZATION: basic " + base64.StdEncoding.EncodeToString([]byte("x-access-token:"+m.token))
+	fetch = append([]string{"-c", "http." + server + "/.extraheader=" + header}, fetch...)
+	steps := [][]string{{"init", "--quiet", "."}, {"remote", "add", "origin", server + "/" + wfRepo}, fetch}
+	if with["persist-credentials"] != "false" {
+		steps = append(steps, []string{"config", "--local", "http." + server + "/.extraheader", header})
+	}
 	if branch, ok := strings.CutPrefix(m.ev.ref, "refs/heads/"); ok {
 		steps = append(steps, []string{"checkout", "--quiet", "--force", "-B", branch, sha})
 	} else {

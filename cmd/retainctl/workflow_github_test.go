@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/cgi"
 	"net/http/httptest"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,6 +35,7 @@ type ghServer struct {
 	labels   map[string]bool
 	tokens   map[string]map[string]string // token -> scope -> none|read|write
 	releases map[string]map[string][]byte // tag -> file -> content
+	gitRoot  string                       // the hosted repositories, <owner>/<name> under it
 	latest   string
 	writes   []string // every body written, to look for leaked secrets
 }
@@ -69,8 +72,8 @@ const (
 	botUser = "github-actions[bot]"
 )
 
-func newGHServer(t *testing.T) *ghServer {
-	g := &ghServer{t: t, issues: map[int]*ghIssue{}, next: 1, nextID: 9000, labels: map[string]bool{},
+func newGHServer(t *testing.T, gitRoot string) *ghServer {
+	g := &ghServer{t: t, gitRoot: gitRoot, issues: map[int]*ghIssue{}, next: 1, nextID: 9000, labels: map[string]bool{},
 		tokens: map[string]map[string]string{}, releases: map[string]map[string][]byte{}}
 	mux := http.NewServeMux()
 	api := "/api/v3/repos/" + wfRepo
@@ -94,6 +97,7 @@ func newGHServer(t *testing.T) *ghServer {
 	for pattern, h := range routes {
 		mux.Handle(pattern, g.authorised(h))
 	}
+	mux.Handle("/"+wfRepo+"/", g.gitHTTP())
 	mux.HandleFunc("GET /retainctl/retainctl/releases/latest", g.latestRelease)
 	mux.HandleFunc("GET /retainctl/retainctl/releases/tag/{tag}", g.releasePage)
 	mux.HandleFunc("GET /retainctl/retainctl/releases/download/{tag}/{file}", g.releaseAsset)
@@ -152,6 +156,37 @@ func (g *ghServer) authorised(next http.HandlerFunc) http.Handler {
 			ghJSON(w, http.StatusForbidden, map[string]string{"message": "Resource not accessible by integration"})
 		default:
 			next(w, r)
+		}
+	})
+}
+
+// gitHTTP serves the repository over Git's smart HTTP (git http-backend),
+// as github.com does, to a job's token: fetching takes contents: read,
+// pushing contents: write.
+func (g *ghServer) gitHTTP() http.Handler {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	backend := &cgi.Handler{Path: git, Args: []string{"http-backend"},
+		Env: []string{"GIT_PROJECT_ROOT=" + g.gitRoot, "GIT_HTTP_EXPORT_ALL=1", "GIT_CONFIG_NOSYSTEM=1"}}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		need := "read"
+		if r.URL.Query().Get("service") == "git-receive-pack" || strings.HasSuffix(r.URL.Path, "/git-receive-pack") {
+			need = "write"
+		}
+		user, tok, _ := r.BasicAuth()
+		g.mu.Lock()
+		perms, ok := g.tokens[tok]
+		g.mu.Unlock()
+		switch {
+		case !ok || user != "x-access-token":
+			w.Header().Set("WWW-Authenticate", `Basic realm="GitHub"`)
+			http.Error(w, "authentication required", http.StatusUnauthorized)
+		case perms["contents"] != "write" && perms["contents"] != need:
+			http.Error(w, "Permission to "+wfRepo+".git denied to github-actions[bot].", http.StatusForbidden)
+		default:
+			backend.ServeHTTP(w, r)
 		}
 	})
 }

@@ -25,6 +25,7 @@ type jobMachine struct {
 	run       *wfRun
 	ev        wfEvent
 	res       *wfJobResult
+	token     string // the job's GITHUB_TOKEN
 	dir       string
 	workspace string
 	temp      string
@@ -59,16 +60,19 @@ func (w *wfWorld) runLeg(r *wfRun, ev wfEvent, wf *workflow, j *wfJob, perms map
 	sec := secrets(res.env)
 	if ev.fork {
 		// GitHub gives a fork's pull_request run no secrets and a read-only token.
-		sec, perms = map[string]string{}, capped(perms, map[string]string{})
-		for scope := range perms {
-			perms[scope] = "read"
+		sec, perms = map[string]string{}, maps.Clone(perms)
+		for scope, level := range perms {
+			if level == "write" {
+				perms[scope] = "read"
+			}
 		}
 	}
 	m := w.newMachine(r, ev, res, j.ID)
 	github := w.githubContext(r, ev, j.ID, m.workspace)
-	github["token"] = w.gh.token(perms)
+	m.token = w.gh.token(perms)
+	github["token"] = m.token
 	sec = maps.Clone(sec)
-	sec["GITHUB_TOKEN"] = github["token"].(string)
+	sec["GITHUB_TOKEN"] = m.token
 	contexts["github"], contexts["secrets"] = github, toAny(sec)
 	contexts["runner"] = map[string]any{"os": "Linux", "arch": runnerArch(), "temp": m.temp, "name": "test-runner", "tool_cache": filepath.Join(m.dir, "toolcache")}
 	contexts["strategy"] = map[string]any{"fail-fast": j.Strategy.FailFast == nil || *j.Strategy.FailFast}

@@ -16,6 +16,7 @@ import (
 // and pushes to it.
 type policyRepo struct {
 	t    *testing.T
+	root string // what GitHub serves over HTTP
 	bare string
 	work string
 }
@@ -23,10 +24,13 @@ type policyRepo struct {
 // newPolicyRepo pushes main's first commit: the files of dir.
 func newPolicyRepo(t *testing.T, dir string) *policyRepo {
 	root := t.TempDir()
-	r := &policyRepo{t: t, bare: filepath.Join(root, "origin.git"), work: filepath.Join(root, "clone")}
+	// Where ghServer's git endpoint finds it: <root>/<owner>/<name>.
+	r := &policyRepo{t: t, root: filepath.Join(root, "hosted"), bare: filepath.Join(root, "hosted", wfRepo), work: filepath.Join(root, "clone")}
 	r.git(root, "init", "--quiet", "--bare", "--initial-branch=main", r.bare)
-	// checkout fetches commits by sha, as GitHub's remote allows.
+	// checkout fetches commits by sha, as GitHub's remote allows; pushes
+	// over HTTP are authorised by ghServer, not by git.
 	r.git(r.bare, "config", "uploadpack.allowAnySHA1InWant", "true")
+	r.git(r.bare, "config", "http.receivepack", "true")
 	r.git(root, "clone", "--quiet", r.bare, r.work)
 	r.git(r.work, "checkout", "--quiet", "-b", "main")
 	if err := os.CopyFS(r.work, os.DirFS(dir)); err != nil {

@@ -108,7 +108,8 @@ func (w *wfWorld) run(path string, ev wfEvent) *wfRun {
 }
 
 // callReusable runs the reusable workflow a caller's job uses, with its
-// inputs and secrets; the caller's permissions cap the called jobs'.
+// inputs and secrets; no called job may ask for more permissions than the
+// caller's job grants.
 func (w *wfWorld) callReusable(r *wfRun, ev wfEvent, call *wfJob, perms map[string]string) {
 	file, ok := strings.CutPrefix(call.Uses, "retainctl/retainctl/")
 	file, ref, _ := strings.Cut(file, "@")
@@ -147,7 +148,10 @@ func (w *wfWorld) callReusable(r *wfRun, ev wfEvent, call *wfJob, perms map[stri
 		if !ok {
 			own, _ = permissions(called.Permissions)
 		}
-		needs[j.ID] = w.runJob(r, ev, &called, j, capped(own, perms), needs, inputs, secrets)
+		if over := exceeding(own, perms); over != "" {
+			w.t.Fatalf("%s: GitHub would not start this run: the nested job %q is requesting %s, but the caller's job %s allows less", call.Uses, j.ID, over, call.ID)
+		}
+		needs[j.ID] = w.runJob(r, ev, &called, j, own, needs, inputs, secrets)
 	}
 }
 
@@ -194,17 +198,16 @@ func (w *wfWorld) inherit(environment string) map[string]string {
 	return s
 }
 
-// capped is each scope at the lower of two grants.
-func capped(own, limit map[string]string) map[string]string {
+// exceeding names a scope that want asks for above what limit grants, or
+// is "": GitHub refuses to start a reusable workflow's job that would.
+func exceeding(want, limit map[string]string) string {
 	rank := map[string]int{"none": 0, "read": 1, "write": 2}
-	out := map[string]string{}
-	for scope, level := range own {
+	for scope, level := range want {
 		if rank[limit[scope]] < rank[level] {
-			level = limit[scope]
+			return scope + ": " + level
 		}
-		out[scope] = level
 	}
-	return out
+	return ""
 }
 
 // runJob runs one job, every leg of its matrix, and returns its needs

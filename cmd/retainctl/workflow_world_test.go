@@ -95,7 +95,8 @@ func newWorld(t *testing.T, rel *release) *wfWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &wfWorld{t: t, root: root, simURL: simURL, gh: newGHServer(t), repo: newPolicyRepo(t, "testdata/workflows/adopter"), store: t.TempDir(),
+	repo := newPolicyRepo(t, "testdata/workflows/adopter")
+	w := &wfWorld{t: t, root: root, simURL: simURL, gh: newGHServer(t, repo.root), repo: repo, store: t.TempDir(),
 		secrets: map[string]string{
 			"GENESYSCLOUD_OAUTHCLIENT_ID_READONLY":     simClient,
 			"GENESYSCLOUD_OAUTHCLIENT_SECRET_READONLY": simSecret,
@@ -111,6 +112,7 @@ func newWorld(t *testing.T, rel *release) *wfWorld {
 		machine: map[string]string{
 			"PATH":                 os.Getenv("PATH"),
 			"LANG":                 "C.UTF-8",
+			"GIT_TERMINAL_PROMPT":  "0", // a refused credential fails, never waits for a prompt
 			"GENESYSCLOUD_API_URL": simURL,
 			envAllowedURLs:         simURL,
 		},
