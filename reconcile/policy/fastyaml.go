@@ -447,6 +447,9 @@ func (f *fastParser) scalar(value string, line, col int) (*yaml.Node, bool) {
 	switch c := value[0]; {
 	case strings.IndexByte("-?:,[]{}#&*!|>'\"%@`", c) >= 0 && !(c == '-' && len(value) > 1 && value[1] >= '0' && value[1] <= '9'):
 		return nil, false
+	case hyphenatedUUID(value):
+		// An id: yaml.v3 reads no number or timestamp into the 8-4-4-4-12
+		// shape, and many ids start with a digit.
 	case c >= '0' && c <= '9', c == '-', c == '+', c == '.':
 		if _, ok := decimal(value); !ok {
 			return nil, false
@@ -458,4 +461,25 @@ func (f *fastParser) scalar(value string, line, col int) (*yaml.Node, bool) {
 		return nil, false
 	}
 	return f.node(yaml.ScalarNode, tag, value, line, col), true
+}
+
+// hyphenatedUUID says s is 8-4-4-4-12 hexadecimal digits, a UUID's text.
+func hyphenatedUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }

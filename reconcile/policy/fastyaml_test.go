@@ -105,6 +105,8 @@ func fastSeeds(tb testing.TB) [][]byte {
 		"key : value\n",
 		"a: b\n c: d\n",
 		"a:  b  \n#c\n   # d\nb:   [ x ,y ]  # e\n",
+		"q: 00000000-0000-4000-8000-000000000001\nu: [5B7B5A0E-0d4e-4c2b-9a51-4a1f2c3d4e03, 12345678-1234-1234-1234-1234567890ab]\n",
+		"a: 2026-12-02\nb: 1e10\nc: 1234-5678-9abc-def0-123456789abc\nd: 12345678-1234-1234-1234-1234567890abc\ne: 1_000\n",
 	} {
 		out = append(out, []byte(s))
 	}
@@ -120,7 +122,7 @@ func TestFastYAMLMatchesYAMLv3(t *testing.T) {
 	}
 	var big strings.Builder
 	for i := range 500 {
-		fmt.Fprintf(&big, "---\nname: Policy %05d\nobjectType: call\nretentionPeriod: %d\nschedule: {frequency: DAILY, timezone: Europe/London}\nfilters:\n  - {attribute: queue, operator: EQ, value: q-%d}\n  - {attribute: user, operator: IN, value: [u-%d, u-1]}\n", i, 30+i, i, i)
+		fmt.Fprintf(&big, "---\nname: Policy %05d\nobjectType: call\nretentionPeriod: %d\nschedule: {frequency: DAILY, timezone: Europe/London}\nfilters:\n  - {attribute: queue, operator: EQ, value: q-%d}\n  - {attribute: user, operator: IN, value: [u-%d, u-1]}\n  - attribute: wrapupCode\n    operator: EQ\n    value: %08d-0000-4000-8000-000000000000\n", i, 30+i, i, i, i)
 	}
 	if !checkFast(t, []byte(big.String())) {
 		t.Fatal("the fast path refused a file of plain policies")
