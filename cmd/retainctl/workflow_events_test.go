@@ -3,6 +3,8 @@
 package main
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -85,4 +87,17 @@ func concluded(t *testing.T, r *wfRun, job, want string) *wfJobResult {
 		t.Fatalf("run %d: job %s %s, want %s; its log:\n%s", r.id, job, j.conclusion, want, j.log.String())
 	}
 	return j
+}
+
+// callerAt is the caller workflow with the action used at ref instead.
+func callerAt(t *testing.T, name, ref string) string {
+	b, err := os.ReadFile(caller(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, bytes.ReplaceAll(b, []byte("retainctl/retainctl@v1.0.0"), []byte("retainctl/retainctl@"+ref)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

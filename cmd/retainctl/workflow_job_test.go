@@ -176,6 +176,7 @@ func (m *jobMachine) runSteps(sc *scope, steps []wfStep) string {
 			env[k] = m.w.must(e.interpolate(v))
 		}
 		fmt.Fprintf(&m.res.log, "-- %s\n", stepName(st))
+		start := time.Now()
 		var outputs map[string]string
 		if st.Run != "" {
 			outputs, err = m.script(sc, st, env)
@@ -187,6 +188,7 @@ func (m *jobMachine) runSteps(sc *scope, steps []wfStep) string {
 			outcome, sc.status = "failure", "failure"
 			fmt.Fprintf(&m.res.log, "-- %s failed: %v\n", stepName(st), err)
 		}
+		fmt.Fprintf(&m.res.log, "-- (%s: %s in %.1fs)\n", stepName(st), outcome, time.Since(start).Seconds())
 		sc.steps[id] = map[string]any{"outcome": outcome, "conclusion": outcome, "outputs": toAny(outputs)}
 	}
 	return sc.status

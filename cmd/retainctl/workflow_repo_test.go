@@ -21,8 +21,9 @@ type policyRepo struct {
 	work string
 }
 
-// newPolicyRepo pushes main's first commit: the files of dir.
-func newPolicyRepo(t *testing.T, dir string) *policyRepo {
+// newPolicyRepo pushes main's first commit: the files of dir, with each
+// @NAME@ of vars replaced.
+func newPolicyRepo(t *testing.T, dir string, vars map[string]string) *policyRepo {
 	root := t.TempDir()
 	// Where ghServer's git endpoint finds it: <root>/<owner>/<name>.
 	r := &policyRepo{t: t, root: filepath.Join(root, "hosted"), bare: filepath.Join(root, "hosted", wfRepo), work: filepath.Join(root, "clone")}
@@ -33,7 +34,26 @@ func newPolicyRepo(t *testing.T, dir string) *policyRepo {
 	r.git(r.bare, "config", "http.receivepack", "true")
 	r.git(root, "clone", "--quiet", r.bare, r.work)
 	r.git(r.work, "checkout", "--quiet", "-b", "main")
-	if err := os.CopyFS(r.work, os.DirFS(dir)); err != nil {
+	var pairs []string
+	for k, v := range vars {
+		pairs = append(pairs, "@"+k+"@", v)
+	}
+	expand := strings.NewReplacer(pairs...)
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		b, err := os.ReadFile(path)
+		if err == nil {
+			err = os.MkdirAll(filepath.Dir(filepath.Join(r.work, rel)), 0o755)
+		}
+		if err == nil {
+			err = os.WriteFile(filepath.Join(r.work, rel), []byte(expand.Replace(string(b))), 0o644)
+		}
+		return err
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	r.git(r.work, "add", "-A")

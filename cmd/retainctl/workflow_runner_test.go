@@ -33,7 +33,7 @@ type wfWorld struct {
 	environments map[string]map[string]string // environment -> its secrets
 	machine      map[string]string            // the runner machine's own environment
 	store        string                       // artifacts and caches
-	simURL       string                       // the simulated organisation
+	sim          simTarget                    // the simulated organisation, of one
 	runs         int
 }
 

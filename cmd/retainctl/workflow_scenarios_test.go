@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -22,13 +23,29 @@ func TestWorkflows(t *testing.T) {
 		}
 	}
 	rel := buildRelease(t)
-	t.Run("plan, push, merge, apply", func(t *testing.T) { planPushMergeApply(t, newWorld(t, rel)) })
-	t.Run("disjoint pull requests, calls merged first", func(t *testing.T) { disjointPRs(t, newWorld(t, rel), true) })
-	t.Run("disjoint pull requests, chats merged first", func(t *testing.T) { disjointPRs(t, newWorld(t, rel), false) })
-	t.Run("two pull requests on one policy", func(t *testing.T) { samePolicy(t, newWorld(t, rel)) })
-	t.Run("fork pull request", func(t *testing.T) { forkPR(t, newWorld(t, rel)) })
-	t.Run("drift opens and closes an issue", func(t *testing.T) { driftIssue(t, newWorld(t, rel)) })
-	t.Run("a release whose checksum does not match", func(t *testing.T) { badChecksum(t, newWorld(t, rel), rel) })
+	// Each scenario is a world of its own (servers, repository, machines),
+	// so they run side by side.
+	for name, scenario := range map[string]func(*testing.T, *wfWorld){
+		"plan, push, merge, apply":                         planPushMergeApply,
+		"disjoint pull requests, calls merged first":       func(t *testing.T, w *wfWorld) { disjointPRs(t, w, true) },
+		"disjoint pull requests, chats merged first":       func(t *testing.T, w *wfWorld) { disjointPRs(t, w, false) },
+		"two pull requests on one policy":                  samePolicy,
+		"fork pull request":                                forkPR,
+		"drift opens and closes an issue":                  driftIssue,
+		"the action on its own, at v1.0.0":                 func(t *testing.T, w *wfWorld) { actionOnItsOwn(t, w, "v1.0.0") },
+		"the action on its own, at v1: the latest release": func(t *testing.T, w *wfWorld) { actionOnItsOwn(t, w, "v1") },
+		"a release whose checksum does not match":          func(t *testing.T, w *wfWorld) { badChecksum(t, w, rel) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			scenario(t, newWorld(t, rel))
+		})
+	}
+	t.Run("two organisations", func(t *testing.T) {
+		t.Parallel()
+		w, orgs := newOrgsWorld(t, rel)
+		twoOrganisations(t, w, orgs)
+	})
 }
 
 const calls120 = "name: Calls\ndescription: Customer calls, kept for quality review\nobjectType: call\narchiveAfter: 30\nschedule: {frequency: DAILY, timezone: UTC}\nretentionPeriod: 120\n"
@@ -79,7 +96,7 @@ func planPushMergeApply(t *testing.T, w *wfWorld) {
 	if len(after) != 2 || after[0] != pushed[0] || !strings.HasPrefix(after[1], "<!-- retainctl:apply -->") || !strings.Contains(after[1], "Applied") {
 		t.Fatalf("after the merge: want the plan comment unchanged and an apply result, got %q", after)
 	}
-	if days := retention(t, w, "Calls"); days != 150 {
+	if days := retention(t, w.sim, "Calls"); days != 150 {
 		t.Errorf("Calls keeps %v days in the organisation, want 150", days)
 	}
 	audit := w.artifact(r, "retainctl-audit-policies-"+w.repo.sha("main")+"-1", "retainctl-audit.jsonl")
@@ -120,7 +137,7 @@ func disjointPRs(t *testing.T, w *wfWorld, callsFirst bool) {
 			t.Fatalf("pull request #%d after its merge: %q", n, c)
 		}
 	}
-	if calls, chats := retention(t, w, "Calls"), retention(t, w, "Chats"); calls != 120 || chats != 60 {
+	if calls, chats := retention(t, w.sim, "Calls"), retention(t, w.sim, "Chats"); calls != 120 || chats != 60 {
 		t.Errorf("the organisation keeps calls %v and chats %v days, want 120 and 60", calls, chats)
 	}
 	w.noLeaks()
@@ -139,8 +156,8 @@ func samePolicy(t *testing.T, w *wfWorld) {
 		!strings.Contains(c[1], "Nothing was changed") || !strings.Contains(c[1], "open a new pull request") {
 		t.Fatalf("the refused pull request's comments: %q", c)
 	}
-	p := livePolicy(t, w.simURL, "Calls")
-	if desc, _ := p["description"].(string); strings.Contains(desc, "disputes") || retention(t, w, "Calls") != 120 {
+	p := livePolicy(t, w.sim, "Calls")
+	if desc, _ := p["description"].(string); strings.Contains(desc, "disputes") || retention(t, w.sim, "Calls") != 120 {
 		t.Errorf("the refused apply changed the organisation: %v", p)
 	}
 	w.noLeaks()
@@ -172,9 +189,9 @@ func driftIssue(t *testing.T, w *wfWorld) {
 	if got := w.gh.driftIssues(); len(got) != 0 {
 		t.Fatalf("no drift yet, but issues: %v", got)
 	}
-	original := livePolicy(t, w.simURL, "Chats")
+	original := livePolicy(t, w.sim, "Chats")
 	edited := setRetention(t, original, 7)
-	simAPI(t, w.simURL, "PUT", "/api/v2/recording/mediaretentionpolicies/"+original["id"].(string), edited)
+	simAPI(t, w.sim, "PUT", "/api/v2/recording/mediaretentionpolicies/"+original["id"].(string), edited)
 	for night := 1; night <= 2; night++ {
 		j := concluded(t, w.run(caller("enforce.yml"), w.scheduled()), "enforce", "failure")
 		if !strings.Contains(j.log.String(), "::error title=Drift::") {
@@ -186,7 +203,7 @@ func driftIssue(t *testing.T, w *wfWorld) {
 			t.Fatalf("night %d: want one open drift issue naming Chats, got %+v", night, issues)
 		}
 	}
-	simAPI(t, w.simURL, "PUT", "/api/v2/recording/mediaretentionpolicies/"+original["id"].(string), setRetention(t, original, 30))
+	simAPI(t, w.sim, "PUT", "/api/v2/recording/mediaretentionpolicies/"+original["id"].(string), setRetention(t, original, 30))
 	concluded(t, w.run(caller("enforce.yml"), w.scheduled()), "enforce", "success")
 	issues := w.gh.driftIssues()
 	if len(issues) != 1 || issues[0].State != "closed" || len(issues[0].Comments) != 1 || !strings.Contains(issues[0].Comments[0].Body, "drift is gone") {
@@ -211,4 +228,26 @@ func badChecksum(t *testing.T, w *wfWorld, rel *release) {
 	if c := w.gh.comments(n); len(c) != 0 {
 		t.Errorf("comments: %q", c)
 	}
+}
+
+// The action in jobs of the adopter's own (docs/github.md): the plan step
+// comments, the apply step on merge applies it. At a ref that is no
+// release tag (v1), it installs the latest release.
+func actionOnItsOwn(t *testing.T, w *wfWorld, ref string) {
+	n, ev := w.openPR("calls-120", map[string]string{"policies/calls.yaml": calls120}, false)
+	j := concluded(t, w.run(callerAt(t, "own-plan.yml", ref), ev), "plan", "success")
+	if !strings.Contains(j.log.String(), "retainctl v1.0.0 ("+runtime.GOOS+"/"+runtime.GOARCH+") installed, sha256 ") {
+		t.Errorf("the action did not install v1.0.0:\n%s", j.log.String())
+	}
+	if c := w.gh.comments(n); len(c) != 1 || !strings.Contains(c[0], "90 d → 120 d") {
+		t.Fatalf("plan comments: %q", c)
+	}
+	j = concluded(t, w.run(callerAt(t, "own-apply.yml", ref), w.mergePR(n)), "apply", "success")
+	if c := w.gh.comments(n); j.env != "production" || len(c) != 2 || !strings.Contains(c[1], "Applied") {
+		t.Fatalf("after the merge (environment %q): %q", j.env, c)
+	}
+	if days := retention(t, w.sim, "Calls"); days != 120 {
+		t.Errorf("Calls keeps %v days, want 120", days)
+	}
+	w.noLeaks()
 }

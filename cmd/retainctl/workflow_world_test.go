@@ -11,12 +11,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -78,71 +80,85 @@ const (
 	simSecret = "acme-retention-secret-5f1e9d"
 )
 
-// newWorld is an adopting repository (testdata/workflows/adopter) with
-// release v1.0.0 of retainctl published, and a simulated organisation
-// that already has main's policies applied.
+// newWorld is an adopting repository of one organisation
+// (testdata/workflows/adopter) with release v1.0.0 of retainctl published,
+// and a simulated organisation that already has main's policies applied.
 func newWorld(t *testing.T, rel *release) *wfWorld {
-	org, err := sim.New(sim.Options{ClientID: simClient, ClientSecret: simSecret})
+	w := newWorldFrom(t, rel, "testdata/workflows/adopter", nil)
+	w.sim = startSimOrg(t, simClient, simSecret)
+	simURL := w.sim.url
+	// The simulator stands in for Genesys: the runner machine's
+	// environment points retainctl at it, as a self-hosted runner's .env
+	// would at a private deployment. The workflows pass everything else.
+	w.machine["GENESYSCLOUD_API_URL"] = simURL
+	w.secrets = map[string]string{
+		"GENESYSCLOUD_OAUTHCLIENT_ID_READONLY":     simClient,
+		"GENESYSCLOUD_OAUTHCLIENT_SECRET_READONLY": simSecret,
+	}
+	w.environments = map[string]map[string]string{
+		"production":  {"GENESYSCLOUD_OAUTHCLIENT_ID": simClient, "GENESYSCLOUD_OAUTHCLIENT_SECRET": simSecret},
+		"enforcement": {"GENESYSCLOUD_OAUTHCLIENT_ID": simClient, "GENESYSCLOUD_OAUTHCLIENT_SECRET": simSecret},
+	}
+	w.bootstrap(rel.bin, []string{"GENESYSCLOUD_API_URL=" + simURL, "GENESYSCLOUD_OAUTHCLIENT_ID=" + simClient,
+		"GENESYSCLOUD_OAUTHCLIENT_SECRET=" + simSecret}, "--policies", "policies")
+	return w
+}
+
+// simTarget is a simulated organisation and its OAuth client.
+type simTarget struct{ url, client, secret string }
+
+// startSimOrg starts a simulated organisation with its own OAuth client.
+func startSimOrg(t *testing.T, client, secret string) simTarget {
+	org, err := sim.New(sim.Options{ClientID: client, ClientSecret: secret})
 	if err != nil {
 		t.Fatal(err)
 	}
-	simURL, stop, err := org.Start(context.Background())
+	url, stop, err := org.Start(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(stop)
+	return simTarget{url, client, secret}
+}
+
+// newWorldFrom is an adopting repository of the files of dir (with the
+// @NAME@ of vars replaced), hosted by a fake GitHub that publishes
+// release v1.0.0, and a runner machine with the tools on its PATH.
+func newWorldFrom(t *testing.T, rel *release, dir string, vars map[string]string) *wfWorld {
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	repo := newPolicyRepo(t, "testdata/workflows/adopter")
-	w := &wfWorld{t: t, root: root, simURL: simURL, gh: newGHServer(t, repo.root), repo: repo, store: t.TempDir(),
-		secrets: map[string]string{
-			"GENESYSCLOUD_OAUTHCLIENT_ID_READONLY":     simClient,
-			"GENESYSCLOUD_OAUTHCLIENT_SECRET_READONLY": simSecret,
-		},
-		environments: map[string]map[string]string{
-			"production":  {"GENESYSCLOUD_OAUTHCLIENT_ID": simClient, "GENESYSCLOUD_OAUTHCLIENT_SECRET": simSecret},
-			"enforcement": {"GENESYSCLOUD_OAUTHCLIENT_ID": simClient, "GENESYSCLOUD_OAUTHCLIENT_SECRET": simSecret},
-		},
-		// The runner machine's environment: the tools on PATH, and the
-		// simulator standing in for Genesys, as a self-hosted runner's .env
-		// would point retainctl at a private deployment. The workflows
-		// pass everything else themselves.
+	repo := newPolicyRepo(t, dir, vars)
+	w := &wfWorld{t: t, root: root, gh: newGHServer(t, repo.root), repo: repo, store: t.TempDir(),
 		machine: map[string]string{
-			"PATH":                 os.Getenv("PATH"),
-			"LANG":                 "C.UTF-8",
-			"GIT_TERMINAL_PROMPT":  "0", // a refused credential fails, never waits for a prompt
-			"GENESYSCLOUD_API_URL": simURL,
-			envAllowedURLs:         simURL,
+			"PATH":                os.Getenv("PATH"),
+			"LANG":                "C.UTF-8",
+			"GIT_TERMINAL_PROMPT": "0", // a refused credential fails, never waits for a prompt
 		},
 	}
 	w.gh.addRelease("v1.0.0", rel.files)
-	w.bootstrap(rel.bin, simURL)
 	return w
 }
 
 // bootstrap applies main's policies, as the adopter did once by hand.
-func (w *wfWorld) bootstrap(bin, simURL string) {
-	dir := w.t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("testdata/workflows/adopter")); err != nil {
-		w.t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "apply", "--auto-approve", "--policies", "policies")
+func (w *wfWorld) bootstrap(bin string, env []string, args ...string) {
+	dir := filepath.Join(w.t.TempDir(), "main")
+	w.repo.git(w.repo.root, "clone", "--quiet", w.repo.bare, dir)
+	cmd := exec.Command(bin, append([]string{"apply", "--auto-approve"}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "GENESYSCLOUD_API_URL=" + simURL,
-		"GENESYSCLOUD_OAUTHCLIENT_ID=" + simClient, "GENESYSCLOUD_OAUTHCLIENT_SECRET=" + simSecret}
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir}, env...)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		w.t.Fatalf("bootstrap apply: %v\n%s", err, out)
+		w.t.Fatalf("bootstrap apply %v: %v\n%s", args, err, out)
 	}
 }
 
 // simAPI calls the simulated organisation's API as its OAuth client.
-func simAPI(t *testing.T, base, method, path string, body any) map[string]any {
+func simAPI(t *testing.T, org simTarget, method, path string, body any) map[string]any {
 	t.Helper()
 	form := url.Values{"grant_type": {"client_credentials"}}
-	req, _ := http.NewRequest(http.MethodPost, base+"/oauth/token", strings.NewReader(form.Encode()))
-	req.SetBasicAuth(simClient, simSecret)
+	req, _ := http.NewRequest(http.MethodPost, org.url+"/oauth/token", strings.NewReader(form.Encode()))
+	req.SetBasicAuth(org.client, org.secret)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	var tok struct {
 		AccessToken string `json:"access_token"`
@@ -153,7 +169,7 @@ func simAPI(t *testing.T, base, method, path string, body any) map[string]any {
 		b, _ := json.Marshal(body)
 		rd = bytes.NewReader(b)
 	}
-	req, _ = http.NewRequest(method, base+path, rd)
+	req, _ = http.NewRequest(method, org.url+path, rd)
 	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 	req.Header.Set("Content-Type", "application/json")
 	var out map[string]any
@@ -178,9 +194,9 @@ func simDo(t *testing.T, req *http.Request, v any) {
 }
 
 // livePolicy returns the organisation's policy of that name, or nil.
-func livePolicy(t *testing.T, base, name string) map[string]any {
+func livePolicy(t *testing.T, org simTarget, name string) map[string]any {
 	t.Helper()
-	list := simAPI(t, base, http.MethodGet, "/api/v2/recording/mediaretentionpolicies?pageSize=100", nil)
+	list := simAPI(t, org, http.MethodGet, "/api/v2/recording/mediaretentionpolicies?pageSize=100", nil)
 	entities, _ := list["entities"].([]any)
 	for _, e := range entities {
 		if p, _ := e.(map[string]any); p["name"] == name {
@@ -192,9 +208,9 @@ func livePolicy(t *testing.T, base, name string) map[string]any {
 
 // retention is the days the organisation's policy of that name keeps
 // recordings for.
-func retention(t *testing.T, w *wfWorld, name string) float64 {
+func retention(t *testing.T, org simTarget, name string) float64 {
 	t.Helper()
-	p := livePolicy(t, w.simURL, name)
+	p := livePolicy(t, org, name)
 	if p == nil {
 		t.Fatalf("the organisation has no policy %q", name)
 	}
@@ -211,8 +227,15 @@ func retention(t *testing.T, w *wfWorld, name string) float64 {
 // noLeaks fails the test if a secret or a job's token reached GitHub.
 func (w *wfWorld) noLeaks() {
 	w.t.Helper()
+	var values []string
+	for _, secrets := range append(slices.Collect(maps.Values(w.environments)), w.secrets) {
+		for _, v := range secrets {
+			if strings.Contains(v, "secret") {
+				values = append(values, v)
+			}
+		}
+	}
 	w.gh.mu.Lock()
-	values := []string{simSecret}
 	for tok := range w.gh.tokens {
 		values = append(values, tok)
 	}

@@ -1,0 +1,86 @@
+//go:build workflows
+
+package main
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// newOrgsWorld is an adopting repository of two organisations, eu and us
+// (testdata/workflows/adopter-orgs): each its own simulated organisation
+// and OAuth client, its read-only client in the repository's secrets
+// ..._READONLY_EU, its write client in the environment production-eu.
+func newOrgsWorld(t *testing.T, rel *release) (*wfWorld, map[string]simTarget) {
+	orgs := map[string]simTarget{}
+	vars := map[string]string{}
+	for _, org := range []string{"eu", "us"} {
+		orgs[org] = startSimOrg(t, org+"-client", org+"-secret-4c1d")
+		vars["SIM_"+strings.ToUpper(org)] = orgs[org].url
+	}
+	w := newWorldFrom(t, rel, "testdata/workflows/adopter-orgs", vars)
+	// An organisation's settings name its API; the runner's machine allows
+	// those URLs, as whoever runs retainctl must for a private deployment.
+	w.machine[envAllowedURLs] = orgs["eu"].url + "," + orgs["us"].url
+	w.secrets, w.environments = map[string]string{}, map[string]map[string]string{}
+	for _, org := range []string{"eu", "us"} {
+		up := strings.ToUpper(org)
+		w.secrets["GENESYSCLOUD_OAUTHCLIENT_ID_READONLY_"+up] = org + "-client"
+		w.secrets["GENESYSCLOUD_OAUTHCLIENT_SECRET_READONLY_"+up] = org + "-secret-4c1d"
+		w.environments["production-"+org] = map[string]string{"GENESYSCLOUD_OAUTHCLIENT_ID": org + "-client", "GENESYSCLOUD_OAUTHCLIENT_SECRET": org + "-secret-4c1d"}
+		w.bootstrap(rel.bin, []string{envAllowedURLs + "=" + w.machine[envAllowedURLs], up + "_CLIENT_ID=" + org + "-client", up + "_CLIENT_SECRET=" + org + "-secret-4c1d"}, "--org", org)
+	}
+	return w, orgs
+}
+
+// A change under orgs/eu/ plans and applies eu alone; one under common/,
+// which both include, plans and applies both, each organisation with its
+// own comment, credentials and environment.
+func twoOrganisations(t *testing.T, w *wfWorld, orgs map[string]simTarget) {
+	calls := strings.Replace("name: Calls\ndescription: Customer calls of the EU organisation\nobjectType: call\nschedule: {frequency: DAILY, timezone: UTC}\nretentionPeriod: 90\n", "90", "120", 1)
+	eu, ev := w.openPR("eu-calls", map[string]string{"orgs/eu/calls.yaml": calls}, false)
+	r := w.run(caller("plan.yml"), ev)
+	concluded(t, r, "plan eu", "success")
+	if len(r.jobs) != 2 {
+		t.Errorf("a change of eu ran jobs %v", jobNames(r))
+	}
+	if c := w.gh.comments(eu); len(c) != 1 || !strings.HasPrefix(c[0], "<!-- retainctl:plan org=eu fingerprint=sha256:") || !strings.Contains(c[0], "organisation `eu`") {
+		t.Fatalf("eu's plan comments: %q", c)
+	}
+	shared, ev := w.openPR("chats-60", map[string]string{"common/shared.yaml": strings.Replace(
+		"name: Chats\ndescription: Chat transcripts, the same in every organisation\nobjectType: chat\nschedule: {frequency: DAILY, timezone: UTC}\nretentionPeriod: 30\n", "30", "60", 1)}, false)
+	r = w.run(caller("plan.yml"), ev)
+	concluded(t, r, "plan eu", "success")
+	concluded(t, r, "plan us", "success")
+	if c := w.gh.comments(shared); len(c) != 2 || !slices.ContainsFunc(c, func(b string) bool { return strings.HasPrefix(b, "<!-- retainctl:plan org=us ") }) {
+		t.Fatalf("the shared change's plan comments: %q", c)
+	}
+
+	r = w.run(caller("apply.yml"), w.mergePR(eu))
+	if j := concluded(t, r, "apply eu", "success"); j.env != "production-eu" || len(r.jobs) != 2 {
+		t.Errorf("eu's merge ran %v, apply eu in environment %q", jobNames(r), j.env)
+	}
+	if c := w.gh.comments(eu); len(c) != 2 || !strings.HasPrefix(c[1], "<!-- retainctl:apply org=eu -->") {
+		t.Fatalf("eu's comments after its merge: %q", c)
+	}
+	r = w.run(caller("apply.yml"), w.mergePR(shared))
+	concluded(t, r, "apply eu", "success")
+	if j := concluded(t, r, "apply us", "success"); j.env != "production-us" {
+		t.Errorf("apply us ran in environment %q", j.env)
+	}
+	for org, want := range map[string][2]float64{"eu": {120, 60}, "us": {90, 60}} {
+		if calls, chats := retention(t, orgs[org], "Calls"), retention(t, orgs[org], "Chats"); calls != want[0] || chats != want[1] {
+			t.Errorf("%s keeps calls %v and chats %v days, want %v", org, calls, chats, want)
+		}
+	}
+	w.noLeaks()
+}
+
+func jobNames(r *wfRun) []string {
+	var out []string
+	for _, j := range r.jobs {
+		out = append(out, j.name)
+	}
+	return out
+}
