@@ -78,6 +78,13 @@ func caller(name string) string {
 	return p
 }
 
+// stepOutput is a step's output at the end of a job.
+func stepOutput(j *wfJobResult, step, name string) string {
+	outputs, _ := property(j.steps[step], "outputs")
+	v, _ := property(outputs, name)
+	return toString(v)
+}
+
 // concluded fails the test unless the run's job ended as want, showing
 // its log.
 func concluded(t *testing.T, r *wfRun, job, want string) *wfJobResult {

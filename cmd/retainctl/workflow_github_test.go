@@ -494,6 +494,13 @@ func (g *ghServer) editIssue(w http.ResponseWriter, r *http.Request) {
 	ghJSON(w, http.StatusOK, g.issueJSON(i))
 }
 
+// noReleases deletes every release.
+func (g *ghServer) noReleases() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.releases, g.latest = map[string]map[string][]byte{}, ""
+}
+
 // addRelease publishes release tag's assets; the newest added is latest.
 func (g *ghServer) addRelease(tag string, files map[string][]byte) {
 	g.mu.Lock()

@@ -83,9 +83,16 @@ func (w *wfWorld) runLeg(r *wfRun, ev wfEvent, wf *workflow, j *wfJob, perms map
 		}
 	}
 	fmt.Fprintf(&res.log, "== job %s (run %d, environment %q)\n", res.name, r.id, res.env)
-	res.conclusion = m.runSteps(sc, j.Steps)
+	res.conclusion, res.steps = m.runSteps(sc, j.Steps), sc.steps
 	for k, v := range j.Outputs {
 		res.outputs[k] = w.must(m.expr(sc).interpolate(v))
+		// GitHub drops a job output that holds a secret.
+		for _, s := range sec {
+			if s != "" && strings.Contains(res.outputs[k], s) {
+				fmt.Fprintf(&res.log, "Warning: Skip output '%s' since it may contain secret.\n", k)
+				delete(res.outputs, k)
+			}
+		}
 	}
 	r.jobs = append(r.jobs, res)
 	return res

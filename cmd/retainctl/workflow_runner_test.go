@@ -57,7 +57,8 @@ type wfJobResult struct {
 	log        strings.Builder
 	summary    string
 	outputs    map[string]string
-	env        string // the deployment environment it ran in
+	steps      map[string]any // the steps context at the end: each step's outputs and outcome
+	env        string         // the deployment environment it ran in
 }
 
 // job returns the run's job of that name; the test fails without one.

@@ -35,6 +35,7 @@ func TestWorkflows(t *testing.T) {
 		"the action on its own, at v1.0.0":                 func(t *testing.T, w *wfWorld) { actionOnItsOwn(t, w, "v1.0.0") },
 		"the action on its own, at v1: the latest release": func(t *testing.T, w *wfWorld) { actionOnItsOwn(t, w, "v1") },
 		"a release whose checksum does not match":          func(t *testing.T, w *wfWorld) { badChecksum(t, w, rel) },
+		"the action at a branch, with no release":          fromSource,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -236,8 +237,9 @@ func badChecksum(t *testing.T, w *wfWorld, rel *release) {
 func actionOnItsOwn(t *testing.T, w *wfWorld, ref string) {
 	n, ev := w.openPR("calls-120", map[string]string{"policies/calls.yaml": calls120}, false)
 	j := concluded(t, w.run(callerAt(t, "own-plan.yml", ref), ev), "plan", "success")
-	if !strings.Contains(j.log.String(), "retainctl v1.0.0 ("+runtime.GOOS+"/"+runtime.GOARCH+") installed, sha256 ") {
-		t.Errorf("the action did not install v1.0.0:\n%s", j.log.String())
+	if !strings.Contains(j.log.String(), "retainctl v1.0.0 ("+runtime.GOOS+"/"+runtime.GOARCH+") installed, sha256 ") ||
+		stepOutput(j, "retainctl", "version") != "v1.0.0" || stepOutput(j, "retainctl", "exit-code") != "0" {
+		t.Errorf("the action did not install and run v1.0.0 (outputs %v):\n%s", j.steps["retainctl"], j.log.String())
 	}
 	if c := w.gh.comments(n); len(c) != 1 || !strings.Contains(c[0], "90 d → 120 d") {
 		t.Fatalf("plan comments: %q", c)
@@ -250,4 +252,21 @@ func actionOnItsOwn(t *testing.T, w *wfWorld, ref string) {
 		t.Errorf("Calls keeps %v days, want 120", days)
 	}
 	w.noLeaks()
+}
+
+// Used at a branch of a repository with no release, the action builds its
+// own source once and runs that.
+func fromSource(t *testing.T, w *wfWorld) {
+	w.gh.noReleases()
+	n, ev := w.openPR("calls-120", map[string]string{"policies/calls.yaml": calls120}, false)
+	j := concluded(t, w.run(callerAt(t, "own-plan.yml", "main"), ev), "plan", "success")
+	if log := j.log.String(); !strings.Contains(log, "has no release; building the action's source") || !strings.Contains(log, "retainctl source@main") {
+		t.Errorf("the action did not build its source:\n%s", log)
+	}
+	if v := stepOutput(j, "retainctl", "version"); v != "source@main" {
+		t.Errorf("the action's version output is %q, want source@main", v)
+	}
+	if c := w.gh.comments(n); len(c) != 1 || !strings.Contains(c[0], "90 d → 120 d") {
+		t.Fatalf("plan comments: %q", c)
+	}
 }

@@ -28,7 +28,8 @@ import (
 // release is retainctl v1.0.0 as GoReleaser publishes it for this machine:
 // the archive and checksums.txt, of a binary built once by the test.
 type release struct {
-	bin      string // the binary, for the test's own use
+	goEnv    map[string]string // this machine's Go: its caches, offline
+	bin      string            // the binary, for the test's own use
 	archive  string // retainctl_1.0.0_<os>_<arch>.tar.gz
 	files    map[string][]byte
 	checksum string
@@ -37,10 +38,20 @@ type release struct {
 func buildRelease(t *testing.T) *release {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "retainctl")
+	// Built as action.yml's fallback builds the action's source (GoReleaser
+	// adds CGO_ENABLED=0), so that a job's build of it finds every package
+	// in the build cache and only links.
 	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=1.0.0", "-o", bin, ".")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	goEnv := map[string]string{"GOPROXY": "off", "GOTOOLCHAIN": "local"}
+	for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOFLAGS"} {
+		out, err := exec.Command("go", "env", k).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		goEnv[k] = strings.TrimSpace(string(out))
 	}
 	var buf bytes.Buffer
 	gz := gzip.NewWriter(&buf)
@@ -66,7 +77,7 @@ func buildRelease(t *testing.T) *release {
 	}
 	archive := fmt.Sprintf("retainctl_1.0.0_%s_%s.tar.gz", runtime.GOOS, runtime.GOARCH)
 	sum := fmt.Sprintf("%x", sha256.Sum256(buf.Bytes()))
-	return &release{bin: bin, archive: archive, checksum: sum, files: map[string][]byte{
+	return &release{goEnv: goEnv, bin: bin, archive: archive, checksum: sum, files: map[string][]byte{
 		archive:         buf.Bytes(),
 		"checksums.txt": fmt.Appendf(nil, "%s  %s\n%x  retainctl_1.0.0_windows_amd64.zip\n", sum, archive, sha256.Sum256(nil)),
 	}}
@@ -137,6 +148,7 @@ func newWorldFrom(t *testing.T, rel *release, dir string, vars map[string]string
 			"GIT_TERMINAL_PROMPT": "0", // a refused credential fails, never waits for a prompt
 		},
 	}
+	maps.Copy(w.machine, rel.goEnv)
 	w.gh.addRelease("v1.0.0", rel.files)
 	return w
 }
