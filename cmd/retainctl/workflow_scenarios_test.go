@@ -36,6 +36,8 @@ func TestWorkflows(t *testing.T) {
 		"the action on its own, at v1: the latest release": func(t *testing.T, w *wfWorld) { actionOnItsOwn(t, w, "v1") },
 		"a release whose checksum does not match":          func(t *testing.T, w *wfWorld) { badChecksum(t, w, rel) },
 		"the action at a branch, with no release":          fromSource,
+		"a change outside the policies":                    outsidePolicies,
+		"a push to main without a pull request":            directPush,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -268,5 +270,33 @@ func fromSource(t *testing.T, w *wfWorld) {
 	}
 	if c := w.gh.comments(n); len(c) != 1 || !strings.Contains(c[0], "90 d → 120 d") {
 		t.Fatalf("plan comments: %q", c)
+	}
+}
+
+// A pull request that changes no policy touches no organisation: the plan
+// job does not run, and nothing is said on the pull request.
+func outsidePolicies(t *testing.T, w *wfWorld) {
+	n, ev := w.openPR("readme", map[string]string{"README.md": "# Retention policies\n"}, false)
+	r := w.run(caller("plan.yml"), ev)
+	if j := concluded(t, r, "orgs", "success"); j.outputs["count"] != "0" {
+		t.Errorf("orgs outputs %v, want count 0", j.outputs)
+	}
+	concluded(t, r, "plan", "skipped")
+	if c := w.gh.comments(n); len(c) != 0 {
+		t.Errorf("comments: %q", c)
+	}
+}
+
+// A policy pushed straight to main was never reviewed: apply refuses it
+// and changes nothing.
+func directPush(t *testing.T, w *wfWorld) {
+	before := w.repo.sha("main")
+	after := w.repo.commit("main", "calls for 120 days", map[string]string{"policies/calls.yaml": calls120})
+	j := concluded(t, w.run(caller("apply.yml"), w.pushEvent(before, after)), "apply", "failure")
+	if !strings.Contains(j.log.String(), "did not come from a merged pull request") {
+		t.Errorf("the refusal does not say why:\n%s", j.log.String())
+	}
+	if days := retention(t, w.sim, "Calls"); days != 90 {
+		t.Errorf("an unreviewed push changed Calls to %v days", days)
 	}
 }
