@@ -33,7 +33,9 @@ var growthSizes = []int{100, 1_000, 10_000, 100_000}
 //   - validate: retainctl validate of the repository;
 //   - plan: retainctl plan of the same repository against a simulated
 //     organisation that already holds every policy (no changes), at 20 ms
-//     latency and 300 requests/min per token, with a pool of 10 tokens.
+//     latency and 300 requests/min per token, with a pool of 10 tokens;
+//     it also reports the requests the organisation served, token grants
+//     included.
 //
 // The process is this test binary run as retainctl (see TestMain), so the
 // memory includes the test binary's few extra MiB.
@@ -45,8 +47,9 @@ func BenchmarkGrowth(b *testing.B) {
 			benchProcess(b, dir, nil, "validate", "--policies", policies)
 		})
 		b.Run("plan/"+strconv.Itoa(n), func(b *testing.B) {
-			env := growthOrg(b, policies)
+			org, env := growthOrg(b, policies)
 			benchProcess(b, dir, env, "plan", "--detailed-exitcode", "--token-pool", "10", "--policies", policies)
+			b.ReportMetric(float64(org.RequestCount())/float64(b.N), "requests/op")
 		})
 	}
 }
@@ -118,9 +121,9 @@ func growthQueue(i int) string {
 }
 
 // growthOrg serves a simulated organisation that holds every policy of
-// the repository as retainctl would have created it, and returns the
-// environment that points retainctl at it.
-func growthOrg(tb testing.TB, policies string) []string {
+// the repository as retainctl would have created it, and the environment
+// that points retainctl at it.
+func growthOrg(tb testing.TB, policies string) (*sim.Org, []string) {
 	tb.Helper()
 	repo, err := policy.Load(policies)
 	if err != nil {
@@ -134,7 +137,7 @@ func growthOrg(tb testing.TB, policies string) []string {
 	}
 	srv := httptest.NewServer(org)
 	tb.Cleanup(srv.Close)
-	return []string{
+	return org, []string{
 		"GENESYSCLOUD_API_URL=" + srv.URL,
 		"GENESYSCLOUD_OAUTHCLIENT_ID=" + sim.DemoClientID,
 		"GENESYSCLOUD_OAUTHCLIENT_SECRET=" + sim.DemoClientSecret,
