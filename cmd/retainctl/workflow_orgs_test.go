@@ -76,11 +76,3 @@ func twoOrganisations(t *testing.T, w *wfWorld, orgs map[string]simTarget) {
 	}
 	w.noLeaks()
 }
-
-func jobNames(r *wfRun) []string {
-	var out []string
-	for _, j := range r.jobs {
-		out = append(out, j.name)
-	}
-	return out
-}

@@ -69,12 +69,17 @@ func (r *wfRun) job(t *testing.T, name string) *wfJobResult {
 			return j
 		}
 	}
-	names := []string{}
-	for _, j := range r.jobs {
-		names = append(names, j.name)
-	}
-	t.Fatalf("run %d has no job %q (jobs: %q)", r.id, name, names)
+	t.Fatalf("run %d has no job %q (jobs: %q)", r.id, name, jobNames(r))
 	return nil
+}
+
+// jobNames lists the run's jobs, matrix legs by their names.
+func jobNames(r *wfRun) []string {
+	var out []string
+	for _, j := range r.jobs {
+		out = append(out, j.name)
+	}
+	return out
 }
 
 // run runs the caller workflow at path (in the adopting repository) for ev.
@@ -276,8 +281,8 @@ func matrixLegs(e *exprEnv, n yaml.Node) ([]map[string]any, error) {
 	return legs, nil
 }
 
-// githubContext is the github context of a job (and of a step of the
-// action at actionRef, when that is set).
+// githubContext is the github context of a job; composite() adds the
+// action_* entries for the steps of an action.
 func (w *wfWorld) githubContext(r *wfRun, ev wfEvent, job, workspace string) map[string]any {
 	refName := ev.ref[strings.LastIndex(ev.ref, "/")+1:]
 	if strings.HasPrefix(ev.ref, "refs/pull/") {

@@ -30,7 +30,7 @@ import (
 type release struct {
 	goEnv    map[string]string // this machine's Go: its caches, offline
 	bin      string            // the binary, for the test's own use
-	archive  string // retainctl_1.0.0_<os>_<arch>.tar.gz
+	archive  string            // retainctl_1.0.0_<os>_<arch>.tar.gz
 	files    map[string][]byte
 	checksum string
 }
