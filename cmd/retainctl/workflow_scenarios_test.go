@@ -38,6 +38,7 @@ func TestWorkflows(t *testing.T) {
 		"the action at a branch, with no release":          fromSource,
 		"a change outside the policies":                    outsidePolicies,
 		"a push to main without a pull request":            directPush,
+		"a policy that does not validate":                  invalidPolicy,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -79,18 +80,23 @@ func planPushMergeApply(t *testing.T, w *wfWorld) {
 		t.Errorf("plan artifact: %q", files)
 	}
 
-	// Pushed to: the same comment, edited to the new plan.
-	r = w.run(caller("plan.yml"), w.pushPR(n, map[string]string{"policies/calls.yaml": strings.Replace(calls120, "120", "150", 1)}))
-	concluded(t, r, "plan", "success")
+	// Pushed to, now shortening the retention: the same comment, edited to
+	// the new plan, and the label says it destroys recordings.
+	pushEv := w.pushPR(n, map[string]string{"policies/calls.yaml": strings.Replace(calls120, "120", "60", 1)})
+	concluded(t, w.run(caller("plan.yml"), pushEv), "plan", "success")
 	pushed := w.gh.comments(n)
-	if len(pushed) != 1 || pushed[0] == first[0] || !strings.Contains(pushed[0], "90 d → 150 d") {
+	if len(pushed) != 1 || pushed[0] == first[0] || !strings.Contains(pushed[0], "90 d → 60 d") {
 		t.Fatalf("after a push: want the one comment edited to the new plan, got %q", pushed)
+	}
+	if labels := w.gh.issue(n).Labels; len(labels) != 1 || labels[0] != "retainctl: destructive" {
+		t.Errorf("labels after the push %q, want retainctl: destructive alone", labels)
 	}
 	approved := fingerprintRE.FindStringSubmatch(pushed[0])[1]
 
 	// Merged: apply runs in the production environment, applies the
 	// approved plan, and comments the result; the plan comment stays.
-	r = w.run(caller("apply.yml"), w.mergePR(n))
+	merged := w.mergePR(n)
+	r = w.run(caller("apply.yml"), merged)
 	concluded(t, r, "orgs", "success")
 	if j := concluded(t, r, "apply", "success"); j.env != "production" {
 		t.Errorf("apply ran in environment %q", j.env)
@@ -99,8 +105,8 @@ func planPushMergeApply(t *testing.T, w *wfWorld) {
 	if len(after) != 2 || after[0] != pushed[0] || !strings.HasPrefix(after[1], "<!-- retainctl:apply -->") || !strings.Contains(after[1], "Applied") {
 		t.Fatalf("after the merge: want the plan comment unchanged and an apply result, got %q", after)
 	}
-	if days := retention(t, w.sim, "Calls"); days != 150 {
-		t.Errorf("Calls keeps %v days in the organisation, want 150", days)
+	if days := retention(t, w.sim, "Calls"); days != 60 {
+		t.Errorf("Calls keeps %v days in the organisation, want 60", days)
 	}
 	audit := w.artifact(r, "retainctl-audit-policies-"+w.repo.sha("main")+"-1", "retainctl-audit.jsonl")
 	if !strings.Contains(audit, `"policy.updated"`) || !strings.Contains(audit, approved) {
@@ -108,6 +114,17 @@ func planPushMergeApply(t *testing.T, w *wfWorld) {
 	}
 	if log := w.repo.git(w.repo.bare, "log", "--format=%s", "retainctl-audit"); !strings.Contains(log, "audit apply") {
 		t.Errorf("the audit branch: %q", log)
+	}
+
+	// Re-runs: the plan job of the merged pull request leaves the approved
+	// comment alone and says why; the apply finds nothing left to do.
+	j := concluded(t, w.run(caller("plan.yml"), pushEv), "plan", "success")
+	if c := w.gh.comments(n); len(c) != 2 || c[0] != pushed[0] || !strings.Contains(j.summary, "never edited") {
+		t.Errorf("a re-run plan of the merged pull request: comments %q, summary:\n%s", c, j.summary)
+	}
+	concluded(t, w.run(caller("apply.yml"), merged), "apply", "success")
+	if c := w.gh.comments(n); len(c) != 3 || !strings.Contains(c[2], "Already applied") {
+		t.Errorf("a re-run apply: %q", c)
 	}
 	w.noLeaks()
 }
@@ -298,5 +315,23 @@ func directPush(t *testing.T, w *wfWorld) {
 	}
 	if days := retention(t, w.sim, "Calls"); days != 90 {
 		t.Errorf("an unreviewed push changed Calls to %v days", days)
+	}
+}
+
+// A policy that does not validate: the plan step runs after the failed
+// validation anyway, annotates the line and says on the pull request that
+// there is no plan; merged regardless, it applies nothing.
+func invalidPolicy(t *testing.T, w *wfWorld) {
+	n, ev := w.openPR("fax", map[string]string{"policies/fax.yaml": "name: Faxes\nobjectType: fax\nretentionPeriod: 90\n"}, false)
+	j := concluded(t, w.run(caller("plan.yml"), ev), "plan", "failure")
+	if !strings.Contains(j.log.String(), "::error file=policies/fax.yaml,line=2") {
+		t.Errorf("no annotation on the policy's line:\n%s", j.log.String())
+	}
+	if c := w.gh.comments(n); len(c) != 1 || !strings.Contains(c[0], "fingerprint=none") || !strings.Contains(c[0], "Not planned") {
+		t.Fatalf("comments: %q", c)
+	}
+	concluded(t, w.run(caller("apply.yml"), w.mergePR(n)), "apply", "failure")
+	if livePolicy(t, w.sim, "Faxes") != nil {
+		t.Error("a policy that does not validate was applied")
 	}
 }
