@@ -47,8 +47,9 @@ type wfEvent struct {
 }
 
 type wfRun struct {
-	id   int
-	jobs []*wfJobResult
+	id        int
+	triggered bool // false when the caller's on: filters left the event out
+	jobs      []*wfJobResult
 }
 
 type wfJobResult struct {
@@ -92,8 +93,11 @@ func (w *wfWorld) run(path string, ev wfEvent) *wfRun {
 	if !slices.Contains(caller.triggers(), ev.name) {
 		w.t.Fatalf("%s does not run on %s (on: %v)", path, ev.name, caller.triggers())
 	}
+	if !w.passesFilters(&caller, ev) {
+		return &wfRun{}
+	}
 	w.runs++
-	r := &wfRun{id: 1000 + w.runs}
+	r := &wfRun{id: 1000 + w.runs, triggered: true}
 	jobs, err := caller.jobs()
 	if err != nil {
 		w.t.Fatal(err)

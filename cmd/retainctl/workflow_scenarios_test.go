@@ -290,17 +290,23 @@ func fromSource(t *testing.T, w *wfWorld) {
 	}
 }
 
-// A pull request that changes no policy touches no organisation: the plan
-// job does not run, and nothing is said on the pull request.
+// A pull request outside the paths the adopter's plan.yml filters on does
+// not start it; one inside them that touches no organisation (common/,
+// which no organisation includes here) runs no plan job, and nothing is
+// said on either.
 func outsidePolicies(t *testing.T, w *wfWorld) {
 	n, ev := w.openPR("readme", map[string]string{"README.md": "# Retention policies\n"}, false)
+	if r := w.run(caller("plan.yml"), ev); r.triggered {
+		t.Errorf("a README change ran plan.yml: %v", jobNames(r))
+	}
+	m, ev := w.openPR("common-readme", map[string]string{"common/README.md": "Shared policies, when there are organisations to share them.\n"}, false)
 	r := w.run(caller("plan.yml"), ev)
 	if j := concluded(t, r, "orgs", "success"); j.outputs["count"] != "0" {
 		t.Errorf("orgs outputs %v, want count 0", j.outputs)
 	}
 	concluded(t, r, "plan", "skipped")
-	if c := w.gh.comments(n); len(c) != 0 {
-		t.Errorf("comments: %q", c)
+	if c, d := w.gh.comments(n), w.gh.comments(m); len(c)+len(d) != 0 {
+		t.Errorf("comments: %q %q", c, d)
 	}
 }
 
