@@ -72,6 +72,12 @@ func (w *wfWorld) scheduled() wfEvent {
 	return wfEvent{name: "schedule", sha: w.repo.sha("main"), ref: "refs/heads/main", payload: map[string]any{"schedule": "17 4 * * *"}}
 }
 
+// dispatched is a run by hand of a workflow_dispatch on main.
+func (w *wfWorld) dispatched(inputs map[string]any) wfEvent {
+	return wfEvent{name: "workflow_dispatch", sha: w.repo.sha("main"), ref: "refs/heads/main",
+		payload: map[string]any{"ref": "refs/heads/main", "inputs": inputs, "sender": map[string]any{"login": "author"}}}
+}
+
 // caller is the adopting repository's workflow file of that name.
 func caller(name string) string {
 	p, _ := filepath.Abs(filepath.Join("testdata/workflows/adopter/.github/workflows", name))

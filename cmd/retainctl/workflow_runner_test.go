@@ -102,6 +102,20 @@ func (w *wfWorld) run(path string, ev wfEvent) *wfRun {
 	if err != nil {
 		w.t.Fatal(err)
 	}
+	inputs := map[string]any{} // empty, but for a workflow_dispatch
+	if ev.name == "workflow_dispatch" {
+		declared, err := caller.inputs(ev.name)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		given := map[string]string{}
+		for k, v := range ev.payload["inputs"].(map[string]any) {
+			given[k] = toString(v)
+		}
+		if inputs, err = typedInputs(declared, given); err != nil {
+			w.t.Fatalf("%s: %v", path, err)
+		}
+	}
 	callerPerms, _ := permissions(caller.Permissions)
 	for _, j := range jobs {
 		perms, ok := permissions(j.Permissions)
@@ -109,10 +123,10 @@ func (w *wfWorld) run(path string, ev wfEvent) *wfRun {
 			perms = callerPerms
 		}
 		if j.Uses == "" {
-			w.runJob(r, ev, &caller, j, perms, nil, map[string]any{}, w.inherit)
+			w.runJob(r, ev, &caller, j, perms, nil, inputs, w.inherit)
 			continue
 		}
-		w.callReusable(r, ev, j, perms)
+		w.callReusable(r, ev, j, perms, inputs)
 	}
 	return r
 }
@@ -120,7 +134,7 @@ func (w *wfWorld) run(path string, ev wfEvent) *wfRun {
 // callReusable runs the reusable workflow a caller's job uses, with its
 // inputs and secrets; no called job may ask for more permissions than the
 // caller's job grants.
-func (w *wfWorld) callReusable(r *wfRun, ev wfEvent, call *wfJob, perms map[string]string) {
+func (w *wfWorld) callReusable(r *wfRun, ev wfEvent, call *wfJob, perms map[string]string, callerInputs map[string]any) {
 	file, ok := strings.CutPrefix(call.Uses, "retainctl/retainctl/")
 	file, ref, _ := strings.Cut(file, "@")
 	if !ok || !strings.HasPrefix(file, ".github/workflows/") || ref == "" {
@@ -130,11 +144,16 @@ func (w *wfWorld) callReusable(r *wfRun, ev wfEvent, call *wfJob, perms map[stri
 	if err := decodeStrict(filepath.Join(w.root, file), &called); err != nil {
 		w.t.Fatal(err)
 	}
-	declared, err := called.callInputs()
+	declared, err := called.inputs("workflow_call")
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	inputs, err := w.inputsOf(declared, call.With, w.githubContext(r, ev, "", ""))
+	e := &exprEnv{contexts: map[string]any{"github": w.githubContext(r, ev, "", ""), "inputs": callerInputs}, status: "success"}
+	given := map[string]string{}
+	for k, v := range call.With {
+		given[k] = w.must(e.interpolate(v.Value))
+	}
+	inputs, err := typedInputs(declared, given)
 	if err != nil {
 		w.t.Fatalf("job %s: %v", call.ID, err)
 	}
@@ -165,22 +184,17 @@ func (w *wfWorld) callReusable(r *wfRun, ev wfEvent, call *wfJob, perms map[stri
 	}
 }
 
-// inputsOf is the inputs context: each declared input's default, then the
-// caller's with:, as the declared type.
-func (w *wfWorld) inputsOf(declared map[string]workflowInput, with map[string]yaml.Node, github map[string]any) (map[string]any, error) {
-	e := &exprEnv{contexts: map[string]any{"github": github}, status: "success"}
+// typedInputs is an inputs context: each declared input's default, then
+// the value given, as the declared type.
+func typedInputs(declared map[string]workflowInput, given map[string]string) (map[string]any, error) {
 	out := map[string]any{}
 	for name, in := range declared {
-		raw, given := with[name]
-		if !given {
-			raw = in.Default
+		s, ok := given[name]
+		if !ok {
 			if in.Required {
 				return nil, fmt.Errorf("input %s is required", name)
 			}
-		}
-		s, err := e.interpolate(raw.Value)
-		if err != nil {
-			return nil, err
+			s = in.Default.Value
 		}
 		switch in.Type {
 		case "boolean":
@@ -192,9 +206,9 @@ func (w *wfWorld) inputsOf(declared map[string]workflowInput, with map[string]ya
 			out[name] = s
 		}
 	}
-	for name := range with {
+	for name := range given {
 		if _, ok := declared[name]; !ok {
-			return nil, fmt.Errorf("with: %s is not an input of the reusable workflow", name)
+			return nil, fmt.Errorf("%s is not a declared input", name)
 		}
 	}
 	return out, nil

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"fmt"
 	"maps"
 	"os/exec"
 	"regexp"
@@ -39,6 +40,7 @@ func TestWorkflows(t *testing.T) {
 		"a change outside the policies":                    outsidePolicies,
 		"a push to main without a pull request":            directPush,
 		"a policy that does not validate":                  invalidPolicy,
+		"enforcement by hand, as a dry run":                dryRun,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -205,7 +207,11 @@ func forkPR(t *testing.T, w *wfWorld) {
 // back: it opens a drift issue, updates the same one the next night, and
 // closes it once the organisation matches main again.
 func driftIssue(t *testing.T, w *wfWorld) {
-	concluded(t, w.run(caller("enforce.yml"), w.scheduled()), "enforce", "success")
+	r := w.run(caller("enforce.yml"), w.scheduled())
+	if audit := w.artifact(r, fmt.Sprintf("retainctl-enforce-audit-policies-%d-1", r.id), "retainctl-audit.jsonl"); !strings.Contains(audit, "job.executed") {
+		t.Errorf("the nightly run executed no recording job:\n%s", concluded(t, r, "enforce", "success").log.String())
+	}
+	concluded(t, r, "enforce", "success")
 	if got := w.gh.driftIssues(); len(got) != 0 {
 		t.Fatalf("no drift yet, but issues: %v", got)
 	}
@@ -339,5 +345,16 @@ func invalidPolicy(t *testing.T, w *wfWorld) {
 	concluded(t, w.run(caller("apply.yml"), w.mergePR(n)), "apply", "failure")
 	if livePolicy(t, w.sim, "Faxes") != nil {
 		t.Error("a policy that does not validate was applied")
+	}
+}
+
+// Enforcement run by hand as a dry run shows the recording jobs it would
+// run and runs none.
+func dryRun(t *testing.T, w *wfWorld) {
+	r := w.run(caller("enforce.yml"), w.dispatched(map[string]any{"dry-run": "true"}))
+	j := concluded(t, r, "enforce", "success")
+	audit := w.artifact(r, fmt.Sprintf("retainctl-enforce-audit-policies-%d-1", r.id), "retainctl-audit.jsonl")
+	if !strings.Contains(j.log.String(), "(dry run: jobs built, counted and cancelled") || !strings.Contains(audit, "job.cancelled") || strings.Contains(audit, "job.executed") {
+		t.Errorf("not a dry run; the audit log:\n%s\nthe job:\n%s", audit, j.log.String())
 	}
 }

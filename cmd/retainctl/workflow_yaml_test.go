@@ -153,19 +153,27 @@ func inOrder(jobs []*wfJob) ([]*wfJob, error) {
 	return out, nil
 }
 
-// callInputs returns the on.workflow_call inputs of a reusable workflow.
-func (w *workflow) callInputs() (map[string]workflowInput, error) {
-	var on struct {
-		WorkflowCall struct {
+// inputs returns the inputs an event of the workflow declares:
+// on.workflow_call's of a reusable workflow, on.workflow_dispatch's.
+func (w *workflow) inputs(event string) (map[string]workflowInput, error) {
+	if w.On.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(w.On.Content); i += 2 {
+		if w.On.Content[i].Value != event || w.On.Content[i+1].Kind != yaml.MappingNode {
+			continue
+		}
+		var on struct {
 			Inputs  map[string]workflowInput
 			Secrets yaml.Node
 			Outputs yaml.Node
-		} `yaml:"workflow_call"`
+		}
+		if err := w.On.Content[i+1].Decode(&on); err != nil {
+			return nil, fmt.Errorf("on.%s: %w", event, err)
+		}
+		return on.Inputs, nil
 	}
-	if err := w.On.Decode(&on); err != nil {
-		return nil, fmt.Errorf("on: %w", err)
-	}
-	return on.WorkflowCall.Inputs, nil
+	return nil, nil
 }
 
 // triggers lists the events of a caller's on: (a name, a list or a mapping).
