@@ -41,6 +41,7 @@ func TestWorkflows(t *testing.T) {
 		"a push to main without a pull request":            directPush,
 		"a policy that does not validate":                  invalidPolicy,
 		"enforcement by hand, as a dry run":                dryRun,
+		"an apply run cancelled by a newer merge":          supersededApply,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -356,5 +357,24 @@ func dryRun(t *testing.T, w *wfWorld) {
 	audit := w.artifact(r, fmt.Sprintf("retainctl-enforce-audit-policies-%d-1", r.id), "retainctl-audit.jsonl")
 	if !strings.Contains(j.log.String(), "(dry run: jobs built, counted and cancelled") || !strings.Contains(audit, "job.cancelled") || strings.Contains(audit, "job.executed") {
 		t.Errorf("not a dry run; the audit log:\n%s\nthe job:\n%s", audit, j.log.String())
+	}
+}
+
+// Two merges in a row: GitHub keeps one pending run per concurrency group,
+// so the first merge's apply is cancelled while it waits. The second's
+// apply carries the first's approved changes, and both pull requests get
+// the result.
+func supersededApply(t *testing.T, w *wfWorld) {
+	calls := planned(t, w, "calls-120", map[string]string{"policies/calls.yaml": calls120})
+	chats := planned(t, w, "chats-60", map[string]string{"policies/chats.yaml": chats60})
+	w.mergePR(calls) // its apply run is cancelled before it starts
+	concluded(t, w.run(caller("apply.yml"), w.mergePR(chats)), "apply", "success")
+	for _, n := range []int{calls, chats} {
+		if c := w.gh.comments(n); len(c) != 2 || !strings.HasPrefix(c[1], "<!-- retainctl:apply -->") || !strings.Contains(c[1], "Applied") {
+			t.Errorf("pull request #%d: %q", n, c)
+		}
+	}
+	if calls, chats := retention(t, w.sim, "Calls"), retention(t, w.sim, "Chats"); calls != 120 || chats != 60 {
+		t.Errorf("the organisation keeps calls %v and chats %v days, want 120 and 60", calls, chats)
 	}
 }
