@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
@@ -142,6 +143,15 @@ func (w *wfWorld) newMachine(r *wfRun, ev wfEvent, res *wfJobResult, job string)
 		"RUNNER_OS": "Linux", "RUNNER_ARCH": runnerArch(), "RUNNER_TEMP": m.temp, "RUNNER_TOOL_CACHE": filepath.Join(dir, "toolcache"),
 	})
 	return m
+}
+
+// writeJSONFile writes v as JSON to path.
+func writeJSONFile(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
 }
 
 func runnerArch() string {

@@ -3,10 +3,8 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -302,9 +300,9 @@ func matrixLegs(e *exprEnv, n yaml.Node) ([]map[string]any, error) {
 // githubContext is the github context of a job; composite() adds the
 // action_* entries for the steps of an action.
 func (w *wfWorld) githubContext(r *wfRun, ev wfEvent, job, workspace string) map[string]any {
-	refName := ev.ref[strings.LastIndex(ev.ref, "/")+1:]
-	if strings.HasPrefix(ev.ref, "refs/pull/") {
-		refName = strings.TrimPrefix(strings.TrimPrefix(ev.ref, "refs/pull/"), "refs/") // 7/merge
+	refName := ev.ref // refs/heads/main is main, refs/pull/7/merge 7/merge
+	for _, prefix := range []string{"refs/heads/", "refs/tags/", "refs/pull/"} {
+		refName = strings.TrimPrefix(refName, prefix)
 	}
 	var payload any = ev.payload
 	if payload == nil {
@@ -317,13 +315,4 @@ func (w *wfWorld) githubContext(r *wfRun, ev wfEvent, job, workspace string) map
 		"server_url": w.gh.URL, "api_url": w.gh.URL + "/api/v3", "graphql_url": w.gh.URL + "/api/graphql",
 		"workspace": workspace, "workflow": "caller", "token": "",
 	}
-}
-
-// writeJSONFile writes v as JSON to path.
-func writeJSONFile(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(path, b, 0o644)
 }
