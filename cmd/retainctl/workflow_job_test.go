@@ -60,8 +60,12 @@ func (w *wfWorld) runLeg(r *wfRun, ev wfEvent, wf *workflow, j *wfJob, perms map
 	res.env = w.environment(e, j.Environment)
 	sec := secrets(res.env)
 	if ev.fork {
-		// GitHub gives a fork's pull_request run no secrets and a read-only token.
-		sec, perms = map[string]string{}, maps.Clone(perms)
+		// GitHub gives a fork's pull_request run a read-only token, and no
+		// secrets unless the repository sends them.
+		if !w.forkSecrets {
+			sec = map[string]string{}
+		}
+		perms = maps.Clone(perms)
 		for scope, level := range perms {
 			if level == "write" {
 				perms[scope] = "read"

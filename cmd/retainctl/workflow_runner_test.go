@@ -32,6 +32,7 @@ type wfWorld struct {
 	machine      map[string]string            // the runner machine's own environment
 	store        string                       // artifacts and caches
 	sim          simTarget                    // the simulated organisation, of one
+	forkSecrets  bool                         // "send secrets to workflows from fork pull requests" (private repositories)
 	runs         int
 }
 

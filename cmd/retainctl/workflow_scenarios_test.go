@@ -32,6 +32,7 @@ func TestWorkflows(t *testing.T) {
 		"disjoint pull requests, chats merged first":       func(t *testing.T, w *wfWorld) { disjointPRs(t, w, false) },
 		"two pull requests on one policy":                  samePolicy,
 		"fork pull request":                                forkPR,
+		"fork pull request, with secrets sent to forks":    forkWithSecrets,
 		"drift opens and closes an issue":                  driftIssue,
 		"the action on its own, at v1.0.0":                 func(t *testing.T, w *wfWorld) { actionOnItsOwn(t, w, "v1.0.0") },
 		"the action on its own, at v1: the latest release": func(t *testing.T, w *wfWorld) { actionOnItsOwn(t, w, "v1") },
@@ -376,5 +377,24 @@ func supersededApply(t *testing.T, w *wfWorld) {
 	}
 	if calls, chats := retention(t, w.sim, "Calls"), retention(t, w.sim, "Chats"); calls != 120 || chats != 60 {
 		t.Errorf("the organisation keeps calls %v and chats %v days, want 120 and 60", calls, chats)
+	}
+}
+
+// A private repository that sends secrets to forks: the fork's plan is
+// made, but its token is read-only, so the comment and the label are
+// skipped, saying why, and the plan is in the job summary and plan.json.
+func forkWithSecrets(t *testing.T, w *wfWorld) {
+	w.forkSecrets = true
+	n, ev := w.openPR("outsider-chats", map[string]string{"policies/chats.yaml": chats60}, true)
+	r := w.run(caller("plan.yml"), ev)
+	j := concluded(t, r, "plan", "success")
+	if !strings.Contains(j.summary, "30 d → 60 d") {
+		t.Errorf("the job summary has no plan:\n%s", j.summary)
+	}
+	if c, labels := w.gh.comments(n), w.gh.issue(n).Labels; len(c)+len(labels) != 0 {
+		t.Errorf("a read-only token commented %q or labelled %q", c, labels)
+	}
+	if files := w.artifactFiles(r, fmt.Sprintf("retainctl-plan-pr%d-policies-1", n)); len(files) != 1 {
+		t.Errorf("plan artifact: %q", files)
 	}
 }
