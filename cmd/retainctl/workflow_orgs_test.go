@@ -11,7 +11,8 @@ import (
 // newOrgsWorld is an adopting repository of two organisations, eu and us
 // (testdata/workflows/adopter-orgs): each its own simulated organisation
 // and OAuth client, its read-only client in the repository's secrets
-// ..._READONLY_EU, its write client in the environment production-eu.
+// ..._READONLY_EU, its write clients in the environments production-eu
+// and enforcement-eu.
 func newOrgsWorld(t *testing.T, rel *release) (*wfWorld, map[string]simTarget) {
 	orgs := map[string]simTarget{}
 	vars := map[string]string{}
@@ -28,7 +29,9 @@ func newOrgsWorld(t *testing.T, rel *release) (*wfWorld, map[string]simTarget) {
 		up := strings.ToUpper(org)
 		w.secrets["GENESYSCLOUD_OAUTHCLIENT_ID_READONLY_"+up] = org + "-client"
 		w.secrets["GENESYSCLOUD_OAUTHCLIENT_SECRET_READONLY_"+up] = org + "-secret-4c1d"
-		w.environments["production-"+org] = map[string]string{"GENESYSCLOUD_OAUTHCLIENT_ID": org + "-client", "GENESYSCLOUD_OAUTHCLIENT_SECRET": org + "-secret-4c1d"}
+		for _, env := range []string{"production-", "enforcement-"} {
+			w.environments[env+org] = map[string]string{"GENESYSCLOUD_OAUTHCLIENT_ID": org + "-client", "GENESYSCLOUD_OAUTHCLIENT_SECRET": org + "-secret-4c1d"}
+		}
 		w.bootstrap(rel.bin, []string{envAllowedURLs + "=" + w.machine[envAllowedURLs], up + "_CLIENT_ID=" + org + "-client", up + "_CLIENT_SECRET=" + org + "-secret-4c1d"}, "--org", org)
 	}
 	return w, orgs
@@ -73,6 +76,22 @@ func twoOrganisations(t *testing.T, w *wfWorld, orgs map[string]simTarget) {
 		if calls, chats := retention(t, orgs[org], "Calls"), retention(t, orgs[org], "Chats"); calls != want[0] || chats != want[1] {
 			t.Errorf("%s keeps calls %v and chats %v days, want %v", org, calls, chats, want)
 		}
+	}
+	w.noLeaks()
+}
+
+// Drift in eu alone: eu's enforcement job fails and opens eu's issue; us's
+// job passes and opens none.
+func twoOrganisationsDrift(t *testing.T, w *wfWorld, orgs map[string]simTarget) {
+	calls := livePolicy(t, orgs["eu"], "Calls")
+	simAPI(t, orgs["eu"], "PUT", "/api/v2/recording/mediaretentionpolicies/"+calls["id"].(string), setRetention(t, calls, 7))
+	r := w.run(caller("enforce.yml"), w.scheduled())
+	if eu, us := concluded(t, r, "enforce eu", "failure"), concluded(t, r, "enforce us", "success"); eu.env != "enforcement-eu" || us.env != "enforcement-us" {
+		t.Errorf("environments %q and %q", eu.env, us.env)
+	}
+	issues := w.gh.driftIssues()
+	if len(issues) != 1 || !strings.HasPrefix(issues[0].Body, "<!-- retainctl:drift org=eu -->") || issues[0].State != "open" {
+		t.Fatalf("want eu's drift issue alone, got %+v", issues)
 	}
 	w.noLeaks()
 }

@@ -54,6 +54,11 @@ func TestWorkflows(t *testing.T) {
 		w, orgs := newOrgsWorld(t, rel)
 		twoOrganisations(t, w, orgs)
 	})
+	t.Run("two organisations, drift in one", func(t *testing.T) {
+		t.Parallel()
+		w, orgs := newOrgsWorld(t, rel)
+		twoOrganisationsDrift(t, w, orgs)
+	})
 }
 
 const calls120 = "name: Calls\ndescription: Customer calls, kept for quality review\nobjectType: call\narchiveAfter: 30\nschedule: {frequency: DAILY, timezone: UTC}\nretentionPeriod: 120\n"
