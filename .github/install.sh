@@ -26,7 +26,7 @@ fi
 base="${SERVER:-https://github.com}/$REPO/releases"
 if [ "$tag" = latest ]; then
   # The latest release redirects to .../releases/tag/<tag>.
-  url=$(curl -fsSL -o /dev/null -w '%{url_effective}' "$base/latest" || true)
+  url=$(curl -fsSL --retry 3 -o /dev/null -w '%{url_effective}' "$base/latest" || true)
   tag="${url##*/tag/}"
   if [ -z "$url" ] || [ "$tag" = "$url" ]; then
     echo "retainctl: $REPO has no release; building the action's source"
@@ -43,12 +43,18 @@ version="${tag#v}"
 archive="retainctl_${version}_${os}_${arch}.${ext}"
 dir="$RUNNER_TEMP/retainctl-$version"
 mkdir -p "$dir"
-if ! curl -fsSL -o "$dir/checksums.txt" "$base/download/$tag/checksums.txt"; then
+# Transient failures (5xx, 429) are retried; only a release that is not
+# there (404) means building the action's source instead.
+status=$(curl -fsSL --retry 3 -o "$dir/checksums.txt" -w '%{http_code}' "$base/download/$tag/checksums.txt" || true)
+if [ "$status" = 404 ]; then
   echo "retainctl: no release $tag of $REPO; building the action's source"
   echo "found=false" >> "$GITHUB_OUTPUT"
   exit 0
+elif [ "$status" != 200 ]; then
+  echo "::error::retainctl: downloading checksums.txt of $tag failed (HTTP ${status:-none}, after retries)"
+  exit 1
 fi
-curl -fsSL -o "$dir/$archive" "$base/download/$tag/$archive"
+curl -fsSL --retry 3 -o "$dir/$archive" "$base/download/$tag/$archive"
 
 want=$(awk -v f="$archive" '$2 == f {print $1}' "$dir/checksums.txt")
 if [ -z "$want" ]; then
