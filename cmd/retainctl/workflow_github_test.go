@@ -37,7 +37,8 @@ type ghServer struct {
 	releases map[string]map[string][]byte // tag -> file -> content
 	gitRoot  string                       // the hosted repositories, <owner>/<name> under it
 	latest   string
-	writes   []string // every body written, to look for leaked secrets
+	outage   map[string]int // release file -> how many downloads of it answer 503
+	writes   []string       // every body written, to look for leaked secrets
 }
 
 type ghIssue struct {
@@ -74,7 +75,7 @@ const (
 
 func newGHServer(t *testing.T, gitRoot string) *ghServer {
 	g := &ghServer{t: t, gitRoot: gitRoot, issues: map[int]*ghIssue{}, next: 1, nextID: 9000, labels: map[string]bool{},
-		tokens: map[string]map[string]string{}, releases: map[string]map[string][]byte{}}
+		tokens: map[string]map[string]string{}, releases: map[string]map[string][]byte{}, outage: map[string]int{}}
 	mux := http.NewServeMux()
 	api := "/api/v3/repos/" + wfRepo
 	routes := map[string]http.HandlerFunc{
@@ -494,6 +495,13 @@ func (g *ghServer) editIssue(w http.ResponseWriter, r *http.Request) {
 	ghJSON(w, http.StatusOK, g.issueJSON(i))
 }
 
+// failDownloads makes the next n downloads of a release file answer 503.
+func (g *ghServer) failDownloads(file string, n int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.outage[file] = n
+}
+
 // noReleases deletes every release.
 func (g *ghServer) noReleases() {
 	g.mu.Lock()
@@ -531,6 +539,11 @@ func (g *ghServer) releasePage(w http.ResponseWriter, r *http.Request) {
 func (g *ghServer) releaseAsset(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if g.outage[r.PathValue("file")] > 0 {
+		g.outage[r.PathValue("file")]--
+		http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+		return
+	}
 	b, ok := g.releases[r.PathValue("tag")][r.PathValue("file")]
 	if !ok {
 		http.NotFound(w, r)

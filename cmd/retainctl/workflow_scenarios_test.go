@@ -37,6 +37,7 @@ func TestWorkflows(t *testing.T) {
 		"the action on its own, at v1.0.0":                 func(t *testing.T, w *wfWorld) { actionOnItsOwn(t, w, "v1.0.0") },
 		"the action on its own, at v1: the latest release": func(t *testing.T, w *wfWorld) { actionOnItsOwn(t, w, "v1") },
 		"a release whose checksum does not match":          func(t *testing.T, w *wfWorld) { badChecksum(t, w, rel) },
+		"a release download that fails once":               flakyDownload,
 		"the action at a branch, with no release":          fromSource,
 		"a change outside the policies":                    outsidePolicies,
 		"a push to main without a pull request":            directPush,
@@ -401,5 +402,17 @@ func forkWithSecrets(t *testing.T, w *wfWorld) {
 	}
 	if files := w.artifactFiles(r, fmt.Sprintf("retainctl-plan-pr%d-policies-1", n)); len(files) != 1 {
 		t.Errorf("plan artifact: %q", files)
+	}
+}
+
+// A download of the release that fails once (GitHub answering 503) is
+// tried again: the job still runs the checksum-verified release, not a
+// build of the action's source.
+func flakyDownload(t *testing.T, w *wfWorld) {
+	w.gh.failDownloads("checksums.txt", 1)
+	_, ev := w.openPR("calls-120", map[string]string{"policies/calls.yaml": calls120}, false)
+	j := concluded(t, w.run(callerAt(t, "own-plan.yml", "v1.0.0"), ev), "plan", "success")
+	if v := stepOutput(j, "retainctl", "version"); v != "v1.0.0" {
+		t.Errorf("the action ran %q, want the release v1.0.0:\n%s", v, j.log.String())
 	}
 }
