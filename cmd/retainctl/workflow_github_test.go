@@ -52,13 +52,12 @@ type ghIssue struct {
 }
 
 type ghPull struct {
-	Head, Base      string // branch names
-	HeadSHA         string
-	Fork            bool
-	Commits         []string // shas on the pull request's branch
-	MergedAt        time.Time
-	MergeCommitSHA  string
-	ApprovedAtHeads bool // a compliance reviewer approved the head
+	Head, Base     string // branch names
+	HeadSHA        string
+	Fork           bool
+	Commits        []string // shas on the pull request's branch
+	MergedAt       time.Time
+	MergeCommitSHA string
 }
 
 type ghComment struct {
@@ -199,7 +198,7 @@ func (g *ghServer) openPR(title, head, headSHA string, commits []string, fork bo
 	n := g.next
 	g.next++
 	g.issues[n] = &ghIssue{Number: n, Title: title, State: "open", Author: "author",
-		PR: &ghPull{Head: head, Base: "main", HeadSHA: headSHA, Commits: commits, Fork: fork, ApprovedAtHeads: true}}
+		PR: &ghPull{Head: head, Base: "main", HeadSHA: headSHA, Commits: commits, Fork: fork}}
 	return n
 }
 
@@ -428,12 +427,9 @@ func (g *ghServer) listReviews(w http.ResponseWriter, r *http.Request) {
 	if i == nil || i.PR == nil {
 		return
 	}
-	items := []any{}
-	if i.PR.ApprovedAtHeads {
-		items = append(items, map[string]any{"id": 1, "state": "APPROVED", "commit_id": i.PR.HeadSHA,
-			"submitted_at": "2026-03-03T09:00:00Z", "user": map[string]any{"login": "compliance-lead"}})
-	}
-	ghPage(w, r, items)
+	// Every pull request here is approved at its head by compliance.
+	ghPage(w, r, []any{map[string]any{"id": 1, "state": "APPROVED", "commit_id": i.PR.HeadSHA,
+		"submitted_at": "2026-03-03T09:00:00Z", "user": map[string]any{"login": "compliance-lead"}}})
 }
 
 // listIssues filters by state and labels; like GitHub's, it lists pull

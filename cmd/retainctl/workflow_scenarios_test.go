@@ -119,8 +119,8 @@ func planPushMergeApply(t *testing.T, w *wfWorld) {
 		t.Errorf("Calls keeps %v days in the organisation, want 60", days)
 	}
 	audit := w.artifact(r, "retainctl-audit-policies-"+w.repo.sha("main")+"-1", "retainctl-audit.jsonl")
-	if !strings.Contains(audit, `"policy.updated"`) || !strings.Contains(audit, approved) {
-		t.Errorf("the audit log does not record the update with the approved fingerprint %s:\n%s", approved, audit)
+	if !strings.Contains(audit, `"policy.updated"`) || !strings.Contains(audit, approved) || !strings.Contains(audit, "compliance-lead") {
+		t.Errorf("the audit log does not record the update with the approved fingerprint %s and its reviewer:\n%s", approved, audit)
 	}
 	if log := w.repo.git(w.repo.bare, "log", "--format=%s", "retainctl-audit"); !strings.Contains(log, "audit apply") {
 		t.Errorf("the audit branch: %q", log)
