@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"maps"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -143,13 +144,14 @@ func (m *jobMachine) cacheRestore(with map[string]string) (map[string]string, er
 		return a.ModTime().After(b.ModTime())
 	})
 	hit := ""
-	if _, err := os.Stat(filepath.Join(caches, with["key"])); err == nil {
+	if _, err := os.Stat(filepath.Join(caches, url.PathEscape(with["key"]))); err == nil {
 		hit = with["key"]
 	}
 	for prefix := range strings.SplitSeq(with["restore-keys"], "\n") {
 		for _, e := range entries {
-			if hit == "" && strings.TrimSpace(prefix) != "" && strings.HasPrefix(e.Name(), strings.TrimSpace(prefix)) {
-				hit = e.Name()
+			key, _ := url.PathUnescape(e.Name())
+			if hit == "" && strings.TrimSpace(prefix) != "" && strings.HasPrefix(key, strings.TrimSpace(prefix)) {
+				hit = key
 			}
 		}
 	}
@@ -157,14 +159,14 @@ func (m *jobMachine) cacheRestore(with map[string]string) (map[string]string, er
 		fmt.Fprintf(&m.res.log, "Cache not found for input keys: %s\n", with["key"])
 		return map[string]string{"cache-hit": "false"}, nil
 	}
-	err := copyTree(filepath.Join(caches, hit, "data"), m.inWorkspace(with["path"]))
+	err := copyTree(filepath.Join(caches, url.PathEscape(hit), "data"), m.inWorkspace(with["path"]))
 	return map[string]string{"cache-hit": fmt.Sprint(hit == with["key"]), "cache-matched-key": hit}, err
 }
 
 // cacheSave saves path under key; as with actions/cache, a key is never
 // overwritten and a missing path is a warning.
 func (m *jobMachine) cacheSave(with map[string]string) error {
-	dst := filepath.Join(m.w.store, "caches", with["key"])
+	dst := filepath.Join(m.w.store, "caches", url.PathEscape(with["key"])) // a key may hold "/"
 	src := m.inWorkspace(with["path"])
 	if _, err := os.Stat(dst); err == nil {
 		fmt.Fprintf(&m.res.log, "::warning::Failed to save: cache %s exists already\n", with["key"])

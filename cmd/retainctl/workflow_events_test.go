@@ -91,6 +91,13 @@ func stepOutput(j *wfJobResult, step, name string) string {
 	return toString(v)
 }
 
+// concludedRun is concluded for a job that must succeed, returning the run.
+func concludedRun(t *testing.T, r *wfRun, job string) *wfRun {
+	t.Helper()
+	concluded(t, r, job, "success")
+	return r
+}
+
 // concluded fails the test unless the run's job ended as want, showing
 // its log.
 func concluded(t *testing.T, r *wfRun, job, want string) *wfJobResult {
