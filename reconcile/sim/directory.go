@@ -592,10 +592,9 @@ func (o *Org) searchUsers(w http.ResponseWriter, r *http.Request) {
 	total := len(match)
 	pages := (total + size - 1) / size
 	out := []map[string]any{}
-	if lo := (page - 1) * size; lo < total {
-		for _, u := range match[lo:min(lo+size, total)] {
-			out = append(out, userJSON(u))
-		}
+	lo, hi := pageBounds(total, size, page)
+	for _, u := range match[lo:hi] {
+		out = append(out, userJSON(u))
 	}
 	q64 := func(n int) string {
 		var m map[string]any

@@ -199,6 +199,10 @@ func TestUserSearch(t *testing.T) {
 	if len(b.Results) != 1 || b.Results[0].Email == a.Results[0].Email || b.NextPage != "" {
 		t.Errorf("Sam Lee, page 2: %+v", b)
 	}
+	// A page past the end is empty, even one whose offset overflows.
+	if c, _, s := search(`{"pageSize":2,"pageNumber":4611686018427387905,"query":[{"type":"EXACT","fields":["name"],"value":"sam lee"}]}`); s != 200 || len(c.Results) != 0 || c.Total != 2 {
+		t.Errorf("Sam Lee, a page far past the end: %d %+v", s, c)
+	}
 	a, _, _ = search(exact("ANA.SILVA@example.com", ""))
 	if len(a.Results) != 1 || a.Results[0].Name != "Ana Silva" || a.Results[0].ID == "" {
 		t.Errorf("by email: %+v", a)

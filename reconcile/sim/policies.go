@@ -31,23 +31,24 @@ func (o *Org) listPolicies(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	// Only the page's policies are copied: a copy of every match per page
-	// made a listing of 100,000 policies quadratic.
+	// The matches are counted and only the page's are copied: a copy, or
+	// even a list, of every match for each page made listing 100,000
+	// policies quadratic. The page's bounds among all the policies bound it
+	// among the matches too.
 	o.mu.Lock()
-	var match []int
-	for i, p := range o.st.Policies {
+	lo, hi := pageBounds(len(o.st.Policies), size, page)
+	entities, total := []genesys.Policy{}, 0
+	for _, p := range o.st.Policies {
 		if name != "" && !strings.Contains(strings.ToLower(p.Name), name) {
 			continue
 		}
 		if filterEnabled && (p.Enabled != nil && *p.Enabled) != enabled {
 			continue
 		}
-		match = append(match, i)
-	}
-	lo, hi := pageBounds(len(match), size, page)
-	entities := make([]genesys.Policy, 0, hi-lo)
-	for _, i := range match[lo:hi] {
-		entities = append(entities, o.st.Policies[i])
+		if lo <= total && total < hi {
+			entities = append(entities, p)
+		}
+		total++
 	}
 	o.mu.Unlock()
 	filters := url.Values{}
@@ -56,7 +57,7 @@ func (o *Org) listPolicies(w http.ResponseWriter, r *http.Request) {
 			filters.Set(k, v)
 		}
 	}
-	writeJSON(w, http.StatusOK, listingOf(policiesPath, filters, entities, len(match), size, page))
+	writeJSON(w, http.StatusOK, listingOf(policiesPath, filters, entities, total, size, page))
 }
 
 func (o *Org) createPolicy(w http.ResponseWriter, r *http.Request) {
