@@ -3,9 +3,9 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"testing"
 	"time"
@@ -78,10 +78,10 @@ func (w *wfWorld) dispatched(inputs map[string]any) wfEvent {
 		payload: map[string]any{"ref": "refs/heads/main", "inputs": inputs, "sender": map[string]any{"login": "author"}}}
 }
 
-// caller is the adopting repository's workflow file of that name.
-func caller(name string) string {
-	p, _ := filepath.Abs(filepath.Join("testdata/workflows/adopter/.github/workflows", name))
-	return p
+// caller is the adopting repository's workflow file of that name, pinned
+// at the release the reusable workflows pin.
+func (w *wfWorld) caller(name string) string {
+	return w.callerAt(name, w.tag)
 }
 
 // stepOutput is a step's output at the end of a job.
@@ -109,14 +109,17 @@ func concluded(t *testing.T, r *wfRun, job, want string) *wfJobResult {
 	return j
 }
 
-// callerAt is the caller workflow with the action used at ref instead.
-func callerAt(t *testing.T, name, ref string) string {
-	b, err := os.ReadFile(caller(name))
+// callerAt is the caller workflow with retainctl's action and reusable
+// workflows used at ref instead of the testdata's v1.0.0.
+func (w *wfWorld) callerAt(name, ref string) string {
+	t := w.t
+	b, err := os.ReadFile(filepath.Join(w.fixture, ".github/workflows", name))
 	if err != nil {
 		t.Fatal(err)
 	}
+	b = regexp.MustCompile(`(retainctl/retainctl[^@\s]*)@v1\.0\.0`).ReplaceAll(b, []byte("${1}@"+ref))
 	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, bytes.ReplaceAll(b, []byte("retainctl/retainctl@v1.0.0"), []byte("retainctl/retainctl@"+ref)), 0o644); err != nil {
+	if err := os.WriteFile(p, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return p

@@ -52,7 +52,7 @@ func newOrgsWorld(t *testing.T, rel *release) (*wfWorld, map[string]simTarget) {
 func twoOrganisations(t *testing.T, w *wfWorld, orgs map[string]simTarget) {
 	calls := strings.Replace("name: Calls\ndescription: Customer calls of the EU organisation\nobjectType: call\nschedule: {frequency: DAILY, timezone: UTC}\nretentionPeriod: 90\n", "90", "120", 1)
 	eu, ev := w.openPR("eu-calls", map[string]string{"orgs/eu/calls.yaml": calls}, false)
-	r := w.run(caller("plan.yml"), ev)
+	r := w.run(w.caller("plan.yml"), ev)
 	concluded(t, r, "plan eu", "success")
 	if len(r.jobs) != 2 {
 		t.Errorf("a change of eu ran jobs %v", jobNames(r))
@@ -62,7 +62,7 @@ func twoOrganisations(t *testing.T, w *wfWorld, orgs map[string]simTarget) {
 	}
 	shared, ev := w.openPR("chats-60", map[string]string{"common/shared.yaml": strings.Replace(
 		"name: Chats\ndescription: Chat transcripts, the same in every organisation\nobjectType: chat\nschedule: {frequency: DAILY, timezone: UTC}\nretentionPeriod: 30\n", "30", "60", 1)}, false)
-	r = w.run(caller("plan.yml"), ev)
+	r = w.run(w.caller("plan.yml"), ev)
 	for _, org := range orgNames {
 		concluded(t, r, "plan "+org, "success")
 	}
@@ -70,7 +70,7 @@ func twoOrganisations(t *testing.T, w *wfWorld, orgs map[string]simTarget) {
 		t.Fatalf("the shared change's plan comments: %q", c)
 	}
 
-	r = w.run(caller("apply.yml"), w.mergePR(eu))
+	r = w.run(w.caller("apply.yml"), w.mergePR(eu))
 	if j := concluded(t, r, "apply eu", "success"); j.env != "production-eu" || len(r.jobs) != 2 {
 		t.Errorf("eu's merge ran %v, apply eu in environment %q", jobNames(r), j.env)
 	}
@@ -78,7 +78,7 @@ func twoOrganisations(t *testing.T, w *wfWorld, orgs map[string]simTarget) {
 		t.Fatalf("eu's comments after its merge: %q", c)
 	}
 	auditOf(t, w, r, "eu")
-	r = w.run(caller("apply.yml"), w.mergePR(shared))
+	r = w.run(w.caller("apply.yml"), w.mergePR(shared))
 	for _, org := range orgNames {
 		if j := concluded(t, r, "apply "+org, "success"); j.env != "production-"+org {
 			t.Errorf("apply %s ran in environment %q", org, j.env)
@@ -87,8 +87,8 @@ func twoOrganisations(t *testing.T, w *wfWorld, orgs map[string]simTarget) {
 	}
 	// eu once more, now that eu-west has saved an audit log too.
 	again, ev := w.openPR("eu-calls-150", map[string]string{"orgs/eu/calls.yaml": strings.Replace(calls, "120", "150", 1)}, false)
-	concluded(t, w.run(caller("plan.yml"), ev), "plan eu", "success")
-	auditOf(t, w, concludedRun(t, w.run(caller("apply.yml"), w.mergePR(again)), "apply eu"), "eu")
+	concluded(t, w.run(w.caller("plan.yml"), ev), "plan eu", "success")
+	auditOf(t, w, concludedRun(t, w.run(w.caller("apply.yml"), w.mergePR(again)), "apply eu"), "eu")
 	for org, want := range map[string][2]float64{"eu": {150, 60}, "eu-west": {90, 60}, "us": {90, 60}} {
 		if calls, chats := retention(t, orgs[org], "Calls"), retention(t, orgs[org], "Chats"); calls != want[0] || chats != want[1] {
 			t.Errorf("%s keeps calls %v and chats %v days, want %v", org, calls, chats, want)
@@ -102,7 +102,7 @@ func twoOrganisations(t *testing.T, w *wfWorld, orgs map[string]simTarget) {
 func twoOrganisationsDrift(t *testing.T, w *wfWorld, orgs map[string]simTarget) {
 	calls := livePolicy(t, orgs["eu"], "Calls")
 	simAPI(t, orgs["eu"], "PUT", "/api/v2/recording/mediaretentionpolicies/"+calls["id"].(string), setRetention(t, calls, 7))
-	r := w.run(caller("enforce.yml"), w.scheduled())
+	r := w.run(w.caller("enforce.yml"), w.scheduled())
 	if eu, us := concluded(t, r, "enforce eu", "failure"), concluded(t, r, "enforce us", "success"); eu.env != "enforcement-eu" || us.env != "enforcement-us" {
 		t.Errorf("environments %q and %q", eu.env, us.env)
 	}

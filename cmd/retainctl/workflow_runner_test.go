@@ -25,6 +25,8 @@ import (
 type wfWorld struct {
 	t            *testing.T
 	root         string // this repository: action.yml and the reusable workflows
+	tag          string // the release they pin, which the fake GitHub publishes
+	fixture      string // testdata/workflows/<adopter>: the repository's first commit
 	gh           *ghServer
 	repo         *policyRepo
 	secrets      map[string]string            // repository secrets

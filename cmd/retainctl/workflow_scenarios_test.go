@@ -15,7 +15,7 @@ import (
 
 // The adopting repository's workflows, run step by step as GitHub runs
 // them (workflow_*_test.go): the reusable workflows of this repository,
-// the action at its root installing release v1.0.0 from a fake GitHub,
+// the action at its root installing the release they pin from a fake GitHub,
 // and retainctl talking to that GitHub and to a simulated organisation.
 func TestWorkflows(t *testing.T) {
 	for _, tool := range []string{"bash", "git", "tar", "curl", "jq"} {
@@ -34,7 +34,7 @@ func TestWorkflows(t *testing.T) {
 		"fork pull request":                                forkPR,
 		"fork pull request, with secrets sent to forks":    forkWithSecrets,
 		"drift opens and closes an issue":                  driftIssue,
-		"the action on its own, at v1.0.0":                 func(t *testing.T, w *wfWorld) { actionOnItsOwn(t, w, "v1.0.0") },
+		"the action on its own, at the release":            func(t *testing.T, w *wfWorld) { actionOnItsOwn(t, w, w.tag) },
 		"the action on its own, at v1: the latest release": func(t *testing.T, w *wfWorld) { actionOnItsOwn(t, w, "v1") },
 		"a release whose checksum does not match":          func(t *testing.T, w *wfWorld) { badChecksum(t, w, rel) },
 		"a release download that fails once":               flakyDownload,
@@ -76,7 +76,7 @@ var fingerprintRE = regexp.MustCompile(`fingerprint=(sha256:[0-9a-f]+)`)
 // the approved comment as it was.
 func planPushMergeApply(t *testing.T, w *wfWorld) {
 	n, ev := w.openPR("calls-120", map[string]string{"policies/calls.yaml": calls120}, false)
-	r := w.run(caller("plan.yml"), ev)
+	r := w.run(w.caller("plan.yml"), ev)
 	concluded(t, r, "orgs", "success")
 	concluded(t, r, "plan", "success")
 	first := w.gh.comments(n)
@@ -93,7 +93,7 @@ func planPushMergeApply(t *testing.T, w *wfWorld) {
 	// Pushed to, now shortening the retention: the same comment, edited to
 	// the new plan, and the label says it destroys recordings.
 	pushEv := w.pushPR(n, map[string]string{"policies/calls.yaml": strings.Replace(calls120, "120", "60", 1)})
-	concluded(t, w.run(caller("plan.yml"), pushEv), "plan", "success")
+	concluded(t, w.run(w.caller("plan.yml"), pushEv), "plan", "success")
 	pushed := w.gh.comments(n)
 	if len(pushed) != 1 || pushed[0] == first[0] || !strings.Contains(pushed[0], "90 d → 60 d") {
 		t.Fatalf("after a push: want the one comment edited to the new plan, got %q", pushed)
@@ -106,7 +106,7 @@ func planPushMergeApply(t *testing.T, w *wfWorld) {
 	// Merged: apply runs in the production environment, applies the
 	// approved plan, and comments the result; the plan comment stays.
 	merged := w.mergePR(n)
-	r = w.run(caller("apply.yml"), merged)
+	r = w.run(w.caller("apply.yml"), merged)
 	concluded(t, r, "orgs", "success")
 	if j := concluded(t, r, "apply", "success"); j.env != "production" {
 		t.Errorf("apply ran in environment %q", j.env)
@@ -128,11 +128,11 @@ func planPushMergeApply(t *testing.T, w *wfWorld) {
 
 	// Re-runs: the plan job of the merged pull request leaves the approved
 	// comment alone and says why; the apply finds nothing left to do.
-	j := concluded(t, w.run(caller("plan.yml"), pushEv), "plan", "success")
+	j := concluded(t, w.run(w.caller("plan.yml"), pushEv), "plan", "success")
 	if c := w.gh.comments(n); len(c) != 2 || c[0] != pushed[0] || !strings.Contains(j.summary, "never edited") {
 		t.Errorf("a re-run plan of the merged pull request: comments %q, summary:\n%s", c, j.summary)
 	}
-	concluded(t, w.run(caller("apply.yml"), merged), "apply", "success")
+	concluded(t, w.run(w.caller("apply.yml"), merged), "apply", "success")
 	if c := w.gh.comments(n); len(c) != 3 || !strings.Contains(c[2], "Already applied") {
 		t.Errorf("a re-run apply: %q", c)
 	}
@@ -144,7 +144,7 @@ func planPushMergeApply(t *testing.T, w *wfWorld) {
 func planned(t *testing.T, w *wfWorld, branch string, files map[string]string) int {
 	t.Helper()
 	n, ev := w.openPR(branch, files, false)
-	concluded(t, w.run(caller("plan.yml"), ev), "plan", "success")
+	concluded(t, w.run(w.caller("plan.yml"), ev), "plan", "success")
 	if c := w.gh.comments(n); len(c) != 1 || !strings.HasPrefix(c[0], "<!-- retainctl:plan fingerprint=sha256:") {
 		t.Fatalf("pull request #%d: want one plan comment, got %q", n, c)
 	}
@@ -162,7 +162,7 @@ func disjointPRs(t *testing.T, w *wfWorld, callsFirst bool) {
 		order = []int{chats, calls}
 	}
 	for _, n := range order {
-		concluded(t, w.run(caller("apply.yml"), w.mergePR(n)), "apply", "success")
+		concluded(t, w.run(w.caller("apply.yml"), w.mergePR(n)), "apply", "success")
 		if c := w.gh.comments(n); len(c) != 2 || !strings.HasPrefix(c[1], "<!-- retainctl:apply -->") || !strings.Contains(c[1], "Applied") {
 			t.Fatalf("pull request #%d after its merge: %q", n, c)
 		}
@@ -179,8 +179,8 @@ func disjointPRs(t *testing.T, w *wfWorld, callsFirst bool) {
 func samePolicy(t *testing.T, w *wfWorld) {
 	longer := planned(t, w, "calls-120", map[string]string{"policies/calls.yaml": calls120})
 	reword := planned(t, w, "calls-reword", map[string]string{"policies/calls.yaml": callsReword})
-	concluded(t, w.run(caller("apply.yml"), w.mergePR(longer)), "apply", "success")
-	concluded(t, w.run(caller("apply.yml"), w.mergePR(reword)), "apply", "failure")
+	concluded(t, w.run(w.caller("apply.yml"), w.mergePR(longer)), "apply", "success")
+	concluded(t, w.run(w.caller("apply.yml"), w.mergePR(reword)), "apply", "failure")
 	c := w.gh.comments(reword)
 	if len(c) != 2 || !strings.HasPrefix(c[1], "<!-- retainctl:apply-refused -->") ||
 		!strings.Contains(c[1], "Nothing was changed") || !strings.Contains(c[1], "open a new pull request") {
@@ -198,7 +198,7 @@ func samePolicy(t *testing.T, w *wfWorld) {
 // comments.
 func forkPR(t *testing.T, w *wfWorld) {
 	n, ev := w.openPR("outsider-chats", map[string]string{"policies/chats.yaml": chats60}, true)
-	r := w.run(caller("plan.yml"), ev)
+	r := w.run(w.caller("plan.yml"), ev)
 	j := concluded(t, r, "plan", "success")
 	if !strings.Contains(j.summary, "fork") {
 		t.Errorf("the job summary does not say why there is no plan:\n%s", j.summary)
@@ -215,7 +215,7 @@ func forkPR(t *testing.T, w *wfWorld) {
 // back: it opens a drift issue, updates the same one the next night, and
 // closes it once the organisation matches main again.
 func driftIssue(t *testing.T, w *wfWorld) {
-	r := w.run(caller("enforce.yml"), w.scheduled())
+	r := w.run(w.caller("enforce.yml"), w.scheduled())
 	if audit := w.artifact(r, fmt.Sprintf("retainctl-enforce-audit-policies-%d-1", r.id), "retainctl-audit.jsonl"); !strings.Contains(audit, "job.executed") {
 		t.Errorf("the nightly run executed no recording job:\n%s", concluded(t, r, "enforce", "success").log.String())
 	}
@@ -227,7 +227,7 @@ func driftIssue(t *testing.T, w *wfWorld) {
 	edited := setRetention(t, original, 7)
 	simAPI(t, w.sim, "PUT", "/api/v2/recording/mediaretentionpolicies/"+original["id"].(string), edited)
 	for night := 1; night <= 2; night++ {
-		j := concluded(t, w.run(caller("enforce.yml"), w.scheduled()), "enforce", "failure")
+		j := concluded(t, w.run(w.caller("enforce.yml"), w.scheduled()), "enforce", "failure")
 		if !strings.Contains(j.log.String(), "::error title=Drift::") {
 			t.Errorf("night %d: the drift is not an error annotation:\n%s", night, j.log.String())
 		}
@@ -238,7 +238,7 @@ func driftIssue(t *testing.T, w *wfWorld) {
 		}
 	}
 	simAPI(t, w.sim, "PUT", "/api/v2/recording/mediaretentionpolicies/"+original["id"].(string), setRetention(t, original, 30))
-	concluded(t, w.run(caller("enforce.yml"), w.scheduled()), "enforce", "success")
+	concluded(t, w.run(w.caller("enforce.yml"), w.scheduled()), "enforce", "success")
 	issues := w.gh.driftIssues()
 	if len(issues) != 1 || issues[0].State != "closed" || len(issues[0].Comments) != 1 || !strings.Contains(issues[0].Comments[0].Body, "drift is gone") {
 		t.Fatalf("after the organisation matched again: %+v", issues)
@@ -251,9 +251,9 @@ func driftIssue(t *testing.T, w *wfWorld) {
 func badChecksum(t *testing.T, w *wfWorld, rel *release) {
 	files := maps.Clone(rel.files)
 	files[rel.archive] = append(slices.Clone(files[rel.archive]), 0)
-	w.gh.addRelease("v1.0.0", files)
+	w.gh.addRelease(rel.tag, files)
 	n, ev := w.openPR("calls-120", map[string]string{"policies/calls.yaml": calls120}, false)
-	r := w.run(caller("plan.yml"), ev)
+	r := w.run(w.caller("plan.yml"), ev)
 	j := concluded(t, r, "orgs", "failure")
 	if !strings.Contains(j.log.String(), "refusing to run it") {
 		t.Errorf("the install step does not say why:\n%s", j.log.String())
@@ -269,15 +269,15 @@ func badChecksum(t *testing.T, w *wfWorld, rel *release) {
 // release tag (v1), it installs the latest release.
 func actionOnItsOwn(t *testing.T, w *wfWorld, ref string) {
 	n, ev := w.openPR("calls-120", map[string]string{"policies/calls.yaml": calls120}, false)
-	j := concluded(t, w.run(callerAt(t, "own-plan.yml", ref), ev), "plan", "success")
-	if !strings.Contains(j.log.String(), "retainctl v1.0.0 ("+runtime.GOOS+"/"+runtime.GOARCH+") installed, sha256 ") ||
-		stepOutput(j, "retainctl", "version") != "v1.0.0" || stepOutput(j, "retainctl", "exit-code") != "0" {
-		t.Errorf("the action did not install and run v1.0.0 (outputs %v):\n%s", j.steps["retainctl"], j.log.String())
+	j := concluded(t, w.run(w.callerAt("own-plan.yml", ref), ev), "plan", "success")
+	if !strings.Contains(j.log.String(), "retainctl "+w.tag+" ("+runtime.GOOS+"/"+runtime.GOARCH+") installed, sha256 ") ||
+		stepOutput(j, "retainctl", "version") != w.tag || stepOutput(j, "retainctl", "exit-code") != "0" {
+		t.Errorf("the action did not install and run %s (outputs %v):\n%s", w.tag, j.steps["retainctl"], j.log.String())
 	}
 	if c := w.gh.comments(n); len(c) != 1 || !strings.Contains(c[0], "90 d → 120 d") {
 		t.Fatalf("plan comments: %q", c)
 	}
-	j = concluded(t, w.run(callerAt(t, "own-apply.yml", ref), w.mergePR(n)), "apply", "success")
+	j = concluded(t, w.run(w.callerAt("own-apply.yml", ref), w.mergePR(n)), "apply", "success")
 	if c := w.gh.comments(n); j.env != "production" || len(c) != 2 || !strings.Contains(c[1], "Applied") {
 		t.Fatalf("after the merge (environment %q): %q", j.env, c)
 	}
@@ -292,7 +292,7 @@ func actionOnItsOwn(t *testing.T, w *wfWorld, ref string) {
 func fromSource(t *testing.T, w *wfWorld) {
 	w.gh.noReleases()
 	n, ev := w.openPR("calls-120", map[string]string{"policies/calls.yaml": calls120}, false)
-	j := concluded(t, w.run(callerAt(t, "own-plan.yml", "main"), ev), "plan", "success")
+	j := concluded(t, w.run(w.callerAt("own-plan.yml", "main"), ev), "plan", "success")
 	if log := j.log.String(); !strings.Contains(log, "has no release; building the action's source") || !strings.Contains(log, "retainctl source@main") {
 		t.Errorf("the action did not build its source:\n%s", log)
 	}
@@ -310,11 +310,11 @@ func fromSource(t *testing.T, w *wfWorld) {
 // said on either.
 func outsidePolicies(t *testing.T, w *wfWorld) {
 	n, ev := w.openPR("readme", map[string]string{"README.md": "# Retention policies\n"}, false)
-	if r := w.run(caller("plan.yml"), ev); r.triggered {
+	if r := w.run(w.caller("plan.yml"), ev); r.triggered {
 		t.Errorf("a README change ran plan.yml: %v", jobNames(r))
 	}
 	m, ev := w.openPR("common-readme", map[string]string{"common/README.md": "Shared policies, when there are organisations to share them.\n"}, false)
-	r := w.run(caller("plan.yml"), ev)
+	r := w.run(w.caller("plan.yml"), ev)
 	if j := concluded(t, r, "orgs", "success"); j.outputs["count"] != "0" {
 		t.Errorf("orgs outputs %v, want count 0", j.outputs)
 	}
@@ -329,7 +329,7 @@ func outsidePolicies(t *testing.T, w *wfWorld) {
 func directPush(t *testing.T, w *wfWorld) {
 	before := w.repo.sha("main")
 	after := w.repo.commit("main", "calls for 120 days", map[string]string{"policies/calls.yaml": calls120})
-	j := concluded(t, w.run(caller("apply.yml"), w.pushEvent(before, after)), "apply", "failure")
+	j := concluded(t, w.run(w.caller("apply.yml"), w.pushEvent(before, after)), "apply", "failure")
 	if !strings.Contains(j.log.String(), "did not come from a merged pull request") {
 		t.Errorf("the refusal does not say why:\n%s", j.log.String())
 	}
@@ -343,14 +343,14 @@ func directPush(t *testing.T, w *wfWorld) {
 // there is no plan; merged regardless, it applies nothing.
 func invalidPolicy(t *testing.T, w *wfWorld) {
 	n, ev := w.openPR("fax", map[string]string{"policies/fax.yaml": "name: Faxes\nobjectType: fax\nretentionPeriod: 90\n"}, false)
-	j := concluded(t, w.run(caller("plan.yml"), ev), "plan", "failure")
+	j := concluded(t, w.run(w.caller("plan.yml"), ev), "plan", "failure")
 	if !strings.Contains(j.log.String(), "::error file=policies/fax.yaml,line=2") {
 		t.Errorf("no annotation on the policy's line:\n%s", j.log.String())
 	}
 	if c := w.gh.comments(n); len(c) != 1 || !strings.Contains(c[0], "fingerprint=none") || !strings.Contains(c[0], "Not planned") {
 		t.Fatalf("comments: %q", c)
 	}
-	concluded(t, w.run(caller("apply.yml"), w.mergePR(n)), "apply", "failure")
+	concluded(t, w.run(w.caller("apply.yml"), w.mergePR(n)), "apply", "failure")
 	if livePolicy(t, w.sim, "Faxes") != nil {
 		t.Error("a policy that does not validate was applied")
 	}
@@ -359,7 +359,7 @@ func invalidPolicy(t *testing.T, w *wfWorld) {
 // Enforcement run by hand as a dry run shows the recording jobs it would
 // run and runs none.
 func dryRun(t *testing.T, w *wfWorld) {
-	r := w.run(caller("enforce.yml"), w.dispatched(map[string]any{"dry-run": "true"}))
+	r := w.run(w.caller("enforce.yml"), w.dispatched(map[string]any{"dry-run": "true"}))
 	j := concluded(t, r, "enforce", "success")
 	audit := w.artifact(r, fmt.Sprintf("retainctl-enforce-audit-policies-%d-1", r.id), "retainctl-audit.jsonl")
 	if !strings.Contains(j.log.String(), "(dry run: jobs built, counted and cancelled") || !strings.Contains(audit, "job.cancelled") || strings.Contains(audit, "job.executed") {
@@ -375,7 +375,7 @@ func supersededApply(t *testing.T, w *wfWorld) {
 	calls := planned(t, w, "calls-120", map[string]string{"policies/calls.yaml": calls120})
 	chats := planned(t, w, "chats-60", map[string]string{"policies/chats.yaml": chats60})
 	w.mergePR(calls) // its apply run is cancelled before it starts
-	concluded(t, w.run(caller("apply.yml"), w.mergePR(chats)), "apply", "success")
+	concluded(t, w.run(w.caller("apply.yml"), w.mergePR(chats)), "apply", "success")
 	for _, n := range []int{calls, chats} {
 		if c := w.gh.comments(n); len(c) != 2 || !strings.HasPrefix(c[1], "<!-- retainctl:apply -->") || !strings.Contains(c[1], "Applied") {
 			t.Errorf("pull request #%d: %q", n, c)
@@ -392,7 +392,7 @@ func supersededApply(t *testing.T, w *wfWorld) {
 func forkWithSecrets(t *testing.T, w *wfWorld) {
 	w.forkSecrets = true
 	n, ev := w.openPR("outsider-chats", map[string]string{"policies/chats.yaml": chats60}, true)
-	r := w.run(caller("plan.yml"), ev)
+	r := w.run(w.caller("plan.yml"), ev)
 	j := concluded(t, r, "plan", "success")
 	if !strings.Contains(j.summary, "30 d → 60 d") {
 		t.Errorf("the job summary has no plan:\n%s", j.summary)
@@ -411,8 +411,8 @@ func forkWithSecrets(t *testing.T, w *wfWorld) {
 func flakyDownload(t *testing.T, w *wfWorld) {
 	w.gh.failDownloads("checksums.txt", 1)
 	_, ev := w.openPR("calls-120", map[string]string{"policies/calls.yaml": calls120}, false)
-	j := concluded(t, w.run(callerAt(t, "own-plan.yml", "v1.0.0"), ev), "plan", "success")
-	if v := stepOutput(j, "retainctl", "version"); v != "v1.0.0" {
-		t.Errorf("the action ran %q, want the release v1.0.0:\n%s", v, j.log.String())
+	j := concluded(t, w.run(w.caller("own-plan.yml"), ev), "plan", "success")
+	if v := stepOutput(j, "retainctl", "version"); v != w.tag {
+		t.Errorf("the action ran %q, want the release %s:\n%s", v, w.tag, j.log.String())
 	}
 }

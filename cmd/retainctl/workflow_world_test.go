@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -25,23 +26,27 @@ import (
 	"github.com/retainctl/retainctl/reconcile/sim"
 )
 
-// release is retainctl v1.0.0 as GoReleaser publishes it for this machine:
-// the archive and checksums.txt, of a binary built once by the test.
+// release is the release the reusable workflows pin (v1.0.0 today) as
+// GoReleaser publishes it for this machine: the archive and checksums.txt,
+// of a binary built once by the test.
 type release struct {
+	tag      string            // v1.0.0
 	goEnv    map[string]string // this machine's Go: its caches, offline
 	bin      string            // the binary, for the test's own use
-	archive  string            // retainctl_1.0.0_<os>_<arch>.tar.gz
+	archive  string            // retainctl_<version>_<os>_<arch>.tar.gz
 	files    map[string][]byte
 	checksum string
 }
 
 func buildRelease(t *testing.T) *release {
+	tag := pinnedTag(t)
+	version := strings.TrimPrefix(tag, "v")
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "retainctl")
 	// Built as action.yml's fallback builds the action's source (GoReleaser
 	// adds CGO_ENABLED=0), so that a job's build of it finds every package
 	// in the build cache and only links.
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=1.0.0", "-o", bin, ".")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version="+version, "-o", bin, ".")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -75,12 +80,26 @@ func buildRelease(t *testing.T) *release {
 	if err := tw.Close(); err != nil || gz.Close() != nil {
 		t.Fatal("tar.gz", err)
 	}
-	archive := fmt.Sprintf("retainctl_1.0.0_%s_%s.tar.gz", runtime.GOOS, runtime.GOARCH)
+	archive := fmt.Sprintf("retainctl_%s_%s_%s.tar.gz", version, runtime.GOOS, runtime.GOARCH)
 	sum := fmt.Sprintf("%x", sha256.Sum256(buf.Bytes()))
-	return &release{goEnv: goEnv, bin: bin, archive: archive, checksum: sum, files: map[string][]byte{
+	return &release{tag: tag, goEnv: goEnv, bin: bin, archive: archive, checksum: sum, files: map[string][]byte{
 		archive:         buf.Bytes(),
-		"checksums.txt": fmt.Appendf(nil, "%s  %s\n%x  retainctl_1.0.0_windows_amd64.zip\n", sum, archive, sha256.Sum256(nil)),
+		"checksums.txt": fmt.Appendf(nil, "%s  %s\n%x  retainctl_%s_windows_amd64.zip\n", sum, archive, sha256.Sum256(nil), version),
 	}}
+}
+
+// pinnedTag is the release the reusable workflows install (their uses:
+// retainctl/retainctl@vX.Y.Z, which release.yml keeps at the tag).
+func pinnedTag(t *testing.T) string {
+	b, err := os.ReadFile("../../.github/workflows/retainctl-plan.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`uses: retainctl/retainctl@(v[0-9]+\.[0-9]+\.[0-9]+)\n`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("retainctl-plan.yml pins no release of the action")
+	}
+	return string(m[1])
 }
 
 // Secrets of the adopting repository and its environments. Plan's are the
@@ -92,7 +111,7 @@ const (
 )
 
 // newWorld is an adopting repository of one organisation
-// (testdata/workflows/adopter) with release v1.0.0 of retainctl published,
+// (testdata/workflows/adopter) with the pinned release of retainctl published,
 // and a simulated organisation that already has main's policies applied.
 func newWorld(t *testing.T, rel *release) *wfWorld {
 	w := newWorldFrom(t, rel, "testdata/workflows/adopter", nil)
@@ -134,14 +153,14 @@ func startSimOrg(t *testing.T, client, secret string) simTarget {
 
 // newWorldFrom is an adopting repository of the files of dir (with the
 // @NAME@ of vars replaced), hosted by a fake GitHub that publishes
-// release v1.0.0, and a runner machine with the tools on its PATH.
+// the pinned release, and a runner machine with the tools on its PATH.
 func newWorldFrom(t *testing.T, rel *release, dir string, vars map[string]string) *wfWorld {
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
 	repo := newPolicyRepo(t, dir, vars)
-	w := &wfWorld{t: t, root: root, gh: newGHServer(t, repo.root), repo: repo, store: t.TempDir(),
+	w := &wfWorld{t: t, root: root, tag: rel.tag, fixture: dir, gh: newGHServer(t, repo.root), repo: repo, store: t.TempDir(),
 		machine: map[string]string{
 			"PATH":                os.Getenv("PATH"),
 			"LANG":                "C.UTF-8",
@@ -149,7 +168,7 @@ func newWorldFrom(t *testing.T, rel *release, dir string, vars map[string]string
 		},
 	}
 	maps.Copy(w.machine, rel.goEnv)
-	w.gh.addRelease("v1.0.0", rel.files)
+	w.gh.addRelease(rel.tag, rel.files)
 	return w
 }
 
