@@ -3,9 +3,9 @@ package model
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 )
@@ -35,25 +35,37 @@ func unknownFields(data []byte, typ reflect.Type) []string {
 }
 
 // tokenWalker walks one document. path holds the segments down to the
-// value being read ("mediaPolicies", "callPolicy", "[0]"): a path string is
-// built only for a key it reports, not for every key it reads.
+// value being read: a path string is built only for a key it reports, not
+// for every key it reads.
 type tokenWalker struct {
 	dec  *json.Decoder
-	path []string
+	path []segment
 	out  []string
 }
 
-// note reports the current path, with suffix.
+// segment is an object's key, or (key unset) an array's index.
+type segment struct {
+	key   string
+	isKey bool
+	index int
+}
+
+// note reports the current path, with suffix: keys joined by dots,
+// indexes in brackets ("mediaPolicies.callPolicy.filters[0].x").
 func (w *tokenWalker) note(suffix string) {
 	if len(w.out) >= maxUnknown {
 		return
 	}
 	var b strings.Builder
-	for i, seg := range w.path {
-		if i > 0 && !strings.HasPrefix(seg, "[") {
-			b.WriteByte('.')
+	for _, seg := range w.path {
+		switch {
+		case !seg.isKey:
+			fmt.Fprintf(&b, "[%d]", seg.index)
+		case b.Len() > 0:
+			b.WriteString("." + seg.key)
+		default:
+			b.WriteString(seg.key)
 		}
-		b.WriteString(seg)
 	}
 	w.out = append(w.out, b.String()+suffix)
 }
@@ -93,7 +105,7 @@ func (w *tokenWalker) object(typ reflect.Type) bool {
 			return false
 		}
 		k, _ := key.(string)
-		w.path = append(w.path, k)
+		w.path = append(w.path, segment{key: k, isKey: true})
 		if !seen.add(k) {
 			w.note(" (twice)")
 		}
@@ -147,7 +159,7 @@ func (w *tokenWalker) array(typ reflect.Type) bool {
 		elem = typ.Elem()
 	}
 	for i := 0; w.dec.More(); i++ {
-		w.path = append(w.path, "["+strconv.Itoa(i)+"]")
+		w.path = append(w.path, segment{index: i})
 		if !w.value(elem) {
 			return false
 		}

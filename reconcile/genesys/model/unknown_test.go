@@ -73,3 +73,21 @@ func TestDuplicateKeyAmongMany(t *testing.T) {
 		t.Errorf("unknown = %q", p.Unknown)
 	}
 }
+
+// Paths read as they are written, whatever the keys: a key that looks like
+// an index keeps its dot, and an empty key adds none.
+func TestUnknownPathsOfOddKeys(t *testing.T) {
+	for body, want := range map[string][]string{
+		`{"id":"p","mediaPolicies":{"[x":1}}`: {"mediaPolicies.[x"},
+		`{"id":"p","":{"a":1,"a":2}}`:         {"", "a (twice)"},
+		`{"id":"p","mediaPolicies":{"callPolicy":{"conditions":{"forQueues":[{"id":"q"},{"id":"r","x":{"y":1}}]},"zz":[[1]]}}}`: {"mediaPolicies.callPolicy.zz"},
+	} {
+		var p Policy
+		if err := json.Unmarshal([]byte(body), &p); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(p.Unknown, want) {
+			t.Errorf("%s: unknown = %q, want %q", body, p.Unknown, want)
+		}
+	}
+}
