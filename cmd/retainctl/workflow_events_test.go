@@ -50,6 +50,14 @@ func (w *wfWorld) prEvent(action string, n int) wfEvent {
 	}}
 }
 
+// closedEvent is the pull_request event of pull request n's merge.
+func (w *wfWorld) closedEvent(n int) wfEvent {
+	ev := w.prEvent("closed", n)
+	pr := ev.payload["pull_request"].(map[string]any)
+	pr["state"], pr["merged"], pr["merged_at"] = "closed", true, time.Now().UTC().Format(time.RFC3339)
+	return ev
+}
+
 // mergePR merges pull request n with the merge button: main gets a merge
 // commit, and GitHub sends the push.
 func (w *wfWorld) mergePR(n int) wfEvent {

@@ -106,6 +106,9 @@ func planPushMergeApply(t *testing.T, w *wfWorld) {
 	// Merged: apply runs in the production environment, applies the
 	// approved plan, and comments the result; the plan comment stays.
 	merged := w.mergePR(n)
+	if r := w.run(w.caller("plan.yml"), w.closedEvent(n)); r.triggered {
+		t.Errorf("the pull request's closing ran plan.yml: %v", jobNames(r))
+	}
 	r = w.run(w.caller("apply.yml"), merged)
 	concluded(t, r, "orgs", "success")
 	if j := concluded(t, r, "apply", "success"); j.env != "production" {
