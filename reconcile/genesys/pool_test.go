@@ -39,9 +39,12 @@ func TestTokenPoolSpreadsRequests(t *testing.T) {
 }
 
 // Under concurrency no token ever goes over its limit: the server, which
-// answers 429 past it, never has to.
+// answers 429 past it, never has to. The client keeps a sixtieth of the
+// window as margin for requests that arrive late; the window is 3 s so
+// that its 50 ms cover the scheduling delays of a loaded machine under
+// -race.
 func TestPerTokenLimitHoldsUnderConcurrency(t *testing.T) {
-	const limit, window = 5, 1500 * time.Millisecond
+	const limit, window = 5, 3 * time.Second
 	o := newLimitedOrg(t, limit, window, 2*time.Millisecond, 0)
 	cfg := o.config()
 	cfg.TokenPool = 2
@@ -51,8 +54,8 @@ func TestPerTokenLimitHoldsUnderConcurrency(t *testing.T) {
 	}
 	ctx := context.Background()
 	var wg sync.WaitGroup
-	errs := make(chan error, 25)
-	for i := range 25 { // 25 requests on 2 tokens of 5 a window: 3 windows
+	errs := make(chan error, 20)
+	for i := range 20 { // 20 requests on 2 tokens of 5 a window: 2 windows
 		wg.Go(func() {
 			if _, err := c.CreatePolicy(ctx, callPolicy("p"+strconv.Itoa(i), 30)); err != nil {
 				errs <- err
@@ -71,12 +74,12 @@ func TestPerTokenLimitHoldsUnderConcurrency(t *testing.T) {
 	n := 0
 	for tok, k := range through {
 		n += k
-		if k < 10 {
-			t.Errorf("token %s carried only %d of 25 requests: %v", tok, k, through)
+		if k < 8 {
+			t.Errorf("token %s carried only %d of 20 requests: %v", tok, k, through)
 		}
 	}
-	if n != 25 {
-		t.Errorf("%d requests arrived, want 25", n)
+	if n != 20 {
+		t.Errorf("%d requests arrived, want 20", n)
 	}
 }
 
