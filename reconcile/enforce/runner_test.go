@@ -92,7 +92,7 @@ func TestConcurrentRunsKeepTheirOwnState(t *testing.T) {
 // the next at once, however long the other job runs. Job 2 runs until all
 // the others have ended, so jobs 3 to 6 must each start while it runs,
 // beside it, one after another; a runner that waited for both jobs of a
-// pair to end would never end (the test would time out).
+// pair to end would wait for job 2 until Runner.Timeout stopped the run.
 func TestTwoJobsInFlightWheneverTwoAreDue(t *testing.T) {
 	var mu sync.Mutex
 	made, ended := 0, 0

@@ -170,7 +170,7 @@ func partialText(gs []Gap) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return "; covered only in part: " + strings.Join(parts, "; ")
+	return "; covered only in part: " + strings.Join(parts, ", and ")
 }
 
 // PartialList says a cell's partial policies: the names it holds, and how
