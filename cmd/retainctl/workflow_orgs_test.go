@@ -49,7 +49,7 @@ func newOrgsWorld(t *testing.T, rel *release) (*wfWorld, map[string]simTarget) {
 // A change under orgs/eu/ plans and applies eu alone; one under common/,
 // which all include, plans and applies all, each organisation with its
 // own comment, credentials, environment and audit log.
-func twoOrganisations(t *testing.T, w *wfWorld, orgs map[string]simTarget) {
+func manyOrganisations(t *testing.T, w *wfWorld, orgs map[string]simTarget) {
 	calls := strings.Replace("name: Calls\ndescription: Customer calls of the EU organisation\nobjectType: call\nschedule: {frequency: DAILY, timezone: UTC}\nretentionPeriod: 90\n", "90", "120", 1)
 	eu, ev := w.openPR("eu-calls", map[string]string{"orgs/eu/calls.yaml": calls}, false)
 	r := w.run(w.caller("plan.yml"), ev)
@@ -97,14 +97,19 @@ func twoOrganisations(t *testing.T, w *wfWorld, orgs map[string]simTarget) {
 	w.noLeaks()
 }
 
-// Drift in eu alone: eu's enforcement job fails and opens eu's issue; us's
-// job passes and opens none.
-func twoOrganisationsDrift(t *testing.T, w *wfWorld, orgs map[string]simTarget) {
+// Drift in eu alone: eu's enforcement job fails and opens eu's issue; the
+// others' jobs pass and open none.
+func orgsDrift(t *testing.T, w *wfWorld, orgs map[string]simTarget) {
 	calls := livePolicy(t, orgs["eu"], "Calls")
 	simAPI(t, orgs["eu"], "PUT", "/api/v2/recording/mediaretentionpolicies/"+calls["id"].(string), setRetention(t, calls, 7))
 	r := w.run(w.caller("enforce.yml"), w.scheduled())
-	if eu, us := concluded(t, r, "enforce eu", "failure"), concluded(t, r, "enforce us", "success"); eu.env != "enforcement-eu" || us.env != "enforcement-us" {
-		t.Errorf("environments %q and %q", eu.env, us.env)
+	if eu := concluded(t, r, "enforce eu", "failure"); eu.env != "enforcement-eu" {
+		t.Errorf("enforce eu ran in environment %q", eu.env)
+	}
+	for _, org := range []string{"eu-west", "us"} {
+		if j := concluded(t, r, "enforce "+org, "success"); j.env != "enforcement-"+org {
+			t.Errorf("enforce %s ran in environment %q", org, j.env)
+		}
 	}
 	issues := w.gh.driftIssues()
 	if len(issues) != 1 || !strings.HasPrefix(issues[0].Body, "<!-- retainctl:drift org=eu -->") || issues[0].State != "open" {

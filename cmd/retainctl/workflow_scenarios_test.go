@@ -4,10 +4,8 @@ package main
 
 import (
 	"fmt"
-	"maps"
 	"os/exec"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -50,15 +48,15 @@ func TestWorkflows(t *testing.T) {
 			scenario(t, newWorld(t, rel))
 		})
 	}
-	t.Run("two organisations", func(t *testing.T) {
+	t.Run("organisations", func(t *testing.T) {
 		t.Parallel()
 		w, orgs := newOrgsWorld(t, rel)
-		twoOrganisations(t, w, orgs)
+		manyOrganisations(t, w, orgs)
 	})
-	t.Run("two organisations, drift in one", func(t *testing.T) {
+	t.Run("organisations, drift in one", func(t *testing.T) {
 		t.Parallel()
 		w, orgs := newOrgsWorld(t, rel)
-		twoOrganisationsDrift(t, w, orgs)
+		orgsDrift(t, w, orgs)
 	})
 }
 
@@ -214,99 +212,6 @@ func forkPR(t *testing.T, w *wfWorld) {
 	}
 }
 
-// The nightly enforcement finds the organisation changed behind Git's
-// back: it opens a drift issue, updates the same one the next night, and
-// closes it once the organisation matches main again.
-func driftIssue(t *testing.T, w *wfWorld) {
-	r := w.run(w.caller("enforce.yml"), w.scheduled())
-	if audit := w.artifact(r, fmt.Sprintf("retainctl-enforce-audit-policies-%d-1", r.id), "retainctl-audit.jsonl"); !strings.Contains(audit, "job.executed") {
-		t.Errorf("the nightly run executed no recording job:\n%s", concluded(t, r, "enforce", "success").log.String())
-	}
-	concluded(t, r, "enforce", "success")
-	if got := w.gh.driftIssues(); len(got) != 0 {
-		t.Fatalf("no drift yet, but issues: %v", got)
-	}
-	original := livePolicy(t, w.sim, "Chats")
-	edited := setRetention(t, original, 7)
-	simAPI(t, w.sim, "PUT", "/api/v2/recording/mediaretentionpolicies/"+original["id"].(string), edited)
-	for night := 1; night <= 2; night++ {
-		j := concluded(t, w.run(w.caller("enforce.yml"), w.scheduled()), "enforce", "failure")
-		if !strings.Contains(j.log.String(), "::error title=Drift::") {
-			t.Errorf("night %d: the drift is not an error annotation:\n%s", night, j.log.String())
-		}
-		issues := w.gh.driftIssues()
-		if len(issues) != 1 || issues[0].State != "open" || !strings.HasPrefix(issues[0].Body, "<!-- retainctl:drift -->") ||
-			!slices.Contains(issues[0].Labels, "retainctl: drift") || !strings.Contains(issues[0].Body, "Chats") {
-			t.Fatalf("night %d: want one open drift issue naming Chats, got %+v", night, issues)
-		}
-	}
-	simAPI(t, w.sim, "PUT", "/api/v2/recording/mediaretentionpolicies/"+original["id"].(string), setRetention(t, original, 30))
-	concluded(t, w.run(w.caller("enforce.yml"), w.scheduled()), "enforce", "success")
-	issues := w.gh.driftIssues()
-	if len(issues) != 1 || issues[0].State != "closed" || len(issues[0].Comments) != 1 || !strings.Contains(issues[0].Comments[0].Body, "drift is gone") {
-		t.Fatalf("after the organisation matched again: %+v", issues)
-	}
-	w.noLeaks()
-}
-
-// A release archive that does not match checksums.txt is never run: the
-// install step fails, and so does the job, before any plan.
-func badChecksum(t *testing.T, w *wfWorld, rel *release) {
-	files := maps.Clone(rel.files)
-	files[rel.archive] = append(slices.Clone(files[rel.archive]), 0)
-	w.gh.addRelease(rel.tag, files)
-	n, ev := w.openPR("calls-120", map[string]string{"policies/calls.yaml": calls120}, false)
-	r := w.run(w.caller("plan.yml"), ev)
-	j := concluded(t, r, "orgs", "failure")
-	if !strings.Contains(j.log.String(), "refusing to run it") {
-		t.Errorf("the install step does not say why:\n%s", j.log.String())
-	}
-	concluded(t, r, "plan", "skipped")
-	if c := w.gh.comments(n); len(c) != 0 {
-		t.Errorf("comments: %q", c)
-	}
-}
-
-// The action in jobs of the adopter's own (docs/github.md): the plan step
-// comments, the apply step on merge applies it. At a ref that is no
-// release tag (v1), it installs the latest release.
-func actionOnItsOwn(t *testing.T, w *wfWorld, ref string) {
-	n, ev := w.openPR("calls-120", map[string]string{"policies/calls.yaml": calls120}, false)
-	j := concluded(t, w.run(w.callerAt("own-plan.yml", ref), ev), "plan", "success")
-	if !strings.Contains(j.log.String(), "retainctl "+w.tag+" ("+runtime.GOOS+"/"+runtime.GOARCH+") installed, sha256 ") ||
-		stepOutput(j, "retainctl", "version") != w.tag || stepOutput(j, "retainctl", "exit-code") != "0" {
-		t.Errorf("the action did not install and run %s (outputs %v):\n%s", w.tag, j.steps["retainctl"], j.log.String())
-	}
-	if c := w.gh.comments(n); len(c) != 1 || !strings.Contains(c[0], "90 d → 120 d") {
-		t.Fatalf("plan comments: %q", c)
-	}
-	j = concluded(t, w.run(w.callerAt("own-apply.yml", ref), w.mergePR(n)), "apply", "success")
-	if c := w.gh.comments(n); j.env != "production" || len(c) != 2 || !strings.Contains(c[1], "Applied") {
-		t.Fatalf("after the merge (environment %q): %q", j.env, c)
-	}
-	if days := retention(t, w.sim, "Calls"); days != 120 {
-		t.Errorf("Calls keeps %v days, want 120", days)
-	}
-	w.noLeaks()
-}
-
-// Used at a branch of a repository with no release, the action builds its
-// own source once and runs that.
-func fromSource(t *testing.T, w *wfWorld) {
-	w.gh.noReleases()
-	n, ev := w.openPR("calls-120", map[string]string{"policies/calls.yaml": calls120}, false)
-	j := concluded(t, w.run(w.callerAt("own-plan.yml", "main"), ev), "plan", "success")
-	if log := j.log.String(); !strings.Contains(log, "has no release; building the action's source") || !strings.Contains(log, "retainctl source@main") {
-		t.Errorf("the action did not build its source:\n%s", log)
-	}
-	if v := stepOutput(j, "retainctl", "version"); v != "source@main" {
-		t.Errorf("the action's version output is %q, want source@main", v)
-	}
-	if c := w.gh.comments(n); len(c) != 1 || !strings.Contains(c[0], "90 d → 120 d") {
-		t.Fatalf("plan comments: %q", c)
-	}
-}
-
 // A pull request outside the paths the adopter's plan.yml filters on does
 // not start it; one inside them that touches no organisation (common/,
 // which no organisation includes here) runs no plan job, and nothing is
@@ -359,17 +264,6 @@ func invalidPolicy(t *testing.T, w *wfWorld) {
 	}
 }
 
-// Enforcement run by hand as a dry run shows the recording jobs it would
-// run and runs none.
-func dryRun(t *testing.T, w *wfWorld) {
-	r := w.run(w.caller("enforce.yml"), w.dispatched(map[string]any{"dry-run": "true"}))
-	j := concluded(t, r, "enforce", "success")
-	audit := w.artifact(r, fmt.Sprintf("retainctl-enforce-audit-policies-%d-1", r.id), "retainctl-audit.jsonl")
-	if !strings.Contains(j.log.String(), "(dry run: jobs built, counted and cancelled") || !strings.Contains(audit, "job.cancelled") || strings.Contains(audit, "job.executed") {
-		t.Errorf("not a dry run; the audit log:\n%s\nthe job:\n%s", audit, j.log.String())
-	}
-}
-
 // Two merges in a row: GitHub keeps one pending run per concurrency group,
 // so the first merge's apply is cancelled while it waits. The second's
 // apply carries the first's approved changes, and both pull requests get
@@ -405,17 +299,5 @@ func forkWithSecrets(t *testing.T, w *wfWorld) {
 	}
 	if files := w.artifactFiles(r, fmt.Sprintf("retainctl-plan-pr%d-policies-1", n)); len(files) != 1 {
 		t.Errorf("plan artifact: %q", files)
-	}
-}
-
-// A download of the release that fails once (GitHub answering 503) is
-// tried again: the job still runs the checksum-verified release, not a
-// build of the action's source.
-func flakyDownload(t *testing.T, w *wfWorld) {
-	w.gh.failDownloads("checksums.txt", 1)
-	_, ev := w.openPR("calls-120", map[string]string{"policies/calls.yaml": calls120}, false)
-	j := concluded(t, w.run(w.caller("own-plan.yml"), ev), "plan", "success")
-	if v := stepOutput(j, "retainctl", "version"); v != w.tag {
-		t.Errorf("the action ran %q, want the release %s:\n%s", v, w.tag, j.log.String())
 	}
 }
