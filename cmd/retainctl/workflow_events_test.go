@@ -3,10 +3,12 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -115,6 +117,23 @@ func concluded(t *testing.T, r *wfRun, job, want string) *wfJobResult {
 		t.Fatalf("run %d: job %s %s, want %s; its log:\n%s", r.id, job, j.conclusion, want, j.log.String())
 	}
 	return j
+}
+
+// callerEdited is the caller workflow with old replaced by new, which
+// must be there.
+func (w *wfWorld) callerEdited(name, old, new string) string {
+	p := w.caller(name)
+	b, err := os.ReadFile(p)
+	if err == nil && !strings.Contains(string(b), old) {
+		err = fmt.Errorf("%s has no %q", name, old)
+	}
+	if err == nil {
+		err = os.WriteFile(p, []byte(strings.Replace(string(b), old, new, 1)), 0o644)
+	}
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return p
 }
 
 // callerAt is the caller workflow with retainctl's action and reusable

@@ -49,7 +49,8 @@ type wfEvent struct {
 
 type wfRun struct {
 	id        int
-	triggered bool // false when the caller's on: filters left the event out
+	triggered bool   // false when the caller's on: filters left the event out
+	refused   string // why GitHub would not start the run, or ""
 	jobs      []*wfJobResult
 }
 
@@ -66,6 +67,9 @@ type wfJobResult struct {
 // job returns the run's job of that name; the test fails without one.
 func (r *wfRun) job(t *testing.T, name string) *wfJobResult {
 	t.Helper()
+	if r.refused != "" {
+		t.Fatalf("GitHub would not start run %d: %s", r.id, r.refused)
+	}
 	for _, j := range r.jobs {
 		if j.name == name {
 			return j
@@ -133,8 +137,8 @@ func (w *wfWorld) run(path string, ev wfEvent) *wfRun {
 }
 
 // callReusable runs the reusable workflow a caller's job uses, with its
-// inputs and secrets; no called job may ask for more permissions than the
-// caller's job grants.
+// inputs and secrets. As GitHub, it starts no job when one would ask for
+// more permissions than the caller's job grants.
 func (w *wfWorld) callReusable(r *wfRun, ev wfEvent, call *wfJob, perms map[string]string, callerInputs map[string]any) {
 	file, ok := strings.CutPrefix(call.Uses, "retainctl/retainctl/")
 	file, ref, _ := strings.Cut(file, "@")
@@ -172,16 +176,21 @@ func (w *wfWorld) callReusable(r *wfRun, ev wfEvent, call *wfJob, perms map[stri
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	needs := map[string]any{}
+	grants := map[string]map[string]string{}
 	for _, j := range jobs {
 		own, ok := permissions(j.Permissions)
 		if !ok {
 			own, _ = permissions(called.Permissions)
 		}
 		if over := exceeding(own, perms); over != "" {
-			w.t.Fatalf("%s: GitHub would not start this run: the nested job %q is requesting %s, but the caller's job %s allows less", call.Uses, j.ID, over, call.ID)
+			r.refused = fmt.Sprintf("the nested job %q is requesting %s, but the caller's job %s allows less", j.ID, over, call.ID)
+			return
 		}
-		needs[j.ID] = w.runJob(r, ev, &called, j, own, needs, inputs, secrets)
+		grants[j.ID] = own
+	}
+	needs := map[string]any{}
+	for _, j := range jobs {
+		needs[j.ID] = w.runJob(r, ev, &called, j, grants[j.ID], needs, inputs, secrets)
 	}
 }
 

@@ -42,6 +42,7 @@ func TestWorkflows(t *testing.T) {
 		"a policy that does not validate":                  invalidPolicy,
 		"enforcement by hand, as a dry run":                dryRun,
 		"an apply run cancelled by a newer merge":          supersededApply,
+		"callers granting less than the workflows ask":     fewerPermissions,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -299,5 +300,20 @@ func forkWithSecrets(t *testing.T, w *wfWorld) {
 	}
 	if files := w.artifactFiles(r, fmt.Sprintf("retainctl-plan-pr%d-policies-1", n)); len(files) != 1 {
 		t.Errorf("plan artifact: %q", files)
+	}
+}
+
+// A caller must grant every permission the reusable workflow's jobs ask
+// for, or GitHub does not start the run: plan without issues: write (the
+// label), apply with contents: read (the audit branch).
+func fewerPermissions(t *testing.T, w *wfWorld) {
+	n, ev := w.openPR("calls-120", map[string]string{"policies/calls.yaml": calls120}, false)
+	r := w.run(w.callerEdited("plan.yml", ", issues: write}", "}"), ev)
+	if !strings.Contains(r.refused, "issues: write") {
+		t.Errorf("plan.yml without issues: write: refused %q, jobs %v", r.refused, jobNames(r))
+	}
+	r = w.run(w.callerEdited("apply.yml", "contents: write", "contents: read"), w.mergePR(n))
+	if !strings.Contains(r.refused, "contents: write") {
+		t.Errorf("apply.yml with contents: read: refused %q, jobs %v", r.refused, jobNames(r))
 	}
 }
