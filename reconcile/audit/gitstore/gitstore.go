@@ -98,6 +98,10 @@ func (s Store) Publish(ctx context.Context, files []File) (Result, error) {
 		if !errors.As(err, &pe) {
 			return res, err
 		}
+		if refused(err) {
+			return res, fmt.Errorf("audit branch %s: the remote refused the push (not a race with another run, so it is not retried): %w; "+
+				"the token needs contents: write, and the branch no protection rule that stops it", s.Branch, err)
+		}
 		lastErr = err
 		if attempt < attempts {
 			d := time.Duration(50<<min(attempt, 6)) * time.Millisecond
@@ -117,6 +121,26 @@ func (s Store) pause(ctx context.Context, d time.Duration) error {
 }
 
 type pushError struct{ error }
+
+// refusals are what git prints when a push is refused for good: the
+// credentials (HTTP 401/403, a missing permission) or the remote's own
+// rules (a hook, GitHub's branch protection: "protected branch hook
+// declined"). A push that lost a race ("[rejected]" fetch first or
+// non-fast-forward, or "[remote rejected]" failed to update ref) is worth
+// retrying, as is a network failure.
+var refusals = []string{"returned error: 401", "returned error: 403", "Permission to", "ermission denied",
+	"Authentication failed", "hook declined", "could not read Username"}
+
+// refused says a push error is one of refusals.
+func refused(err error) bool {
+	msg := err.Error()
+	for _, r := range refusals {
+		if strings.Contains(msg, r) {
+			return true
+		}
+	}
+	return false
+}
 
 func (s Store) publishOnce(ctx context.Context, files []File) (Result, error) {
 	parent, err := s.fetch(ctx)

@@ -218,3 +218,23 @@ func TestStoreRefusesBadNames(t *testing.T) {
 		t.Error(got)
 	}
 }
+
+// A push the remote refuses for good (here a hook, as branch protection
+// does) fails at once, saying so, rather than being retried as a race.
+func TestRefusedPushIsNotRetried(t *testing.T) {
+	bare, clone := remoteAndClone(t)
+	hook := filepath.Join(bare, "hooks", "pre-receive")
+	if err := os.WriteFile(hook, []byte("#!/bin/sh\necho 'protected branch' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	work := clone()
+	log := filepath.Join(work, "audit", "retainctl-audit.jsonl")
+	record(t, log, 1)
+	s := store(work, "apply")
+	pauses := 0
+	s.sleep = func(context.Context, time.Duration) error { pauses++; return nil }
+	res, err := s.Publish(context.Background(), TrailFiles(log))
+	if err == nil || res.Attempts != 1 || pauses != 0 || !strings.Contains(err.Error(), "refused the push") || !strings.Contains(err.Error(), "contents: write") {
+		t.Fatalf("attempts %d, pauses %d, err %v", res.Attempts, pauses, err)
+	}
+}
