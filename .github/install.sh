@@ -26,7 +26,7 @@ fi
 base="${SERVER:-https://github.com}/$REPO/releases"
 if [ "$tag" = latest ]; then
   # The latest release redirects to .../releases/tag/<tag>.
-  url=$(curl -fsSL --retry 3 -o /dev/null -w '%{url_effective}' "$base/latest" || true)
+  url=$(curl -fsL --retry 3 -o /dev/null -w '%{url_effective}' "$base/latest" || true)
   tag="${url##*/tag/}"
   if [ -z "$url" ] || [ "$tag" = "$url" ]; then
     echo "retainctl: $REPO has no release; building the action's source"
@@ -44,8 +44,9 @@ archive="retainctl_${version}_${os}_${arch}.${ext}"
 dir="$RUNNER_TEMP/retainctl-$version"
 mkdir -p "$dir"
 # Transient failures (5xx, 429) are retried; only a release that is not
-# there (404) means building the action's source instead.
-status=$(curl -fsSL --retry 3 -o "$dir/checksums.txt" -w '%{http_code}' "$base/download/$tag/checksums.txt" || true)
+# there (404) means building the action's source instead. curl is quiet
+# here (-s without -S): the status is reported below in words.
+status=$(curl -fsL --retry 3 -o "$dir/checksums.txt" -w '%{http_code}' "$base/download/$tag/checksums.txt" || true)
 if [ "$status" = 404 ]; then
   echo "retainctl: no release $tag of $REPO; building the action's source"
   echo "found=false" >> "$GITHUB_OUTPUT"
