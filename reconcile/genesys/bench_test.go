@@ -261,7 +261,7 @@ func refreshPeers(n int) []peerCase {
 // first minute's allowance. The provider (six minutes) runs x40 too, the
 // tutorial (half an hour of polling) x100, where its 2 s waits are 20 ms
 // and each request's scaled 0.2 ms latency sleeps about a millisecond, so
-// its platform-s/op is 13-14 % high (x400 would put it 50 % high).
+// its platform-s/op is 13-16 % high (x400 would put it 50 % high).
 func BenchmarkCreateAtTheLimit(b *testing.B) {
 	const n = 1000
 	for _, p := range []pattern{oldPattern.scaled(40), newPattern.scaled(40), newPattern} {
