@@ -43,7 +43,7 @@ type tokenWalker struct {
 	out  []string
 }
 
-// segment is an object's key, or (key unset) an array's index.
+// segment is an object's key (isKey) or an array's index.
 type segment struct {
 	key   string
 	isKey bool
