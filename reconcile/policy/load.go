@@ -212,15 +212,8 @@ func duplicateNames(ps []Policy) []Problem {
 		if p.Name == "" {
 			continue // reported by the policy.required rule
 		}
-		ascii := printableASCII(p.Name) // neither invisible nor mixed
-		if i := strings.IndexFunc(p.Name, Invisible); !ascii && i >= 0 {
-			r, _ := utf8.DecodeRuneInString(p.Name[i:])
-			out = append(out, Problem{Rule: "policy.invisible-name", File: p.Source.File, Line: p.Source.LineOf("name"), Policy: p.Name,
-				Message: fmt.Sprintf("policy name %q holds the invisible character %U, so it can pass for another name: remove it", p.Name, r)})
-		}
-		if mixed := mixedScripts(ascii, p.Name); mixed != nil {
-			out = append(out, Problem{Rule: "policy.mixed-script-name", File: p.Source.File, Line: p.Source.LineOf("name"), Policy: p.Name,
-				Message: fmt.Sprintf("policy name %q mixes %s letters, so it can pass for another name: write it in one script", p.Name, strings.Join(mixed, " and "))})
+		if !printableASCII(p.Name) { // a printable ASCII name is neither invisible nor mixed
+			out = append(out, lookalikeName(p)...)
 		}
 		key := NameKey(p.Name)
 		prev, ok := first[key]
@@ -238,11 +231,20 @@ func duplicateNames(ps []Policy) []Problem {
 	return out
 }
 
-func mixedScripts(ascii bool, name string) []string {
-	if ascii {
-		return nil
+// lookalikeName reports a name that holds an invisible character or mixes
+// scripts, so that it can pass for another.
+func lookalikeName(p Policy) []Problem {
+	var out []Problem
+	if i := strings.IndexFunc(p.Name, Invisible); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(p.Name[i:])
+		out = append(out, Problem{Rule: "policy.invisible-name", File: p.Source.File, Line: p.Source.LineOf("name"), Policy: p.Name,
+			Message: fmt.Sprintf("policy name %q holds the invisible character %U, so it can pass for another name: remove it", p.Name, r)})
 	}
-	return MixedScripts(name)
+	if mixed := MixedScripts(p.Name); mixed != nil {
+		out = append(out, Problem{Rule: "policy.mixed-script-name", File: p.Source.File, Line: p.Source.LineOf("name"), Policy: p.Name,
+			Message: fmt.Sprintf("policy name %q mixes %s letters, so it can pass for another name: write it in one script", p.Name, strings.Join(mixed, " and "))})
+	}
+	return out
 }
 
 // LoadSettings reads only the settings file of a policies directory (the

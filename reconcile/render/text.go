@@ -305,8 +305,6 @@ func orDash(s string) string {
 	return s
 }
 
-// validateText prints one line per violation, `file:line: severity [rule]
-// policy: message`, then a summary line.
 // findingLine is one finding as `file:line: severity [rule] policy:
 // message`, leaving out a line or a policy it does not have.
 func findingLine(v policy.Violation) string {
@@ -317,6 +315,8 @@ func findingLine(v policy.Violation) string {
 	return fmt.Sprintf("%s: %s [%s]%s %s", where(v), v.Severity, v.Rule, subject, findingText(v))
 }
 
+// validateText prints one line per violation (findingLine), then a summary
+// line.
 func validateText(w io.Writer, vs []policy.Violation, _ Options) error {
 	var deny, warn int
 	var waived int
