@@ -96,6 +96,7 @@ func (w *wfWorld) runLeg(r *wfRun, ev wfEvent, wf *workflow, j *wfJob, perms map
 			if s != "" && strings.Contains(res.outputs[k], s) {
 				fmt.Fprintf(&res.log, "Warning: Skip output '%s' since it may contain secret.\n", k)
 				delete(res.outputs, k)
+				break
 			}
 		}
 	}
